@@ -1,0 +1,1 @@
+"""The dunning domain: cases, features, strategy, policy gate, pipeline, events, batch runs."""

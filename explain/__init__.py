@@ -1,0 +1,1 @@
+"""The glass-box risk model: training, JSON artifact, scoring, reason codes."""

@@ -1,0 +1,1 @@
+"""Persistence foundation: database engine and units of work, the append-only hash-chained ledger."""

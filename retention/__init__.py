@@ -1,0 +1,1 @@
+"""Retention and the subject key vault: per-subject keys, sealing, crypto-shredding."""

@@ -1,0 +1,1 @@
+"""HTTP and CLI edges of fairdun: app factory, blueprints, schemas, auth, errors, OpenAPI, CLI."""
