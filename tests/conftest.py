@@ -1,0 +1,161 @@
+"""Shared fixtures: the database backends, the app, clients, fixed time and ids.
+
+Every test that touches the database runs on SQLite and on PostgreSQL. The
+PostgreSQL run uses ``FAIRDUN_TEST_DATABASE_URL``; with ``CI=true`` it is
+mandatory (defaulting to the local server) and fails rather than skips.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+CI = os.environ.get("CI", "").lower() == "true"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+EXAMPLE_REQUEST: dict[str, Any] = {
+    "as_of": "2026-11-22T09:00:00Z",
+    "creditor": {"role": "first_party"},
+    "debtor": {
+        "ref": "C-10023", "kind": "consumer", "jurisdiction": "DE", "timezone": "Europe/Berlin",
+        "language": "de",
+        "contact": {"name": "Erika Mustermann", "email": "erika@example.invalid", "phone": "+49 30 23125 000",
+                    "address": "Musterstraße 1, 10115 Berlin"},
+        "consents": {"email": True, "sms": False, "phone": False, "letter": True},
+        "flags": {"vulnerable": False, "insolvency": False, "deceased": False, "breathing_space_until": None,
+                  "cease_communication": False, "no_work_contact": False},
+    },
+    "invoice": {
+        "ref": "INV-42", "currency": "EUR", "amount": "120.00", "open_amount": "120.00",
+        "issued_on": "2026-10-01", "due_on": "2026-10-31", "disputed": False,
+        "promise_to_pay_on": None, "last_payment_on": None,
+    },
+    "history": {
+        "invoices_total": 12, "invoices_paid_late": 3, "avg_days_late": 4.5, "paperless": True,
+        "dunning": [{"at": "2026-11-08T09:00:00Z", "kind": "reminder", "level": 1, "channel": "email"}],
+        "contacts": [{"at": "2026-11-20T15:00:00Z", "channel": "phone", "connected": False}],
+    },
+}
+
+
+@pytest.fixture
+def example_request() -> dict[str, Any]:
+    """The DESIGN.md example request; a fresh copy for each test to modify."""
+    return copy.deepcopy(EXAMPLE_REQUEST)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 22, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def ids() -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: str(uuid.UUID(int=next(counter)))
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("FAIRDUN_TEST_DATABASE_URL") or (DEFAULT_PG_URL if CI else None)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fairdun.sqlite3'}"
+        return
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL suite: set FAIRDUN_TEST_DATABASE_URL (CI=true makes it mandatory)")
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        if CI:
+            pytest.fail(f"PostgreSQL is mandatory with CI=true and unreachable at {url}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {url}: {type(exc).__name__}")
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str, clock: FakeClock, ids: Callable[[], str]) -> Iterator[Callable[..., Any]]:
+    """Build apps on the test database (migrated to head); all are torn down after the test."""
+    from service.app import create_app
+    from service.schema import upgrade
+
+    apps: list[Any] = []
+
+    def build(**overrides: Any) -> Any:
+        config = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url,
+                  "CLOCK": clock, "NEW_ID": ids, "TESTING": True, **overrides}
+        app = create_app(config)
+        upgrade(app.extensions["fairdun"].db.engine)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        runtime = app.extensions["fairdun"]
+        runtime.runner.shutdown()
+        runtime.db.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Any]) -> Any:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def api_keys(app: Any) -> dict[str, str]:
+    """One API key per role: ``{"ar_system": "fd_…", …}``."""
+    from service.auth import Role, create_api_key
+
+    runtime = app.extensions["fairdun"]
+    return {role.value: create_api_key(runtime.db, name=f"test {role.value}", role=role, now=runtime.clock(),
+                                       new_id=lambda: str(uuid.uuid4()))
+            for role in Role}
+
+
+@pytest.fixture
+def auth(api_keys: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    """Headers for a role: ``client.post(..., headers=auth("ar_system"))``."""
+    return lambda role: {"Authorization": f"Bearer {api_keys[role]}"}
