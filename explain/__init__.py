@@ -1,1 +1,63 @@
-"""The glass-box risk model: training, JSON artifact, scoring, reason codes."""
+"""The glass-box risk model: features, training, JSON artifact, exact scoring, reason codes.
+
+Scoring reads only the JSON artifact (pure Python for one case, numpy for batches); interpret and
+scikit-learn are needed for training only and are imported lazily.
+
+    from explain import load_model, default_artifact_path, default_sha256
+    model = load_model(default_artifact_path(), expected_sha256=default_sha256())
+    score = model.score({"days_past_due": 22, "open_amount": 120.0, ...})
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explain._artifact import write_artifact
+from explain._errors import ArtifactError, ModelError, TrainingError
+from explain._model import Contribution, Model, Score, load_model
+from explain._shipped import (
+    default_artifact_path,
+    default_manifest,
+    default_sha256,
+    publish_model,
+)
+from explain.features import FEATURE_NAMES, FEATURES, FeatureSpec
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_NAMES",
+    "FeatureSpec",
+    "Model",
+    "Score",
+    "Contribution",
+    "ModelError",
+    "ArtifactError",
+    "TrainingError",
+    "load_model",
+    "write_artifact",
+    "default_artifact_path",
+    "default_sha256",
+    "default_manifest",
+    "publish_model",
+    "train_from_ar_history",
+    "TrainingSettings",
+    "render_model_card",
+    "principal_reasons",
+]
+
+_LAZY = {
+    "train_from_ar_history": "explain.training",
+    "TrainingSettings": "explain.training",
+    "render_model_card": "explain.card",
+    "principal_reasons": "explain.reasons",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # Training pulls in interpret/scikit-learn; only load it when asked for.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'explain' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
