@@ -1,0 +1,139 @@
+# METADATA
+# title: Test fixtures
+# description: >-
+#   The base case of the Rego tests (a German consumer, one undisputed invoice 22 days overdue)
+#   and one candidate of each kind. A test case changes the base case with JSON pointers
+#   ("set": {"/debtor/country": "US"}, "remove": ["/debtor/flags/deceased"]) rather than with
+#   object.union, which merges nested objects in OPA but not in rego-cpp.
+#
+#   regopy 1.5.2 caveats for test authors: never write `with input as X` (it aborts the process;
+#   the test runner refuses such modules), and bind a `with` value to a local variable first,
+#   because `with input.case as some_rule` is silently ignored.
+package fairdun.fixtures_test
+
+import rego.v1
+
+case := {
+	"creditor": {"role": "first_party"},
+	"debtor": {
+		"kind": "consumer",
+		"jurisdiction": "DE",
+		"country": "DE",
+		"subdivision": null,
+		"timezone": "Europe/Berlin",
+		"language": "de",
+		"consents": {"email": true, "sms": false, "phone": false, "letter": true},
+		"flags": {
+			"vulnerable": false,
+			"insolvency": false,
+			"deceased": false,
+			"breathing_space_until": null,
+			"cease_communication": false,
+			"no_work_contact": false,
+		},
+		"objected_to_profiling": false,
+	},
+	"invoice": {
+		"currency": "EUR",
+		"amount_minor": 12000,
+		"open_amount_minor": 12000,
+		"issued_on": "2026-10-01",
+		"due_on": "2026-10-31",
+		"days_past_due": 22,
+		"disputed": false,
+		"promise_to_pay_on": null,
+		"last_payment_on": null,
+	},
+	"history": {
+		"dunning": [{"at": "2026-11-08T09:00:00Z", "kind": "reminder", "level": 1, "channel": "email"}],
+		"contacts": [{"at": "2026-11-20T15:00:00Z", "channel": "phone", "connected": false}],
+	},
+	"risk": {"profiling": true, "p_late": 0.42, "band": "medium", "uncertainty": 0.03},
+}
+
+# Places used by several tests.
+in_new_york := {"/debtor/country": "US", "/debtor/jurisdiction": "US-NY", "/debtor/subdivision": "NY", "/invoice/currency": "USD"}
+
+in_england := {"/debtor/country": "GB", "/debtor/jurisdiction": "GB", "/invoice/currency": "GBP"}
+
+# The base case with the test's changes applied; undefined (so the test fails) if a pointer
+# does not resolve.
+case_for(tc) := json.patch(case, ops) if {
+	# (rego-cpp does not parse `some k, v in obj` inside a comprehension)
+	changes := object.get(tc, "set", {})
+	sets := [{"op": "add", "path": path, "value": changes[path]} | some path in object.keys(changes)]
+	removes := [{"op": "remove", "path": path} | some path in object.get(tc, "remove", [])]
+	ops := array.concat(sets, removes)
+}
+
+local_10am := {"date": "2026-11-22", "hour": 10, "minute": 0, "weekday": 7}
+
+email_reminder := {
+	"id": "c0", "kind": "reminder", "level": 2, "channel": "email", "tone": "neutral",
+	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"send_at_local": local_10am, "fees": [{"kind": "dunning_fee", "amount_minor": 250, "currency": "EUR"}],
+}
+
+sms_reminder := {
+	"id": "c1", "kind": "reminder", "level": 2, "channel": "sms", "tone": "neutral",
+	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"send_at_local": local_10am, "fees": [],
+}
+
+phone_reminder := {
+	"id": "c2", "kind": "reminder", "level": 2, "channel": "phone", "tone": "neutral",
+	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"send_at_local": local_10am, "fees": [],
+}
+
+letter_final_notice := {
+	"id": "c3", "kind": "final_notice", "level": 3, "channel": "letter", "tone": "firm",
+	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"send_at_local": local_10am, "fees": [],
+}
+
+collection_handover := {
+	"id": "c4", "kind": "collection_handover", "level": null, "channel": null, "tone": null,
+	"communication": false, "profiling": true, "send_at": null, "send_at_local": null, "fees": [],
+}
+
+credit_bureau_report := {
+	"id": "c5", "kind": "credit_bureau_report", "level": null, "channel": null, "tone": null,
+	"communication": false, "profiling": true, "send_at": null, "send_at_local": null, "fees": [],
+}
+
+no_action := {
+	"id": "c6", "kind": "none", "level": null, "channel": null, "tone": null,
+	"communication": false, "profiling": false, "send_at": null, "send_at_local": null, "fees": [],
+}
+
+all_candidates := [
+	email_reminder, sms_reminder, phone_reminder, letter_final_notice,
+	collection_handover, credit_bureau_report, no_action,
+]
+
+# ---- checks shared by the rule tests ------------------------------------------------------------
+
+# The deny entries of one rule are exactly those the case expects: the denied candidate ids,
+# each entry with the rule's id, the expected citation and a message.
+denials_match(denials, tc, rule_id) if {
+	{d.candidate | some d in denials} == tc.denied
+	every d in denials {
+		d.rule == rule_id
+		d.citation == tc.citation
+		is_string(d.message)
+		d.message != ""
+	}
+}
+
+# The obligations of one rule are exactly those the case expects: the obliged candidate ids,
+# each entry of the expected kind, rule, citation and parameters.
+obligations_match(obligations, tc) if {
+	{o.candidate | some o in obligations} == tc.obliged
+	every o in obligations {
+		o.kind == tc.kind
+		o.rule == tc.rule
+		o.citation == tc.citation
+		o.params == tc.params
+	}
+}

@@ -1,0 +1,66 @@
+# METADATA
+# title: Channel consent
+# description: >-
+#   No communication on a channel without the debtor's recorded consent. Postal letters are
+#   exempt (data.parameters.consent.exempt_channels): a letter about a contractual claim rests on
+#   GDPR Art. 6(1)(b)/(f) and needs no consent. E-mail, SMS and phone need consents[channel] ==
+#   true; a missing consent, a missing channel or an unknown channel is denied.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+#     description: GDPR Art. 6(1), Art. 7(3), Art. 21(1)
+#   - ref: https://www.legislation.gov.uk/eur/2016/679/contents
+#     description: UK GDPR Art. 6(1), Art. 7(3)
+#   - ref: https://www.law.cornell.edu/uscode/text/47/227
+#     description: 47 U.S.C. 227(b)(1)(A)(iii) (TCPA, prior express consent)
+# custom:
+#   id: FD-CONSENT-CHANNEL
+#   jurisdiction: "*"
+#   citation: "GDPR Art. 6(1)(a), Art. 7(3) (EU/EEA); UK GDPR Art. 6(1)(a), Art. 7(3) (GB); 47 U.S.C. § 227(b)(1)(A)(iii) (US calls and texts)"
+#   severity: high
+package rules.consent.channel_consent
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "FD-CONSENT-CHANNEL"
+
+# Citations per channel, then per place (see lib.cite).
+citations := {
+	"email": {
+		"EU": "GDPR Art. 6(1)(a), Art. 7(3)",
+		"GB": "UK GDPR Art. 6(1)(a), Art. 7(3)",
+		"*": "fairdun channel-consent policy (policies_rego/README.md#consent)",
+	},
+	"sms": {
+		"EU": "GDPR Art. 6(1)(a), Art. 7(3)",
+		"GB": "UK GDPR Art. 6(1)(a), Art. 7(3)",
+		"US": "47 U.S.C. § 227(b)(1)(A)(iii)",
+		"*": "fairdun channel-consent policy (policies_rego/README.md#consent)",
+	},
+	"phone": {
+		"EU": "GDPR Art. 6(1)(a), Art. 7(3)",
+		"GB": "UK GDPR Art. 6(1)(a), Art. 7(3)",
+		"US": "47 U.S.C. § 227(b)(1)(A)(iii)",
+		"*": "fairdun channel-consent policy (policies_rego/README.md#consent)",
+	},
+	"*": {"*": "fairdun channel-consent policy (policies_rego/README.md#consent)"},
+}
+
+channel_citations(c) := citations[c.channel] if {
+	is_object(citations[c.channel])
+} else := citations["*"]
+
+deny contains lib.deny(rule_id, channel_citations(c), c, message(c)) if {
+	some c in unconsented
+}
+
+unconsented := [c |
+	some c in lib.communicating
+	not c.channel in data.parameters.consent.exempt_channels
+	not lib.consents[c.channel] == true
+]
+
+message(c) := sprintf("no consent on record for channel %s", [c.channel]) if {
+	is_string(c.channel)
+} else := "communication candidate without a channel"

@@ -1,0 +1,49 @@
+# METADATA
+# title: Unsupported jurisdiction
+# description: >-
+#   fairdun acts only where the catalogue has a reviewed rule set
+#   (data.parameters.jurisdictions): EU/EEA member states, the United Kingdom and the US states.
+#   Elsewhere, and when the jurisdiction is missing, inconsistent with the country or (for the
+#   US) lacks its state, every candidate except "none" is denied.
+# related_resources:
+#   - ref: https://www.iso.org/iso-3166-country-codes.html
+#     description: ISO 3166 country and subdivision codes
+# custom:
+#   id: FD-JURISDICTION-UNSUPPORTED
+#   jurisdiction: "*"
+#   citation: "fairdun principle: fail closed (no reviewed legal rule set for the debtor's jurisdiction)"
+#   severity: high
+package rules.jurisdiction.unsupported_jurisdiction
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "FD-JURISDICTION-UNSUPPORTED"
+
+citations := {"*": "fairdun principle: fail closed (no reviewed legal rule set for the debtor's jurisdiction)"}
+
+deny contains lib.deny(rule_id, citations, c, message) if {
+	not supported
+	some c in lib.acting
+	message := sprintf("no reviewed rule set for jurisdiction %v (country %v)", [lib.jurisdiction, lib.country])
+}
+
+supported if {
+	lib.country in data.parameters.jurisdictions.supported_countries
+	consistent
+	subdivision_known
+}
+
+# The jurisdiction is the country itself or one of its ISO 3166-2 subdivisions.
+consistent if lib.jurisdiction == lib.country
+
+consistent if {
+	is_string(lib.country)
+	is_string(lib.jurisdiction)
+	startswith(lib.jurisdiction, concat("", [lib.country, "-"]))
+}
+
+subdivision_known if not data.parameters.jurisdictions.required_subdivisions[lib.country]
+
+subdivision_known if lib.jurisdiction in data.parameters.jurisdictions.required_subdivisions[lib.country]

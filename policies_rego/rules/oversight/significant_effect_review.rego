@@ -1,0 +1,28 @@
+# METADATA
+# title: Human oversight of significant actions
+# description: >-
+#   Every candidate with a legal or similarly significant effect for the debtor (collection
+#   handover, credit-bureau report; data.parameters.oversight.significant_effect_kinds) gets a
+#   human_review obligation, whatever the debtor's jurisdiction: fairdun's "in dubio pro
+#   debitore" principle, implemented as the human oversight of the EU AI Act.
+# related_resources:
+#   - ref: https://eur-lex.europa.eu/eli/reg/2024/1689/oj
+#     description: Regulation (EU) 2024/1689 (AI Act) Art. 14
+# custom:
+#   id: FD-OVERSIGHT-SIGNIFICANT-EFFECT
+#   jurisdiction: "*"
+#   citation: "Regulation (EU) 2024/1689 (AI Act) Art. 14; fairdun principle in dubio pro debitore"
+#   severity: medium
+package rules.oversight.significant_effect_review
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "FD-OVERSIGHT-SIGNIFICANT-EFFECT"
+
+citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14; fairdun principle: in dubio pro debitore"}
+
+obligations contains lib.obligation(rule_id, citations, c, "human_review", {"reason": "significant_effect"}) if {
+	some c in lib.significant
+}
