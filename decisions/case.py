@@ -1,0 +1,123 @@
+"""The case: one overdue invoice as an AR system describes it, already validated.
+
+These types are built by the request schema at the edge (``service/schemas``) and
+by nothing else. Direct identifiers (``Contact``, the references) travel with the
+case only so they can be sealed; features and policy input never read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+__all__ = [
+    "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES",
+    "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
+]
+
+DebtorKind = Literal["consumer", "business"]
+CreditorRole = Literal["first_party", "debt_collector"]
+ACTION_KINDS = ("none", "pre_due_reminder", "reminder", "final_notice", "payment_plan_offer",
+                "collection_handover", "credit_bureau_report")
+CHANNELS = ("email", "sms", "letter", "phone")
+TONES = ("gentle", "neutral", "firm")
+DEBTOR_KINDS = ("consumer", "business")
+CREDITOR_ROLES = ("first_party", "debt_collector")
+DUNNING_KINDS = ("pre_due_reminder", "reminder", "final_notice", "payment_plan_offer")
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Consents:
+    """Channel consents; a consent the AR system did not send counts as refused."""
+
+    email: bool = False
+    sms: bool = False
+    phone: bool = False
+    letter: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    vulnerable: bool = False
+    insolvency: bool = False
+    deceased: bool = False
+    breathing_space_until: date | None = None
+    cease_communication: bool = False
+    no_work_contact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Debtor:
+    ref: str
+    kind: DebtorKind
+    jurisdiction: str
+    timezone: str
+    language: str
+    contact: Contact = field(default_factory=Contact)
+    consents: Consents = field(default_factory=Consents)
+    flags: Flags = field(default_factory=Flags)
+
+    @property
+    def country(self) -> str:
+        return self.jurisdiction.split("-", 1)[0]
+
+    @property
+    def subdivision(self) -> str | None:
+        return self.jurisdiction if "-" in self.jurisdiction else None
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    ref: str
+    currency: str
+    amount: Decimal
+    open_amount: Decimal
+    issued_on: date
+    due_on: date
+    disputed: bool = False
+    promise_to_pay_on: date | None = None
+    last_payment_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DunningStep:
+    at: datetime
+    kind: str
+    level: int
+    channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactAttempt:
+    at: datetime
+    channel: str
+    connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    invoices_total: int = 0
+    invoices_paid_late: int = 0
+    avg_days_late: float | None = None
+    paperless: bool = False
+    dunning: tuple[DunningStep, ...] = ()
+    contacts: tuple[ContactAttempt, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    as_of: datetime
+    creditor_role: CreditorRole
+    debtor: Debtor
+    invoice: Invoice
+    history: History

@@ -1,0 +1,90 @@
+"""The application service around the pipeline: look up what fairdun remembers,
+evaluate, record, all in one unit of work; idempotency; storage failures.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ledger import Database
+from retention import KeyVault, Pseudonymizer
+
+from .activity import lock_claim, remembered
+from .case import Case
+from .errors import InvalidInput, NotFound, storage_guard
+from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
+from .pipeline import DecisionContext, evaluate
+from .recording import record_or_hold
+from .tables import DecisionRow
+
+__all__ = ["Services", "Decider", "decide_in_session"]
+
+log = logging.getLogger(__name__)
+# A decision may be prepared for tomorrow morning's run, not for next month.
+MAX_AHEAD = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What deciding needs besides the case; shared by single decisions and runs."""
+
+    db: Database
+    context: Callable[[], DecisionContext]   # read per decision: approvals and activations apply at once
+    vault: KeyVault
+    pseudonyms: Pseudonymizer
+    clock: Callable[[], datetime]
+    new_id: Callable[[], str]
+
+
+def decide_in_session(session: Session, case: Case, request_json: dict[str, Any], *, decision_id: str,
+                      services: Services, context: DecisionContext | None = None,
+                      run: tuple[str, int] | None = None) -> dict[str, Any]:
+    """Evaluate ``case`` against what is remembered about its claim and record the
+    decision, inside the caller's transaction; returns the contract document."""
+    pseudonyms = services.pseudonyms
+    claim_id = pseudonyms.claim(case.debtor.ref, case.invoice.ref)
+    lock_claim(session, claim_id)
+    decision = evaluate(case, decision_id=decision_id, context=context or services.context(),
+                        remembered=remembered(session, claim_id, before=case.as_of))
+    return record_or_hold(session, decision, request_json=request_json,
+                          subject_id=pseudonyms.subject(case.debtor.ref), claim_id=claim_id,
+                          vault=services.vault, now=services.clock(), run=run)
+
+
+class Decider:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def decide(self, case: Case, request_json: dict[str, Any], *, client_id: str | None = None,
+               idempotency_key: str | None = None) -> Outcome:
+        if case.as_of > self._services.clock() + MAX_AHEAD:
+            raise InvalidInput("as_of lies more than a day after the present", field="as_of")
+        key = None
+        if idempotency_key is not None and client_id is not None:
+            key = IdempotencyKey(client_id, idempotency_key, "decisions", request_digest(request_json))
+        return idempotent(self._services.db, key, lambda: self._decide_once(case, request_json, key))
+
+    def _decide_once(self, case: Case, request_json: dict[str, Any], key: IdempotencyKey | None) -> dict[str, Any]:
+        services = self._services
+        decision_id = services.new_id()
+        with services.db.unit_of_work() as uow:
+            document = decide_in_session(uow.session, case, request_json, decision_id=decision_id,
+                                         services=services)
+            remember_response(uow.session, key, resource_id=decision_id, response=document, now=services.clock())
+            uow.commit()
+        log.info("decision %s recorded: %s", decision_id, document["status"])
+        return document
+
+    def get(self, decision_id: str) -> dict[str, Any]:
+        with storage_guard("the decision"), self._services.db.reading() as session:
+            row = session.get(DecisionRow, decision_id)
+            if row is None:
+                raise NotFound("no decision with this id")
+            return json.loads(row.document)

@@ -1,0 +1,113 @@
+"""Events the AR system reports (payments, disputes, promises, contact attempts,
+delivery results): ledgered and remembered as claim activity, so later decisions
+use them (e.g. contact attempts count towards frequency caps)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from ledger import Database, append
+from ledger.timestamps import rfc3339
+from retention import Pseudonymizer
+
+from .activity import lock_claim, remember
+from .errors import InvalidInput
+from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
+from .money import format_amount
+from .situation import Activity
+from .tables import DecisionRow
+
+__all__ = ["EVENT_TYPES", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder"]
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
+               "contact_attempt", "delivery_result")
+DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")
+# Clocks of AR systems drift; an event reported from further ahead is refused.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedEvent:
+    type: str
+    at: datetime
+    debtor_ref: str
+    invoice_ref: str
+    channel: str | None = None          # contact_attempt, delivery_result
+    connected: bool | None = None       # contact_attempt
+    status: str | None = None           # delivery_result
+    decision_id: str | None = None      # delivery_result: which decision's message
+    amount: Decimal | None = None       # payments, promise_to_pay
+    currency: str | None = None
+    on_date: date | None = None         # paid on / promised for
+    reason: str | None = None           # dispute reason or resolution code
+
+    def details(self) -> dict[str, Any]:
+        """The event's facts without references (what the ledger body keeps)."""
+        details: dict[str, Any] = {}
+        for name in ("channel", "connected", "status", "decision_id", "currency", "reason"):
+            value = getattr(self, name)
+            if value is not None:
+                details[name] = value
+        if self.amount is not None and self.currency is not None:
+            details["amount"] = format_amount(self.amount, self.currency)
+        if self.on_date is not None:
+            details["on_date"] = self.on_date.isoformat()
+        return details
+
+    def activity(self) -> Activity:
+        on_date = self.on_date
+        if on_date is None and self.type in ("payment_received", "partial_payment"):
+            on_date = self.at.date()
+        return Activity(at=self.at, activity=self.type, channel=self.channel, connected=self.connected,
+                        on_date=on_date, decision_id=self.decision_id, status=self.status)
+
+
+class EventRecorder:
+    def __init__(self, *, db: Database, pseudonyms: Pseudonymizer, clock: Callable[[], datetime],
+                 new_id: Callable[[], str]) -> None:
+        self._db = db
+        self._pseudonyms = pseudonyms
+        self._clock = clock
+        self._new_id = new_id
+
+    def record(self, event: ReportedEvent, request_json: dict[str, Any], *, client_id: str | None = None,
+               idempotency_key: str | None = None) -> Outcome:
+        key = None
+        if idempotency_key is not None and client_id is not None:
+            key = IdempotencyKey(client_id, idempotency_key, "events", request_digest(request_json))
+        return idempotent(self._db, key, lambda: self._record(event, key))
+
+    def _record(self, event: ReportedEvent, key: IdempotencyKey | None) -> dict[str, Any]:
+        now = self._clock()
+        if event.at > now + FUTURE_TOLERANCE:
+            raise InvalidInput("the event lies in the future", field="at")
+        subject_id = self._pseudonyms.subject(event.debtor_ref)
+        claim_id = self._pseudonyms.claim(event.debtor_ref, event.invoice_ref)
+        event_id = self._new_id()
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_claim(session, claim_id)
+            if event.decision_id is not None:
+                about = session.scalar(select(DecisionRow.claim_id).where(DecisionRow.decision_id == event.decision_id))
+                if about != claim_id:
+                    raise InvalidInput("no decision with this id about this invoice", field="decision_id")
+            body = {"event_id": event_id, "type": event.type, "subject": subject_id, "claim": claim_id,
+                    "at": rfc3339(event.at), "details": event.details()}
+            appended = append(session, kind="event", body=body, ts=now)
+            remember(session, claim_id=claim_id, subject_id=subject_id, source_id=event_id,
+                     ledger_seq=appended.seq, activity=event.activity())
+            document = {"event_id": event_id, "type": event.type, "at": rfc3339(event.at),
+                        "ledger": {"seq": appended.seq, "entry_hash": appended.entry_hash}}
+            remember_response(session, key, resource_id=event_id, response=document, now=now)
+            uow.commit()
+        log.info("event %s recorded: %s", event_id, event.type)
+        return document

@@ -1,0 +1,113 @@
+"""Plain-language explanation of a decision (English and German) and its policy trace.
+
+Texts live in ``texts.json``; model reasons come from the glass-box model's own
+reason catalogue (``explain.reasons``). Debtor-facing sentences carry no scores,
+formulas or rule internals.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .situation import Situation
+from .strategy import Candidate
+
+__all__ = ["language_of", "text", "summary", "rule_reasons", "policy_trace"]
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    return json.loads(resources.files("decisions").joinpath("texts.json").read_text("utf-8"))
+
+
+def language_of(requested: str) -> str:
+    return requested if requested in _texts() and requested != "version" else "en"
+
+
+def text(lang: str, *path: str) -> str:
+    node: Any = _texts()[language_of(lang)]
+    for key in path:
+        node = node[key]
+    return node
+
+
+def action_label(lang: str, candidate: Candidate) -> str:
+    return text(lang, "action", candidate.kind).format(level=candidate.level)
+
+
+def summary(lang: str, *, status: str, situation: Situation, chosen: Candidate | None, rationale: str,
+            next_step_on: Any = None, why: str = "") -> str:
+    if status == "held":
+        return text(lang, "summary", "held").format(why=why)
+    if chosen is None or chosen.kind == "none":
+        key = rationale if rationale in ("settled", "wait", "ladder_exhausted") else "all_denied"
+        return text(lang, "summary", key).format(next_step_on=next_step_on.isoformat() if next_step_on else "")
+    label = action_label(lang, chosen)
+    if status == "needs_review":
+        return text(lang, "summary", "needs_review").format(action=label, why=why)
+    send_date = ""
+    if chosen.send_at is not None:
+        send_date = chosen.send_at.astimezone(ZoneInfo(situation.case.debtor.timezone)).strftime("%Y-%m-%d %H:%M")
+    key = "decided" if situation.days_past_due >= 0 else "decided_not_due"
+    return text(lang, "summary", key).format(
+        action=label, channel=text(lang, "channel", chosen.channel) if chosen.channel else "",
+        send_date=send_date, days=situation.days_past_due, days_until=-situation.days_past_due,
+    ).replace("  ", " ")
+
+
+def rule_reasons(lang: str, situation: Situation, chosen: Candidate | None) -> list[dict[str, Any]]:
+    """Reasons of a decision made without profiling: the ladder's own facts."""
+    reasons: list[dict[str, Any]] = []
+    dpd = situation.days_past_due
+    if dpd >= 0:
+        reasons.append(_reason(lang, "days_past_due", "days_past_due", dpd))
+    else:
+        reasons.append(_reason(lang, "days_past_due", "not_due", -dpd))
+    if situation.last_notice_at is not None:
+        since = (situation.today - situation.last_notice_at.astimezone(
+            ZoneInfo(situation.case.debtor.timezone)).date()).days
+        reasons.append(_reason(lang, "days_since_last_notice", "last_notice", since))
+    else:
+        reasons.append(_reason(lang, "days_since_last_notice", "no_notice", None))
+    if chosen is not None and chosen.level is not None:
+        reasons.append(_reason(lang, "ladder_level", "level", chosen.level))
+    return reasons
+
+
+def _reason(lang: str, feature: str, key: str, value: Any) -> dict[str, Any]:
+    return {"feature": feature, "value": value, "contribution": None,
+            "text": text(lang, "rule_reason", key).format(value=value)}
+
+
+def policy_trace(candidates: tuple[Candidate, ...], verdicts: dict[str, Any],
+                 chosen: Candidate | None) -> list[dict[str, Any]]:
+    """Refusals of every candidate ranked above the chosen one, then the
+    obligations that shaped the chosen action."""
+    trace: list[dict[str, Any]] = []
+    for candidate in candidates:
+        if chosen is not None and candidate.id == chosen.id:
+            break
+        for denial in verdicts[candidate.id].deny:
+            trace.append({"rule": denial.rule, "effect": "deny", "action": candidate.kind,
+                          "channel": candidate.channel, "citation": denial.citation, "message": denial.message})
+    if chosen is not None:
+        for obligation in verdicts[chosen.id].obligations:
+            trace.append({"rule": obligation.rule, "effect": "obligation", "obligation": obligation.kind,
+                          "action": chosen.kind, "channel": chosen.channel, "citation": obligation.citation,
+                          "message": _obligation_message(obligation)})
+    return trace
+
+
+def _obligation_message(obligation: Any) -> str:
+    params = obligation.params
+    if obligation.kind == "send_window":
+        return f"send between {params['not_before']} and {params['not_after']} local time"
+    if obligation.kind == "fee_cap":
+        return f"fees capped at {params['amount_minor']} minor units of {params['currency']}"
+    if obligation.kind == "notice":
+        return f"the message must carry the notice '{params['notice']}'"
+    return f"human review required: {params.get('reason', '')}".strip()

@@ -1,0 +1,252 @@
+"""The path of one decision (DESIGN.md), free of HTTP and of the database:
+
+situation → risk (glass-box model, skipped without profiling) → ranked candidates
+(ladder) → ONE policy evaluation over all candidates → first lawful candidate with
+its obligations applied → explanation.
+
+Fail closed: when the model or the policy engine fails, or nothing (not even
+waiting) is confirmed lawful, the decision is ``held`` with the reason and no
+action. Recording happens elsewhere (``recording.py``), in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from explain.reasons import principal_reasons
+from ledger.timestamps import rfc3339
+
+from . import explanation
+from .case import Case
+from .features import model_features
+from .money import currency_exponent, format_amount, to_minor
+from .policy import PolicyEngine, PolicyError
+from .policy_input import policy_input
+from .risk import ModelUnavailable, RiskModel
+from .sendtime import NoSendTime, Window, earliest_send_time
+from .situation import Activity, Situation, situate
+from .strategy import Candidate, Fee, Ladder, band_of, propose
+
+__all__ = ["DecisionContext", "Hold", "Decision", "evaluate", "hold_decision"]
+
+log = logging.getLogger(__name__)
+_DIGITS = 6   # rounding of scores in the contract and the ledger
+
+
+@dataclass(frozen=True)
+class DecisionContext:
+    """Everything a decision depends on besides the case: reproducibility means
+    the same case and the same context give the same decision."""
+
+    model: RiskModel | ModelUnavailable
+    policy: PolicyEngine
+    ladder: Ladder
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    code: str      # policy_error | model_unavailable | model_error | no_send_time | no_lawful_action | internal_error
+    detail: str    # technical; never personal data
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision_id: str
+    case: Case
+    status: str                           # decided | needs_review | held
+    action: Candidate | None              # None when held
+    notices: tuple[str, ...]
+    risk: dict[str, Any]
+    explanation: dict[str, Any]
+    policy: dict[str, Any]
+    strategy: dict[str, Any]
+    hold: Hold | None = None
+    policy_input: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def executes(self) -> bool:
+        """Whether the AR system is told to carry out a communication now."""
+        return self.status == "decided" and self.action is not None and self.action.kind != "none"
+
+    def document(self) -> dict[str, Any]:
+        """The decision in the public contract's shape (without ``ledger``)."""
+        return {
+            "decision_id": self.decision_id,
+            "as_of": rfc3339(self.case.as_of),
+            "status": self.status,
+            "action": _action_document(self.action, self.notices),
+            "risk": self.risk,
+            "explanation": self.explanation,
+            "policy": self.policy,
+            "strategy": self.strategy,
+            "hold": {"code": self.hold.code, "detail": self.hold.detail} if self.hold else None,
+        }
+
+
+def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
+             remembered: tuple[Activity, ...] = (), profiling: bool = True) -> Decision:
+    """Decide what to do about ``case`` at ``case.as_of``. Never raises for a case
+    that passed validation: an unexpected failure is a held decision."""
+    frame = _Frame(
+        situation=situate(case, remembered), decision_id=decision_id,
+        lang=explanation.language_of(case.debtor.language),
+        policy={"bundle_sha256": context.policy.bundle_sha256, "engine": context.policy.name},
+        strategy={"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
+    )
+    try:
+        return _evaluate(frame, context=context, profiling=profiling)
+    except Exception as exc:  # fail closed on anything unforeseen; the reason is recorded
+        log.exception("decision %s held after an unexpected error", decision_id)
+        return frame.held(Hold("internal_error", type(exc).__name__), risk=_risk_unscored(context.model, profiling))
+
+
+def hold_decision(decision: Decision, hold: Hold) -> Decision:
+    """The decision held, keeping only what identifies it: used when it cannot be
+    recorded as made (its content is then suspect, so scores and reasons go)."""
+    lang = decision.explanation["language"]
+    why = explanation.text(lang, "held_reason", hold.code)
+    risk = {**decision.risk, "p_late": None, "band": None, "uncertainty": None}
+    return replace(decision, status="held", action=None, notices=(), hold=hold, risk=risk,
+                   explanation={"language": lang, "summary": explanation.text(lang, "summary", "held").format(why=why),
+                                "reasons": [], "policy": []})
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What every outcome of one evaluation shares."""
+
+    situation: Situation
+    decision_id: str
+    lang: str
+    policy: dict[str, Any]
+    strategy: dict[str, Any]
+
+    def held(self, hold: Hold, *, risk: dict[str, Any], policy_input: dict[str, Any] | None = None,
+             trace: list[dict[str, Any]] | None = None) -> Decision:
+        log.warning("decision %s held: %s", self.decision_id, hold.code)
+        why = explanation.text(self.lang, "held_reason", hold.code)
+        return Decision(
+            decision_id=self.decision_id, case=self.situation.case, status="held", action=None, notices=(),
+            risk=risk,
+            explanation={
+                "language": self.lang,
+                "summary": explanation.text(self.lang, "summary", "held").format(why=why),
+                "reasons": [],
+                "policy": trace or [],
+            },
+            policy=self.policy, strategy=self.strategy, hold=hold, policy_input=policy_input,
+        )
+
+
+def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> Decision:
+    situation, lang = frame.situation, frame.lang
+    # (1) risk from the glass-box model, unless the debtor objected to profiling
+    score = None
+    risk = _risk_unscored(context.model, profiling)
+    if profiling:
+        if isinstance(context.model, ModelUnavailable):
+            return frame.held(Hold("model_unavailable", context.model.reason), risk=risk)
+        try:
+            score = context.model.score(model_features(situation))
+        except Exception as exc:  # explain.ModelError and anything the scorer did not foresee
+            return frame.held(Hold("model_error", str(exc)[:200]), risk=risk)
+        risk = {**risk, "p_late": round(score.p_late, _DIGITS), "band": band_of(score.p_late, context.ladder),
+                "uncertainty": round(score.uncertainty, _DIGITS)}
+
+    # (2) ranked candidates from the ladder
+    proposal = propose(situation, band=risk["band"], ladder=context.ladder)
+
+    # (3) one policy evaluation over all candidates
+    document = policy_input(situation, proposal.candidates, risk=risk)
+    try:
+        outcome = context.policy.evaluate(document)
+    except PolicyError as exc:
+        return frame.held(Hold("policy_error", str(exc)[:200]), risk=risk, policy_input=document)
+
+    # (4) the first lawful candidate, its obligations applied
+    chosen = next((c for c in proposal.candidates if outcome.verdicts[c.id].allow), None)
+    if chosen is None:
+        return frame.held(Hold("no_lawful_action", "every candidate was denied"), risk=risk,
+                          policy_input=document,
+                          trace=explanation.policy_trace(proposal.candidates, outcome.verdicts, None))
+    obligations = outcome.verdicts[chosen.id].obligations
+    try:
+        action = _apply_obligations(chosen, obligations, situation, context.ladder)
+    except NoSendTime as exc:
+        return frame.held(Hold("no_send_time", str(exc)), risk=risk, policy_input=document)
+    notices = tuple(sorted({o.params["notice"] for o in obligations if o.kind == "notice"}))
+    needs_review = chosen.kind != "none" and any(o.kind == "human_review" for o in obligations)
+    status = "needs_review" if needs_review else "decided"
+
+    # (5) explanation
+    why = ""
+    if needs_review:
+        why = "; ".join(sorted({o.params.get("reason", "") for o in obligations if o.kind == "human_review"} - {""}))
+        why = why or explanation.text(lang, "review_reason", "human_review")
+    reasons = (_model_reasons(score, lang) if score is not None
+               else explanation.rule_reasons(lang, situation, action))
+    return Decision(
+        decision_id=frame.decision_id, case=situation.case, status=status, action=action, notices=notices,
+        risk=risk,
+        explanation={
+            "language": lang,
+            "summary": explanation.summary(lang, status=status, situation=situation, chosen=action,
+                                           rationale=proposal.rationale, next_step_on=proposal.next_step_on,
+                                           why=why),
+            "reasons": reasons,
+            "policy": explanation.policy_trace(proposal.candidates, outcome.verdicts, chosen),
+        },
+        policy=frame.policy, strategy=frame.strategy, policy_input=document,
+    )
+
+
+def _apply_obligations(chosen: Candidate, obligations: tuple[Any, ...], situation: Situation,
+                       ladder: Ladder) -> Candidate:
+    if chosen.send_at is None:
+        return chosen
+    windows = [ladder.send_window] + [
+        Window.parse(o.params["not_before"], o.params["not_after"], o.params.get("weekdays"))
+        for o in obligations if o.kind == "send_window"
+    ]
+    send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, windows)
+    caps = [o.params for o in obligations if o.kind == "fee_cap"]
+    fees = (_capped(fee, caps) for fee in chosen.fees)
+    return replace(chosen, send_at=send_at, fees=tuple(fee for fee in fees if fee.amount > 0))
+
+
+def _capped(fee: Fee, caps: list[dict[str, Any]]) -> Fee:
+    """A fee no higher than any cap a policy set for its currency."""
+    minor = to_minor(fee.amount, fee.currency)
+    for cap in caps:
+        if cap["currency"] == fee.currency:
+            minor = min(minor, int(cap["amount_minor"]))
+    return replace(fee, amount=Decimal(minor).scaleb(-currency_exponent(fee.currency)))
+
+
+def _model_reasons(score: Any, lang: str) -> list[dict[str, Any]]:
+    return [{**reason, "contribution": round(reason["contribution"], _DIGITS)}
+            for reason in principal_reasons(score, lang=lang, limit=4)]
+
+
+def _risk_unscored(model: RiskModel | ModelUnavailable, profiling: bool) -> dict[str, Any]:
+    return {"p_late": None, "band": None, "uncertainty": None, "profiling": profiling,
+            "model": {"id": model.id, "sha256": model.sha256} if profiling else None}
+
+
+def _action_document(action: Candidate | None, notices: tuple[str, ...]) -> dict[str, Any]:
+    if action is None:
+        action = Candidate(id="", kind="none")
+    return {
+        "kind": action.kind,
+        "level": action.level,
+        "channel": action.channel,
+        "tone": action.tone,
+        "send_at": rfc3339(action.send_at) if action.send_at else None,
+        "fees": [{"kind": f.kind, "amount": format_amount(f.amount, f.currency), "currency": f.currency,
+                  "basis": f.basis} for f in action.fees],
+        "template": action.template,
+        "notices": list(notices),
+    }

@@ -1,0 +1,78 @@
+"""Recording a decision: ledger entry, sealed inputs and read models in the
+caller's transaction (one unit of work; all or nothing)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ledger import LedgerError, append
+from ledger.chain import lock_head
+from retention import KeyVault
+
+from .activity import remember
+from .pipeline import Decision, Hold, hold_decision
+from .situation import Activity
+from .tables import DecisionRow
+
+__all__ = ["record_decision", "record_or_hold"]
+
+log = logging.getLogger(__name__)
+
+
+def record_or_hold(session: Session, decision: Decision, **kwargs: Any) -> dict[str, Any]:
+    """Record ``decision``; if the ledger cannot take it as made, record it held
+    (fail closed) in the same transaction."""
+    try:
+        return record_decision(session, decision, **kwargs)
+    except LedgerError:
+        log.exception("decision %s could not be ledgered; recording it as held", decision.decision_id)
+        held = hold_decision(decision, Hold("ledger_error", "the decision could not be ledgered"))
+        return record_decision(session, held, **kwargs)
+
+
+def record_decision(session: Session, decision: Decision, *, request_json: dict[str, Any], subject_id: str,
+                    claim_id: str, vault: KeyVault, now: datetime, run: tuple[str, int] | None = None
+                    ) -> dict[str, Any]:
+    """Append ``decision`` and project it; return the contract document with ``ledger``.
+
+    The ledger body carries pseudonyms and the decision; the request (with its
+    contact data) and the policy input (with special-category flags) are sealed
+    under the subject's key, so erasure can shred them.
+    """
+    lock_head(session)   # serialise before creating a subject key (see ledger.chain)
+    document = decision.document()
+    body = {**document, "subject": subject_id, "claim": claim_id}
+    if run is not None:
+        body["run"] = {"run_id": run[0], "item": run[1]}
+    sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision), now=now)
+    try:
+        appended = append(session, kind="decision", body=body, ts=now, sealed=sealed)
+    except (TypeError, ValueError) as exc:   # not representable as canonical JSON (e.g. NaN)
+        raise LedgerError(f"decision {decision.decision_id} cannot be canonicalised: {type(exc).__name__}") from exc
+    document["ledger"] = {"seq": appended.seq, "entry_hash": appended.entry_hash}
+    action = decision.action
+    session.add(DecisionRow(
+        decision_id=decision.decision_id, ledger_seq=appended.seq, entry_hash=appended.entry_hash,
+        subject_id=subject_id, claim_id=claim_id, as_of=decision.case.as_of, recorded_at=now,
+        status=decision.status, action_kind=action.kind if action else "none",
+        level=action.level if action else None, channel=action.channel if action else None,
+        send_at=action.send_at if action else None, hold_code=decision.hold.code if decision.hold else None,
+        run_id=run[0] if run else None, run_item=run[1] if run else None,
+        document=json.dumps(document, separators=(",", ":")),
+    ))
+    if decision.executes and action is not None and action.send_at is not None:
+        remember(session, claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
+                 ledger_seq=appended.seq,
+                 activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
+                                   channel=action.channel, decision_id=decision.decision_id))
+    return document
+
+
+def _sealed_payload(request_json: dict[str, Any], decision: Decision) -> bytes:
+    return json.dumps({"request": request_json, "policy_input": decision.policy_input},
+                      separators=(",", ":"), sort_keys=True).encode("utf-8")

@@ -1,0 +1,193 @@
+"""Batch dunning runs: every open invoice of a portfolio evaluated and ledgered,
+one entry per decision, group-committed, resumable after an interruption.
+
+Resumption needs no bookkeeping of its own: a run's decisions carry
+``(run_id, run_item)`` under a unique constraint, so the items already decided
+are exactly those rows, and a batch that was cut off mid-transaction left none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from ledger import Sealed
+
+from .case import Case
+from .decider import Services, decide_in_session
+from .errors import NotFound, StorageUnavailable, storage_guard
+from .idempotency import IdempotencyKey, remember_response
+from .tables import DecisionRow, RunItemRow, RunRow
+
+__all__ = ["RunItem", "Runs"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunItem:
+    """One input of a run: a validated case with its request, or the reason it is invalid."""
+
+    index: int
+    request_json: dict[str, Any] | None = None
+    case: Case | None = None
+    error: dict[str, Any] | None = None
+
+
+class Runs:
+    def __init__(self, services: Services, *, batch_size: int = 250) -> None:
+        self._services = services
+        self._db = services.db
+        self._clock = services.clock
+        self._batch_size = batch_size
+
+    # -- creating --------------------------------------------------------------------------
+
+    def open(self, *, run_id: str, source_sha256: str, as_of: datetime | None, total: int) -> RunRow:
+        """The run with ``run_id``, created if new (a CLI run's id derives from its file)."""
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            run = uow.session.get(RunRow, run_id)
+            if run is None:
+                run = RunRow(run_id=run_id, source_sha256=source_sha256, as_of=as_of, status="pending",
+                             total=total, invalid=0, created_at=self._clock())
+                uow.session.add(run)
+                uow.commit()
+            return run
+
+    def create_stored(self, items: list[RunItem], *, as_of: datetime | None, source_sha256: str,
+                      idempotency: IdempotencyKey | None = None) -> dict[str, Any]:
+        """A run whose validated items are kept in the database, sealed per subject
+        (they hold contact data), so any process can execute or resume it.
+        Returns the new run's status document."""
+        run_id = self._services.new_id()
+        now = self._clock()
+        document = {"run_id": run_id, "status": "pending", "total": len(items), "done": 0, "decided": 0,
+                    "invalid": 0, "summary": None}
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            session = uow.session
+            session.add(RunRow(run_id=run_id, source_sha256=source_sha256, as_of=as_of, status="pending",
+                               total=len(items), invalid=0, created_at=now))
+            for item in items:
+                assert item.case is not None and item.request_json is not None
+                subject_id = self._services.pseudonyms.subject(item.case.debtor.ref)
+                sealed = self._services.vault.seal(session, subject_id, json.dumps(item.request_json).encode(), now=now)
+                session.add(RunItemRow(run_id=run_id, item=item.index, subject_id=subject_id, sealed=sealed.data))
+            remember_response(session, idempotency, resource_id=run_id, response=document, now=now)
+            uow.commit()
+        return document
+
+    def stored_requests(self, run_id: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        with storage_guard("the run"), self._db.reading() as session:
+            rows = session.execute(select(RunItemRow.item, RunItemRow.subject_id, RunItemRow.sealed)
+                                   .where(RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None))
+                                   .order_by(RunItemRow.item)).all()
+            for row in rows:
+                plain = self._services.vault.unseal(session, Sealed(subject_id=row.subject_id, data=row.sealed))
+                yield row.item, json.loads(plain)
+
+    # -- executing -------------------------------------------------------------------------
+
+    def execute(self, run_id: str, items: Iterable[RunItem],
+                progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+        """Decide every item not decided yet; return the run's summary."""
+        done = self._done_items(run_id)
+        self._set_status(run_id, "running")
+        batch: list[RunItem] = []
+        try:
+            for item in items:
+                if item.index in done:
+                    continue
+                if item.error is not None:
+                    self._record_invalid(run_id, item)
+                    if progress:
+                        progress(1)
+                    continue
+                batch.append(item)
+                if len(batch) >= self._batch_size:
+                    self._decide_batch(run_id, batch)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                self._decide_batch(run_id, batch)
+                if progress:
+                    progress(len(batch))
+        except BaseException:
+            self._set_status(run_id, "interrupted", quiet=True)
+            raise
+        return self._finish(run_id)
+
+    def _decide_batch(self, run_id: str, batch: list[RunItem]) -> None:
+        """One transaction for the whole batch (group commit)."""
+        services = self._services
+        context = services.context()   # one context for the whole batch
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            for item in batch:
+                assert item.case is not None and item.request_json is not None
+                decide_in_session(uow.session, item.case, item.request_json, decision_id=services.new_id(),
+                                  services=services, context=context, run=(run_id, item.index))
+            uow.commit()
+
+    def _record_invalid(self, run_id: str, item: RunItem) -> None:
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            uow.session.merge(RunItemRow(run_id=run_id, item=item.index, error=json.dumps(item.error)))
+            uow.commit()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _done_items(self, run_id: str) -> set[int]:
+        with storage_guard("the run"), self._db.reading() as session:
+            decided = session.scalars(select(DecisionRow.run_item).where(DecisionRow.run_id == run_id))
+            invalid = session.scalars(select(RunItemRow.item).where(RunItemRow.run_id == run_id,
+                                                                    RunItemRow.error.is_not(None)))
+            return set(decided) | set(invalid)
+
+    def status(self, run_id: str) -> dict[str, Any]:
+        with storage_guard("the run"), self._db.reading() as session:
+            run = session.get(RunRow, run_id)
+            if run is None:
+                raise NotFound("no run with this id")
+            decided = session.scalar(select(func.count()).where(DecisionRow.run_id == run_id)) or 0
+            invalid = session.scalar(select(func.count()).where(RunItemRow.run_id == run_id,
+                                                                RunItemRow.error.is_not(None))) or 0
+            return {
+                "run_id": run.run_id, "status": run.status, "total": run.total,
+                "done": decided + invalid, "decided": decided, "invalid": invalid,
+                "summary": json.loads(run.summary) if run.summary else None,
+            }
+
+    def _finish(self, run_id: str) -> dict[str, Any]:
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            session = uow.session
+            rows = session.execute(
+                select(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code, func.count())
+                .where(DecisionRow.run_id == run_id)
+                .group_by(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code)
+            ).all()
+            invalid = session.scalars(select(RunItemRow.item).where(RunItemRow.run_id == run_id,
+                                                                    RunItemRow.error.is_not(None))).all()
+            summary: dict[str, Any] = {"decisions": 0, "by_status": {}, "by_action": {}, "held_reasons": {},
+                                       "invalid": len(invalid), "invalid_items": sorted(invalid)[:100]}
+            for status, action, hold, count in rows:
+                summary["decisions"] += count
+                summary["by_status"][status] = summary["by_status"].get(status, 0) + count
+                summary["by_action"][action] = summary["by_action"].get(action, 0) + count
+                if hold:
+                    summary["held_reasons"][hold] = summary["held_reasons"].get(hold, 0) + count
+            session.execute(update(RunRow).where(RunRow.run_id == run_id).values(
+                status="finished", finished_at=self._clock(), invalid=len(invalid),
+                summary=json.dumps(summary, sort_keys=True)))
+            uow.commit()
+        return summary
+
+    def _set_status(self, run_id: str, status: str, *, quiet: bool = False) -> None:
+        try:
+            with storage_guard("the run"), self._db.unit_of_work() as uow:
+                uow.session.execute(update(RunRow).where(RunRow.run_id == run_id).values(status=status))
+                uow.commit()
+        except StorageUnavailable:
+            if not quiet:
+                raise

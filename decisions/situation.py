@@ -1,0 +1,100 @@
+"""The situation at ``as_of``: the case as the AR system sent it, united with what
+fairdun remembers about the claim (its own executed decisions and the events the
+AR system reported). Features, strategy and policy input all read this one view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .case import Case, ContactAttempt, DunningStep
+
+__all__ = ["Activity", "Situation", "situate"]
+
+UNDELIVERED = frozenset({"bounced", "failed", "returned"})
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One remembered fact about a claim (a projection row, as the domain sees it)."""
+
+    at: datetime
+    activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
+                                  # dispute_opened | dispute_closed | promise_to_pay | delivery_result
+    kind: str | None = None       # dunning kind
+    level: int | None = None
+    channel: str | None = None
+    connected: bool | None = None
+    on_date: date | None = None   # promised or paid on
+    decision_id: str | None = None
+    status: str | None = None     # delivery status
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    case: Case
+    today: date                   # as_of in the debtor's time zone
+    days_past_due: int
+    disputed: bool
+    settled: bool
+    promise_to_pay_on: date | None
+    last_payment_on: date | None
+    dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
+    contacts: tuple[ContactAttempt, ...]  # oldest first
+
+    @property
+    def level_reached(self) -> int:
+        """Highest ladder level already sent (-1 when none)."""
+        return max((step.level for step in self.dunning), default=-1)
+
+    @property
+    def last_notice_at(self) -> datetime | None:
+        return self.dunning[-1].at if self.dunning else None
+
+
+def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
+    """Unite the request with remembered activity strictly before ``as_of``."""
+    past = sorted((a for a in remembered if a.at < case.as_of), key=lambda a: a.at)
+    undelivered = {a.decision_id for a in past
+                   if a.activity == "delivery_result" and a.status in UNDELIVERED and a.decision_id}
+
+    dunning = {(s.kind, s.level, s.channel, s.at.date()): s for s in case.history.dunning}
+    contacts = {(c.channel, c.at): c for c in case.history.contacts}
+    disputed = case.invoice.disputed
+    settled = False
+    promise = case.invoice.promise_to_pay_on
+    last_payment = case.invoice.last_payment_on
+    dispute_event: str | None = None
+    for a in past:
+        if a.activity == "dunning" and a.decision_id not in undelivered:
+            step = DunningStep(at=a.at, kind=a.kind or "reminder", level=a.level or 0, channel=a.channel)
+            dunning.setdefault((step.kind, step.level, step.channel, step.at.date()), step)
+        elif a.activity == "contact_attempt":
+            attempt = ContactAttempt(at=a.at, channel=a.channel or "phone", connected=bool(a.connected))
+            contacts.setdefault((attempt.channel, attempt.at), attempt)
+        elif a.activity in ("dispute_opened", "dispute_closed"):
+            dispute_event = a.activity
+        elif a.activity == "promise_to_pay" and a.on_date is not None:
+            promise = a.on_date if promise is None else max(promise, a.on_date)
+        elif a.activity in ("payment_received", "partial_payment"):
+            paid_on = a.on_date or a.at.date()
+            last_payment = paid_on if last_payment is None else max(last_payment, paid_on)
+            settled = settled or a.activity == "payment_received"
+    # The AR system's own flag wins when it says "disputed"; an open dispute it
+    # reported through /v1/events counts too (in dubio pro debitore).
+    disputed = disputed or dispute_event == "dispute_opened"
+
+    today = case.as_of.astimezone(ZoneInfo(case.debtor.timezone)).date()
+    return Situation(
+        case=case,
+        today=today,
+        days_past_due=(today - case.invoice.due_on).days,
+        disputed=disputed,
+        settled=settled or case.invoice.open_amount == 0,
+        promise_to_pay_on=promise,
+        last_payment_on=last_payment,
+        dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),
+        contacts=tuple(sorted(contacts.values(), key=lambda c: c.at)),
+    )

@@ -1,0 +1,173 @@
+"""Strategy: the escalation ladder (data in ``ladder.json``) turned into ranked
+candidate actions for one situation. The strategy proposes; the policy gate
+decides what is lawful; the first lawful candidate is chosen. ``none`` (wait) is
+always the last candidate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .sendtime import Window, earliest_send_time
+from .situation import Situation
+
+__all__ = ["Fee", "Candidate", "Proposal", "Ladder", "load_ladder", "band_of", "propose"]
+
+_TONE_ORDER = ("gentle", "neutral", "firm")
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    kind: str
+    amount: Decimal
+    currency: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: str
+    kind: str
+    level: int | None = None
+    channel: str | None = None
+    tone: str | None = None
+    send_at: datetime | None = None
+    fees: tuple[Fee, ...] = ()
+    template: str | None = None
+    profiling: bool = False
+
+    @property
+    def communication(self) -> bool:
+        return self.channel is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    candidates: tuple[Candidate, ...]
+    rationale: str                 # why these candidates: "settled", "not_due_yet", "next_level", "wait"
+    next_step_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Ladder:
+    version: str
+    data: dict[str, Any] = field(repr=False)
+    sha256: str = ""
+
+    @property
+    def send_window(self) -> Window:
+        w = self.data["send_window"]
+        return Window.parse(w["not_before"], w["not_after"], w["weekdays"])
+
+
+def load_ladder(path: str | Path | None = None) -> Ladder:
+    raw = (Path(path).read_bytes() if path is not None
+           else resources.files("decisions").joinpath("ladder.json").read_bytes())
+    data = json.loads(raw)
+    return Ladder(version=data["version"], data=data, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def band_of(p_late: float, ladder: Ladder) -> str:
+    bands = ladder.data["risk_bands"]
+    if p_late >= bands["high"]:
+        return "high"
+    if p_late >= bands["medium"]:
+        return "medium"
+    return "low"
+
+
+def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Proposal:
+    """Ranked candidates for ``situation``; ``band`` is None when profiling is off."""
+    if situation.settled:
+        return Proposal((Candidate(id="c0", kind="none"),), rationale="settled")
+    step = _next_level(situation, band, ladder)
+    if step is None:
+        return Proposal((Candidate(id="c0", kind="none"),), rationale="ladder_exhausted")
+    level, due_on = step
+    if due_on > situation.today:
+        return Proposal((Candidate(id="c0", kind="none"),), rationale="wait", next_step_on=due_on)
+
+    specs: list[tuple[str, int, str | None, str | None]] = []   # kind, level, channel, tone
+    plan = ladder.data["payment_plan_offer"]
+    if _offers_plan(situation, band, level["level"], plan):
+        specs += [("payment_plan_offer", level["level"], channel, plan["tone"]) for channel in plan["channels"]]
+    tone = _tone(band, level["level"], ladder)
+    for kind in level["kinds"]:
+        channels = level["channels"] or [None]
+        specs += [(kind, level["level"], channel, tone if channel else None) for channel in channels]
+
+    send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, [ladder.send_window])
+    profiling = band is not None
+    candidates = [
+        Candidate(
+            id=f"c{index}", kind=kind, level=lvl, channel=channel, tone=tone_,
+            send_at=send_at if channel else None,
+            fees=_fees(situation, kind, lvl, ladder),
+            template=_template(kind, lvl, tone_, situation.case.debtor.language, ladder),
+            profiling=profiling,
+        )
+        for index, (kind, lvl, channel, tone_) in enumerate(specs)
+    ]
+    candidates.append(Candidate(id=f"c{len(candidates)}", kind="none"))
+    return Proposal(tuple(candidates), rationale="next_level")
+
+
+def _next_level(situation: Situation, band: str | None, ladder: Ladder) -> tuple[dict[str, Any], date] | None:
+    """The next rung above the level reached, and the day it becomes due."""
+    reached = situation.level_reached
+    due_on = situation.case.invoice.due_on
+    last = situation.last_notice_at
+    for level in ladder.data["levels"]:
+        if level["level"] <= reached:
+            continue
+        if "bands" in level and band not in level["bands"]:
+            continue   # e.g. pre-due reminders only for high-risk debtors, never without profiling
+        until = level.get("until_days_past_due")
+        if until is not None and situation.days_past_due > until:
+            continue   # that rung's window has passed
+        ready = due_on + timedelta(days=level["from_days_past_due"])
+        if last is not None:
+            last_day = last.astimezone(ZoneInfo(situation.case.debtor.timezone)).date()
+            ready = max(ready, last_day + timedelta(days=level.get("min_days_since_last_notice", 0)))
+        return level, ready
+    return None
+
+
+def _offers_plan(situation: Situation, band: str | None, level: int, plan: dict[str, Any]) -> bool:
+    if situation.case.debtor.kind not in plan["debtor_kinds"]:
+        return False
+    if band is None:
+        return level >= plan["without_profiling_from_level"]
+    return band in plan["bands"] and level >= plan["from_level"]
+
+
+def _tone(band: str | None, level: int, ladder: Ladder) -> str:
+    rules = ladder.data["tone"]
+    tone = rules["without_profiling"] if band is None else rules["by_band"][band]
+    floor = rules["at_least_by_level"].get(str(level))
+    if floor is not None and _TONE_ORDER.index(floor) > _TONE_ORDER.index(tone):
+        return floor
+    return tone
+
+
+def _fees(situation: Situation, kind: str, level: int, ladder: Ladder) -> tuple[Fee, ...]:
+    invoice = situation.case.invoice
+    return tuple(
+        Fee(kind=fee["kind"], amount=Decimal(fee["amount"]), currency=fee["currency"], basis=fee["basis"])
+        for fee in ladder.data["fees"]
+        if fee["jurisdiction"] == situation.case.debtor.country and kind in fee["actions"]
+        and level >= fee["from_level"] and fee["currency"] == invoice.currency
+    )
+
+
+def _template(kind: str, level: int, tone: str | None, language: str, ladder: Ladder) -> str:
+    lang = language if language in ladder.data["template_languages"] else "en"
+    return ladder.data["template"].format(kind=kind, level=level, tone=tone or "neutral", language=lang)
