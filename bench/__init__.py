@@ -1,0 +1,1 @@
+"""Benchmarks: reported numbers, never tests. ``make bench`` or ``python -m bench``."""

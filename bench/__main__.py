@@ -1,0 +1,43 @@
+"""Run every benchmark and rewrite bench/RESULTS.md with the numbers."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import batch_run, decision_latency
+from ._common import git_revision, machine
+
+
+def main() -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} at commit {git_revision()} on {machine()}.",
+        "Produced by `make bench` (`python -m bench`); numbers, not tests.",
+        "",
+        "## Single decision latency (target: p99 <= 25 ms over HTTP)",
+        "",
+        "| path | n | p50 ms | p99 ms | mean ms | max ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, measure in (("in-process (Decider)", decision_latency.in_process),
+                          ("HTTP, gunicorn 2 workers x 4 threads, loopback, SQLite", decision_latency.over_http)):
+        r = measure()
+        print(name, r, file=sys.stderr)
+        lines.append(f"| {name} | {r['n']} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
+                     f"{r['max_ms']:.2f} |")
+    lines += ["", "## Batch runs (targets: >= 1,000 decisions/s on SQLite; peak memory of 100k <= 1 GiB)", "",
+              "| backend | invoices | seconds | decisions/s | peak RSS MiB |", "|---|---|---|---|---|"]
+    for backend in ("sqlite", "postgresql"):
+        for n in (10_000, 100_000):
+            r = batch_run.measure(backend, n)
+            print(r, file=sys.stderr)
+            lines.append(f"| {backend} | {n:,} | {r['seconds']:.1f} | {r['decisions_per_s']:.0f} | "
+                         f"{r['peak_rss_mib']:.0f} |")
+    Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

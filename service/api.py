@@ -1,0 +1,116 @@
+"""The /v1 JSON API blueprint. Views parse, call one domain function, return."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+
+from .auth import Role, requires
+from .errors import ApiError
+from .openapi import operation
+from .schemas import (DecisionRequestSchema, DecisionResponseSchema, EventRequestSchema, EventResponseSchema,
+                      RunRequestSchema, RunStatusSchema)
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+_decision_request = DecisionRequestSchema()
+_event_request = EventRequestSchema()
+_run_request = RunRequestSchema()
+
+READERS = (Role.AR_SYSTEM, Role.REVIEWER, Role.COMPLIANCE_OFFICER, Role.AUDITOR)
+
+
+def _runtime() -> Any:
+    return current_app.extensions["fairdun"]
+
+
+def json_body() -> Any:
+    """The request's JSON document; 415 without a JSON content type, 400 if malformed."""
+    try:
+        return request.get_json()
+    except RecursionError:
+        raise ApiError(400, "bad_request", "the JSON document is nested too deeply") from None
+
+
+def idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise ApiError(400, "bad_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+    return key
+
+
+def _created(document: dict[str, Any], replayed: bool, location: str) -> Response:
+    response = jsonify(document)
+    response.status_code = 200 if replayed else 201
+    response.headers["Location"] = location
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@bp.post("/decisions")
+@requires(Role.AR_SYSTEM)
+@operation(summary="Decide the next dunning step for one invoice", request=DecisionRequestSchema,
+           responses={201: DecisionResponseSchema, 200: DecisionResponseSchema}, idempotent=True)
+def create_decision() -> Response:
+    body = json_body()
+    case = _decision_request.load(body)
+    outcome = _runtime().decider.decide(case, body, client_id=g.api_key.key_id, idempotency_key=idempotency_key())
+    return _created(outcome.document, outcome.replayed,
+                    url_for("api.get_decision", decision_id=outcome.document["decision_id"]))
+
+
+@bp.get("/decisions/<uuid:decision_id>")
+@requires(*READERS)
+@operation(summary="A recorded decision", responses={200: DecisionResponseSchema})
+def get_decision(decision_id: Any) -> Response:
+    return jsonify(_runtime().decider.get(str(decision_id)))
+
+
+@bp.post("/events")
+@requires(Role.AR_SYSTEM)
+@operation(summary="Report a payment, dispute, promise, contact attempt or delivery result",
+           request=EventRequestSchema, responses={201: EventResponseSchema, 200: EventResponseSchema},
+           idempotent=True)
+def create_event() -> Response:
+    body = json_body()
+    event = _event_request.load(body)
+    outcome = _runtime().events.record(event, body, client_id=g.api_key.key_id, idempotency_key=idempotency_key())
+    return _created(outcome.document, outcome.replayed, url_for("api.create_event"))
+
+
+@bp.post("/runs")
+@requires(Role.AR_SYSTEM)
+@operation(summary="Start a batch dunning run (asynchronous)", request=RunRequestSchema,
+           responses={202: RunStatusSchema, 200: RunStatusSchema}, idempotent=True)
+def create_run() -> Response:
+    request.max_content_length = current_app.config["RUNS_MAX_CONTENT_LENGTH"]
+    body = json_body()
+    envelope = _run_request.load(body)
+    outcome = _runtime().runner.start(envelope["items"], as_of=envelope["as_of"], body=body,
+                                      client_id=g.api_key.key_id, idempotency_key=idempotency_key())
+    response = jsonify(outcome.document)
+    response.status_code = 200 if outcome.replayed else 202
+    response.headers["Location"] = url_for("api.get_run", run_id=outcome.document["run_id"])
+    return response
+
+
+@bp.get("/runs/<uuid:run_id>")
+@requires(Role.AR_SYSTEM, Role.COMPLIANCE_OFFICER, Role.AUDITOR)
+@operation(summary="Progress and summary of a batch run", responses={200: RunStatusSchema})
+def get_run(run_id: Any) -> Response:
+    return jsonify(_runtime().runs.status(str(run_id)))
+
+
+@bp.post("/runs/<uuid:run_id>/resume")
+@requires(Role.AR_SYSTEM)
+@operation(summary="Resume an interrupted batch run", responses={202: RunStatusSchema})
+def resume_run(run_id: Any) -> Response:
+    response = jsonify(_runtime().runner.resume(str(run_id)))
+    response.status_code = 202
+    return response

@@ -1,0 +1,57 @@
+"""The Flask app factory. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify
+from sqlalchemy import text
+
+from decisions.risk import ModelUnavailable
+
+from . import errors
+from .api import bp as api_bp
+from .config import configure
+from .openapi import bp as openapi_bp
+from .runner import RunWorker
+from .runtime import build_runtime
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    configure(app, config)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    runtime = build_runtime(app.config)
+    runtime.runner = RunWorker(runtime.runs, runtime.db)
+    app.extensions["fairdun"] = runtime
+    errors.init_app(app)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
+    app.add_url_rule("/health", "health", _health)
+    return app
+
+
+def _health() -> Response:
+    """Liveness and what decisions currently depend on; no authentication, no personal data."""
+    runtime = current_app.extensions["fairdun"]
+    model, policy = runtime.context.model, runtime.context.policy
+    try:
+        with runtime.db.reading() as session:
+            session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # reported, not raised: health must answer when the database does not
+        database = "unavailable"
+    model_ok = not isinstance(model, ModelUnavailable)
+    policy_ok = getattr(policy, "available", True)
+    healthy = database == "ok" and model_ok and policy_ok
+    response = jsonify({
+        "status": "ok" if healthy else "degraded",
+        "database": database,
+        "model": {"id": model.id, "sha256": model.sha256, "available": model_ok},
+        "policy": {"engine": policy.name, "bundle_sha256": policy.bundle_sha256, "available": policy_ok},
+    })
+    response.status_code = 200 if healthy else 503
+    return response

@@ -1,0 +1,128 @@
+"""The ``fairdun`` command line: thin click wrappers over plain functions.
+
+Every command reads the same ``FAIRDUN_INSTANCE_PATH`` and ``FAIRDUN_DATABASE_URL``
+as the server, so commands and ``fairdun serve`` share one installation.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+from .auth import Role, create_api_key
+from .schema import upgrade
+
+__all__ = ["main"]
+
+
+def open_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app of this installation, its database migrated to head."""
+    from .app import create_app
+
+    app = create_app(config)
+    upgrade(app.extensions["fairdun"].db.engine)
+    return app
+
+
+@click.group(help="fairdun: compliance-first, explainable, auditable dunning decisions.")
+def main() -> None:
+    pass
+
+
+@main.command("init-db", help="Create or upgrade the database schema (Alembic upgrade head).")
+def init_db_command() -> None:
+    app = open_app()
+    click.echo(f"database at head: {app.extensions['fairdun'].db.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("serve", help="Serve the API with gunicorn.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    from .serve import serve
+
+    open_app()   # migrate and create keys once, before workers start
+    serve(host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command("decide", help="Decide one case (a decision request as JSON) and print the decision.")
+@click.argument("case_file", type=click.File("r"))
+def decide_command(case_file: Any) -> None:
+    from .commands import InvalidCase, decide_file
+
+    try:
+        document = decide_file(open_app(), case_file)
+    except InvalidCase as exc:
+        click.echo(json.dumps({"error": {"code": "validation_error", "fields": exc.fields}}, indent=2), err=True)
+        sys.exit(2)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@main.command("run", help="A batch dunning run over INVOICES (.csv or .jsonl); rerun the same file to resume.")
+@click.argument("invoices", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", default=None, help="RFC 3339 time that replaces every row's as_of.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def run_command(invoices: Path, as_of: str | None, progress: bool) -> None:
+    from .commands import run_file
+
+    summary = run_file(open_app(), invoices, as_of=as_of, progress=progress)
+    click.echo(json.dumps(summary, indent=2))
+
+
+@main.command("demo", help="Seed a synthetic portfolio, create demo API keys and serve on 127.0.0.1:8000.")
+@click.option("--invoices", default=300, show_default=True, type=int)
+@click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo_command(invoices: int, serve_after: bool, port: int) -> None:
+    from .demo import seed_demo
+    from .serve import serve
+
+    seed_demo(open_app(), invoices=invoices, port=port, echo=click.echo)
+    if serve_after:
+        serve(host="127.0.0.1", port=port, workers=2, threads=4)
+
+
+@main.group("api-key", help="API keys of AR systems and staff.")
+def api_key_group() -> None:
+    pass
+
+
+@api_key_group.command("create", help="Create a key; its secret is printed once, alone on the last line.")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+def api_key_create_command(name: str, role: str) -> None:
+    app = open_app()
+    runtime = app.extensions["fairdun"]
+    secret = create_api_key(runtime.db, name=name, role=Role(role), now=runtime.clock(), new_id=runtime.new_id)
+    click.echo(f"created API key '{name}' with role {role}; store the secret now, it is not shown again:")
+    click.echo(secret)
+
+
+@main.group("ledger", help="The audit ledger.")
+def ledger_group() -> None:
+    pass
+
+
+@ledger_group.command("verify", help="Recompute the hash chain and check every sealed blob; exit 0 only if all hold.")
+def ledger_verify_command() -> None:
+    from ledger import LedgerError, verify_chain
+
+    runtime = open_app().extensions["fairdun"]
+    try:
+        with runtime.db.reading() as session:
+            report = verify_chain(session)
+    except LedgerError as exc:
+        click.echo(f"FAILED: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {report.entries} entries, head {report.head_hash}, {report.blobs_checked} sealed blobs")
+
+
+if __name__ == "__main__":
+    main()

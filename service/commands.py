@@ -1,0 +1,98 @@
+"""Plain functions behind the CLI commands (tests call them directly)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Flask
+from marshmallow import ValidationError
+from tqdm import tqdm
+
+from decisions.invoice_csv import CsvRowError, read_csv
+from decisions.runs import RunItem
+from ledger.timestamps import parse_rfc3339
+
+from .errors import flatten_messages
+from .runner import parse_item
+from .schemas import DecisionRequestSchema
+
+__all__ = ["decide_file", "run_file", "run_id_for", "InvalidCase"]
+
+# Runs started from a file get an id derived from the file's content and as_of,
+# so running the same file again resumes the same run.
+_RUNS_NAMESPACE = uuid.UUID("5b0e7c1e-2f4a-4c8e-9a57-6a2d3f1e0b11")
+
+
+class InvalidCase(Exception):
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        super().__init__("the case is not valid")
+        self.fields = fields
+
+
+def decide_file(app: Flask, handle: IO[str]) -> dict[str, Any]:
+    try:
+        body = json.load(handle)
+        case = DecisionRequestSchema().load(body)
+    except ValueError as exc:
+        raise InvalidCase({"_body": [f"not JSON: {exc}"]}) from exc
+    except ValidationError as exc:
+        raise InvalidCase(flatten_messages(exc.messages)) from exc
+    return app.extensions["fairdun"].decider.decide(case, body).document
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_id_for(source_sha256: str, as_of: str | None) -> str:
+    return str(uuid.uuid5(_RUNS_NAMESPACE, f"{source_sha256}/{as_of or ''}"))
+
+
+def _rows(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, request dict | CsvRowError) from a .csv or .jsonl file."""
+    if path.suffix.lower() == ".csv":
+        yield from read_csv(path)
+        return
+    with path.open("r", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as exc:
+                yield number, CsvRowError(line=number, column=None, problem=f"not JSON: {exc.msg}")
+
+
+def _items(path: Path, as_of: str | None) -> Iterator[RunItem]:
+    moment = parse_rfc3339(as_of) if as_of else None
+    for number, row in _rows(path):
+        if isinstance(row, CsvRowError):
+            yield RunItem(index=number, error={row.column or "_row": [row.problem]})
+        else:
+            yield parse_item(number, row, as_of=moment)
+
+
+def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool = True) -> dict[str, Any]:
+    """Run (or resume) the batch in ``path``; returns the run's summary."""
+    runtime = app.extensions["fairdun"]
+    source = file_sha256(path)
+    run_id = run_id_for(source, as_of)
+    total = sum(1 for _ in _rows(path))
+    runs = runtime.runs
+    runs.open(run_id=run_id, source_sha256=source, as_of=parse_rfc3339(as_of) if as_of else None, total=total)
+    status = runs.status(run_id)
+    if status["status"] == "finished":
+        return {"run_id": run_id, "resumed": False, **status["summary"]}
+    with tqdm(total=total, initial=status["done"], unit="invoice", disable=not progress,
+              desc=f"run {run_id[:8]}", file=None) as bar:
+        summary = runs.execute(run_id, _items(path, as_of), progress=bar.update)
+    return {"run_id": run_id, "resumed": status["done"] > 0, **summary}

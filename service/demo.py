@@ -1,0 +1,63 @@
+"""``fairdun demo``: a synthetic portfolio decided and ledgered, demo API keys for
+every role, and where to look."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from decisions.portfolio import generate_portfolio, write_jsonl
+
+from .auth import Role, create_api_key
+from .commands import run_file
+
+__all__ = ["seed_demo", "DEMO_SEED"]
+
+DEMO_SEED = 2026
+
+
+def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any]) -> dict[str, Any]:
+    runtime = app.extensions["fairdun"]
+    instance = Path(app.config["INSTANCE_PATH"])
+    demo_dir = instance / "demo"
+    demo_dir.mkdir(parents=True, exist_ok=True)
+
+    # The portfolio is generated once per instance; running the same file again
+    # resumes or reports the same run instead of deciding everything twice.
+    portfolio = demo_dir / "portfolio.jsonl"
+    if not portfolio.exists():
+        as_of = runtime.clock().replace(minute=0, second=0, microsecond=0)
+        write_jsonl(generate_portfolio(invoices, seed=DEMO_SEED, as_of=as_of), portfolio)
+    summary = run_file(app, portfolio, progress=False)
+
+    keys_dir = instance / "demo-keys"
+    keys_dir.mkdir(mode=0o700, exist_ok=True)
+    keys: dict[str, str] = {}
+    for role in Role:
+        secret = create_api_key(runtime.db, name=f"demo {role.value}", role=role, now=runtime.clock(),
+                                new_id=runtime.new_id)
+        path = keys_dir / role.value
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        keys[role.value] = secret
+
+    base = f"http://127.0.0.1:{port}"
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary["by_status"].items()))
+    echo("")
+    echo("fairdun demo")
+    echo(f"  API page      {base}/v1/docs")
+    echo(f"  OpenAPI       {base}/v1/openapi.json")
+    echo(f"  Health        {base}/health")
+    echo(f"  Instance      {instance}  (database, keys, demo portfolio)")
+    echo(f"  Portfolio     {summary['decisions']} decisions ledgered ({statuses}); run {summary['run_id']}")
+    echo(f"  Demo API keys (also in {keys_dir}/<role>):")
+    for role, secret in keys.items():
+        echo(f"    {role:<20} {secret}")
+    echo("  Try the decision in README.md: curl ... -H \"Authorization: Bearer $(cat instance/demo-keys/ar_system)\"")
+    echo("")
+    return {"summary": summary, "keys": keys}

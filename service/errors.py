@@ -1,0 +1,97 @@
+"""One error path: every failure leaves as a JSON body
+``{"error": {"status", "code", "message", "fields"?}}``. Handlers are registered
+by exception class; views raise, they never build error responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from decisions.errors import IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
+
+__all__ = ["ApiError", "init_app", "flatten_messages"]
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as ``{"debtor.timezone": ["…"], "history.dunning.0.at": […]}``."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or "_body"
+            for field, texts in flatten_messages(value, name).items():
+                flat.setdefault(field, []).extend(texts)
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_body": list(messages)}
+    if isinstance(messages, list):
+        flat = {}
+        for value in messages:
+            for field, texts in flatten_messages(value, prefix).items():
+                flat.setdefault(field, []).extend(texts)
+        return flat
+    return {prefix or "_body": [str(messages)]}
+
+
+def _body(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Any:
+    error: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    response = jsonify({"error": error})
+    response.status_code = status
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> Any:
+        return _body(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError) -> Any:
+        return _body(422, "validation_error", "the request is not valid", flatten_messages(exc.messages))
+
+    @app.errorhandler(InvalidInput)
+    def _invalid(exc: InvalidInput) -> Any:
+        fields = {exc.field: [str(exc)]} if exc.field else None
+        return _body(422, exc.code, str(exc), fields)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> Any:
+        return _body(404, exc.code, str(exc))
+
+    @app.errorhandler(IdempotencyConflict)
+    def _conflict(exc: IdempotencyConflict) -> Any:
+        return _body(409, exc.code, str(exc))
+
+    @app.errorhandler(StorageUnavailable)
+    def _unavailable(exc: StorageUnavailable) -> Any:
+        response = _body(503, exc.code, str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Any:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return _body(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        log.exception("unhandled %s", type(exc).__name__)
+        return _body(500, "internal_error", "an unexpected error occurred; nothing is guaranteed to be recorded")

@@ -1,0 +1,282 @@
+"""The decision request (the public contract in DESIGN.md) and its response."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from decisions.case import (ACTION_KINDS, CHANNELS, CREDITOR_ROLES, DEBTOR_KINDS, DUNNING_KINDS, TONES, Case,
+                            Consents, Contact, ContactAttempt, Debtor, DunningStep, Flags, History, Invoice)
+from decisions.money import currency_exponent
+
+from .fields import (CurrencyCode, Day, DecimalString, Jurisdiction, Language, Ref, StrictBool, StrictInt, Text,
+                     TimeZone, Timestamp)
+
+__all__ = ["DecisionRequestSchema", "DecisionResponseSchema", "MAX_HISTORY"]
+
+MAX_HISTORY = 50   # entries per history list
+
+
+class CreditorSchema(Schema):
+    role = fields.String(load_default="first_party", validate=validate.OneOf(CREDITOR_ROLES),
+                         metadata={"description": "first_party collects its own invoices; debt_collector is a "
+                                                  "collection agency (FDCPA / Regulation F apply in the US)"})
+
+
+class ContactSchema(Schema):
+    """Direct identifiers: sealed under the subject's key, never seen by model, policies or logs."""
+
+    name = Text(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    phone = Text(load_default=None, allow_none=True, max_length=40)
+    address = Text(load_default=None, allow_none=True, max_length=400)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Contact:
+        return Contact(**data)
+
+
+class ConsentsSchema(Schema):
+    """Consent per channel; a channel left out counts as not consented."""
+
+    email = StrictBool(load_default=False)
+    sms = StrictBool(load_default=False)
+    phone = StrictBool(load_default=False)
+    letter = StrictBool(load_default=False)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Consents:
+        return Consents(**data)
+
+
+class FlagsSchema(Schema):
+    vulnerable = StrictBool(load_default=False)
+    insolvency = StrictBool(load_default=False)
+    deceased = StrictBool(load_default=False)
+    breathing_space_until = Day(load_default=None, allow_none=True)
+    cease_communication = StrictBool(load_default=False)
+    no_work_contact = StrictBool(load_default=False)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Flags:
+        return Flags(**data)
+
+
+class DebtorSchema(Schema):
+    ref = Ref(required=True, metadata={"description": "the AR system's customer number"})
+    kind = fields.String(required=True, validate=validate.OneOf(DEBTOR_KINDS))
+    jurisdiction = Jurisdiction(required=True, metadata={"example": "DE"})
+    timezone = TimeZone(required=True, metadata={"example": "Europe/Berlin"})
+    language = Language(load_default="en", metadata={"example": "de"})
+    contact = fields.Nested(ContactSchema, load_default=Contact)
+    consents = fields.Nested(ConsentsSchema, load_default=Consents)
+    flags = fields.Nested(FlagsSchema, load_default=Flags)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Debtor:
+        return Debtor(**data)
+
+
+class InvoiceSchema(Schema):
+    ref = Ref(required=True, metadata={"description": "the AR system's invoice number"})
+    currency = CurrencyCode(required=True, metadata={"example": "EUR"})
+    amount = DecimalString(required=True, metadata={"example": "120.00"})
+    open_amount = DecimalString(required=True, metadata={"example": "120.00"})
+    issued_on = Day(required=True)
+    due_on = Day(required=True)
+    disputed = StrictBool(load_default=False)
+    promise_to_pay_on = Day(load_default=None, allow_none=True)
+    last_payment_on = Day(load_default=None, allow_none=True)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        exponent = currency_exponent(data["currency"])
+        for name in ("amount", "open_amount"):
+            digits = len(data[name].partition(".")[2])
+            if digits != exponent:
+                errors[name] = [f"{data['currency']} amounts have exactly {exponent} digits after the point."]
+        if not errors and Decimal(data["open_amount"]) > Decimal(data["amount"]):
+            errors["open_amount"] = ["Must not exceed amount."]
+        if data["issued_on"] > data["due_on"]:
+            errors["due_on"] = ["Must not lie before issued_on."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Invoice:
+        return Invoice(**{**data, "amount": Decimal(data["amount"]), "open_amount": Decimal(data["open_amount"])})
+
+
+class DunningStepSchema(Schema):
+    at = Timestamp(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(DUNNING_KINDS))
+    level = StrictInt(required=True, validate=validate.Range(min=0, max=4))
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> DunningStep:
+        return DunningStep(**data)
+
+
+class ContactAttemptSchema(Schema):
+    at = Timestamp(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    connected = StrictBool(required=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> ContactAttempt:
+        return ContactAttempt(**data)
+
+
+class HistorySchema(Schema):
+    invoices_total = StrictInt(load_default=0, validate=validate.Range(min=0, max=1_000_000),
+                               metadata={"description": "the debtor's earlier, settled invoices"})
+    invoices_paid_late = StrictInt(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+    avg_days_late = fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                                 validate=validate.Range(min=0, max=3650),
+                                 metadata={"description": "average days late over the earlier settled invoices, "
+                                                          "invoices paid on time counting as 0"})
+    paperless = StrictBool(load_default=False)
+    dunning = fields.List(fields.Nested(DunningStepSchema), load_default=list,
+                          validate=validate.Length(max=MAX_HISTORY))
+    contacts = fields.List(fields.Nested(ContactAttemptSchema), load_default=list,
+                           validate=validate.Length(max=MAX_HISTORY))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        if data["invoices_paid_late"] > data["invoices_total"]:
+            raise ValidationError({"invoices_paid_late": ["Must not exceed invoices_total."]})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> History:
+        return History(**{**data, "dunning": tuple(data["dunning"]), "contacts": tuple(data["contacts"])})
+
+
+class DecisionRequestSchema(Schema):
+    """What should be done next about one overdue invoice, as of a point in time."""
+
+    as_of = Timestamp(required=True, metadata={"example": "2026-11-22T09:00:00Z"})
+    creditor = fields.Nested(CreditorSchema, load_default=lambda: {"role": "first_party"})
+    debtor = fields.Nested(DebtorSchema, required=True)
+    invoice = fields.Nested(InvoiceSchema, required=True)
+    history = fields.Nested(HistorySchema, load_default=History)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        as_of = data["as_of"]
+        history: History = data["history"]
+        errors: dict[str, Any] = {}
+        for name, entries in (("dunning", history.dunning), ("contacts", history.contacts)):
+            late = {str(i): {"at": ["Must lie before as_of."]} for i, e in enumerate(entries) if e.at >= as_of}
+            if late:
+                errors.setdefault("history", {})[name] = late
+        invoice: Invoice = data["invoice"]
+        if invoice.issued_on > as_of.date():
+            errors.setdefault("invoice", {})["issued_on"] = ["Must not lie after as_of."]
+        if invoice.last_payment_on is not None and invoice.last_payment_on > as_of.date():
+            errors.setdefault("invoice", {})["last_payment_on"] = ["Must not lie after as_of."]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Case:
+        return Case(as_of=data["as_of"], creditor_role=data["creditor"]["role"], debtor=data["debtor"],
+                    invoice=data["invoice"], history=data["history"])
+
+
+# -- response (documentation of the contract; the documents are built by the domain) -------
+
+
+class FeeSchema(Schema):
+    kind = fields.String(metadata={"example": "dunning_fee"})
+    amount = fields.String(metadata={"example": "2.50"})
+    currency = fields.String(metadata={"example": "EUR"})
+    basis = fields.String(metadata={"description": "the legal basis of the fee"})
+
+
+class ActionSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(ACTION_KINDS))
+    level = fields.Integer(allow_none=True)
+    channel = fields.String(allow_none=True, validate=validate.OneOf(CHANNELS))
+    tone = fields.String(allow_none=True, validate=validate.OneOf(TONES))
+    send_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    fees = fields.List(fields.Nested(FeeSchema))
+    template = fields.String(allow_none=True)
+    notices = fields.List(fields.String(), metadata={"description": "disclosures the message must carry"})
+
+
+class ModelRefSchema(Schema):
+    id = fields.String()
+    sha256 = fields.String()
+
+
+class RiskSchema(Schema):
+    p_late = fields.Float(allow_none=True)
+    band = fields.String(allow_none=True, validate=validate.OneOf(("low", "medium", "high")))
+    uncertainty = fields.Float(allow_none=True)
+    profiling = fields.Boolean()
+    model = fields.Nested(ModelRefSchema, allow_none=True)
+
+
+class ReasonSchema(Schema):
+    feature = fields.String()
+    features = fields.List(fields.String(), metadata={"description": "all features of the term (interactions)"})
+    value = fields.Raw(allow_none=True)
+    contribution = fields.Float(allow_none=True, metadata={"description": "log-odds contribution (staff); "
+                                                                          "null for rule-based reasons"})
+    direction = fields.String(validate=validate.OneOf(("raises", "lowers")),
+                              metadata={"description": "whether the term raises or lowers the risk"})
+    text = fields.String(metadata={"description": "plain-language sentence for the debtor"})
+
+
+class PolicyTraceSchema(Schema):
+    rule = fields.String()
+    effect = fields.String(validate=validate.OneOf(("deny", "obligation")))
+    obligation = fields.String()
+    action = fields.String()
+    channel = fields.String(allow_none=True)
+    citation = fields.String()
+    message = fields.String()
+
+
+class ExplanationSchema(Schema):
+    language = fields.String()
+    summary = fields.String()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+    policy = fields.List(fields.Nested(PolicyTraceSchema))
+
+
+class PolicyRefSchema(Schema):
+    bundle_sha256 = fields.String()
+    engine = fields.String(validate=validate.OneOf(("embedded", "opa")))
+
+
+class StrategyRefSchema(Schema):
+    ladder_version = fields.String()
+    ladder_sha256 = fields.String()
+
+
+class HoldSchema(Schema):
+    code = fields.String()
+    detail = fields.String()
+
+
+class LedgerRefSchema(Schema):
+    seq = fields.Integer()
+    entry_hash = fields.String()
+
+
+class DecisionResponseSchema(Schema):
+    decision_id = fields.String()
+    as_of = fields.String(metadata={"format": "date-time"})
+    status = fields.String(validate=validate.OneOf(("decided", "needs_review", "held")))
+    action = fields.Nested(ActionSchema)
+    risk = fields.Nested(RiskSchema)
+    explanation = fields.Nested(ExplanationSchema)
+    policy = fields.Nested(PolicyRefSchema)
+    strategy = fields.Nested(StrategyRefSchema)
+    hold = fields.Nested(HoldSchema, allow_none=True)
+    ledger = fields.Nested(LedgerRefSchema)

@@ -1,0 +1,88 @@
+"""Property: no input to the write endpoints yields a 500 (hypothesis).
+
+Two families of bodies: arbitrary JSON documents, and the valid example request
+with one part replaced, removed or added. Every answer is a success or a 4xx with
+the machine-readable error body."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from fakes import request_with
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+json_scalars = st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | \
+    st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=30)
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) |
+                           st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
+
+EXAMPLE = request_with()
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    paths = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            paths += _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            paths += _paths(value, prefix + (index,))
+    return paths
+
+
+PATHS = _paths(EXAMPLE)
+
+
+@st.composite
+def mutated_requests(draw: Any) -> Any:
+    request = copy.deepcopy(EXAMPLE)
+    path = draw(st.sampled_from(PATHS))
+    parent = request
+    for key in path[:-1]:
+        parent = parent[key]
+    action = draw(st.sampled_from(["replace", "remove", "add"]))
+    if action == "replace":
+        parent[path[-1]] = draw(json_values)
+    elif action == "remove":
+        del parent[path[-1]]
+    elif isinstance(parent, dict):
+        parent[draw(st.text(min_size=1, max_size=12))] = draw(json_values)
+    return request
+
+
+ALLOWED = {200, 201, 202, 400, 409, 413, 415, 422}
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _check(response: Any) -> None:
+    assert response.status_code in ALLOWED, (response.status_code, response.get_data(as_text=True)[:500])
+    if response.status_code >= 400:
+        error = response.json["error"]
+        assert error["status"] == response.status_code and error["code"] and error["message"]
+
+
+@SETTINGS
+@given(body=json_values | mutated_requests())
+def test_no_decision_request_yields_a_500(client: Any, auth: Any, body: Any) -> None:
+    _check(client.post("/v1/decisions", json=body, headers=auth("ar_system")))
+
+
+@SETTINGS
+@given(body=json_values | st.fixed_dictionaries(
+    {"type": st.sampled_from(["payment_received", "contact_attempt", "delivery_result", "promise_to_pay"]),
+     "at": st.sampled_from(["2026-11-21T10:00:00Z", "2026-11-21", "x"]),
+     "debtor_ref": st.text(max_size=5), "invoice_ref": st.text(max_size=5)},
+    optional={"amount": json_values, "currency": st.sampled_from(["EUR", "JPY", "XXX"]), "channel": json_values,
+              "connected": json_values, "status": json_values, "decision_id": json_values,
+              "on_date": json_values}))
+def test_no_event_yields_a_500(client: Any, auth: Any, body: Any) -> None:
+    _check(client.post("/v1/events", json=body, headers=auth("ar_system")))
+
+
+@SETTINGS
+@given(body=json_values | st.fixed_dictionaries({"items": st.lists(mutated_requests(), max_size=3)},
+                                                optional={"as_of": json_values}))
+def test_no_run_request_yields_a_500(client: Any, auth: Any, body: Any) -> None:
+    _check(client.post("/v1/runs", json=body, headers=auth("ar_system")))
