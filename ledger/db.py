@@ -76,12 +76,12 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session; anything it might have written is rolled back."""
+        """A session for reads. Closing it ends its transaction without commit (so
+        nothing it might have written persists) and leaves loaded objects usable."""
         session = self._read_sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:
