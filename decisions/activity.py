@@ -1,4 +1,4 @@
-"""What fairdun remembers about claims: reading and writing ``claim_activity``."""
+"""What fairdun remembers about claims (``claim_activity``), read and kept per transaction."""
 
 from __future__ import annotations
 
@@ -12,24 +12,46 @@ from ledger.timestamps import as_utc
 from .situation import Activity
 from .tables import ClaimActivityRow
 
-__all__ = ["lock_claim", "remembered", "remember"]
+__all__ = ["ClaimMemory", "lock_claim", "remember"]
 
-def lock_claim(session: Session, claim_id: str) -> None:
-    """Serialise decisions about one claim (PostgreSQL; SQLite write transactions
-    are serialised already), so frequency caps see every earlier decision."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(claim_id[:15], 16)})
+_PREFETCH_CHUNK = 500
 
-def remembered(session: Session, claim_id: str, *, before: datetime) -> tuple[Activity, ...]:
-    rows = session.scalars(
-        select(ClaimActivityRow).where(ClaimActivityRow.claim_id == claim_id, ClaimActivityRow.at < before)
-        .order_by(ClaimActivityRow.at, ClaimActivityRow.id)
-    )
-    return tuple(
-        Activity(at=as_utc(r.at), activity=r.activity, kind=r.kind, level=r.level, channel=r.channel,
-                 connected=r.connected, on_date=r.on_date, decision_id=r.decision_id, status=r.status)
-        for r in rows
-    )
+
+class ClaimMemory:
+    """The remembered activity of the claims one transaction decides about.
+
+    Each claim is locked and read once (a batch prefetches all its claims in one
+    query); what the transaction records is added here too, so a later decision
+    about the same claim in the same transaction sees it without a flush.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[str, list[Activity]] = {}
+
+    def prefetch(self, claim_ids: list[str]) -> None:
+        missing = sorted(set(claim_ids) - set(self._known))
+        for claim_id in missing:   # sorted: concurrent batches take locks in one order
+            lock_claim(self._session, claim_id)
+            self._known[claim_id] = []
+        with self._session.no_autoflush:
+            for start in range(0, len(missing), _PREFETCH_CHUNK):
+                chunk = missing[start:start + _PREFETCH_CHUNK]
+                rows = self._session.scalars(select(ClaimActivityRow).where(ClaimActivityRow.claim_id.in_(chunk))
+                                             .order_by(ClaimActivityRow.at, ClaimActivityRow.id))
+                for row in rows:
+                    self._known[row.claim_id].append(_activity(row))
+
+    def before(self, claim_id: str, moment: datetime) -> tuple[Activity, ...]:
+        if claim_id not in self._known:
+            self.prefetch([claim_id])
+        return tuple(a for a in self._known[claim_id] if a.at < moment)
+
+    def add(self, *, claim_id: str, subject_id: str, source_id: str, ledger_seq: int, activity: Activity) -> None:
+        remember(self._session, claim_id=claim_id, subject_id=subject_id, source_id=source_id,
+                 ledger_seq=ledger_seq, activity=activity)
+        self._known.setdefault(claim_id, []).append(activity)
+
 
 def remember(session: Session, *, claim_id: str, subject_id: str, source_id: str, ledger_seq: int,
              activity: Activity) -> None:
@@ -39,3 +61,15 @@ def remember(session: Session, *, claim_id: str, subject_id: str, source_id: str
         channel=activity.channel, connected=activity.connected, on_date=activity.on_date,
         decision_id=activity.decision_id, status=activity.status,
     ))
+
+
+def lock_claim(session: Session, claim_id: str) -> None:
+    """Serialise writers about one claim (PostgreSQL; SQLite write transactions are
+    serialised already), so frequency caps see every earlier decision and event."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(claim_id[:15], 16)})
+
+
+def _activity(row: ClaimActivityRow) -> Activity:
+    return Activity(at=as_utc(row.at), activity=row.activity, kind=row.kind, level=row.level, channel=row.channel,
+                    connected=row.connected, on_date=row.on_date, decision_id=row.decision_id, status=row.status)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ledger import Database
 from retention import KeyVault, Pseudonymizer
 
-from .activity import lock_claim, remembered
+from .activity import ClaimMemory
 from .case import Case
 from .errors import InvalidInput, NotFound, storage_guard
 from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
@@ -24,11 +24,16 @@ from .pipeline import DecisionContext, evaluate
 from .recording import record_or_hold
 from .tables import DecisionRow
 
-__all__ = ["Services", "Decider", "decide_in_session"]
+__all__ = ["Services", "Decider", "decide_in_session", "too_far_ahead", "AS_OF_TOO_FAR_AHEAD"]
 
 log = logging.getLogger(__name__)
 # A decision may be prepared for tomorrow morning's run, not for next month.
 MAX_AHEAD = timedelta(days=1)
+AS_OF_TOO_FAR_AHEAD = "as_of lies more than a day after the present"
+
+
+def too_far_ahead(as_of: datetime, now: datetime) -> bool:
+    return as_of > now + MAX_AHEAD
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,17 @@ class Services:
 
 
 def decide_in_session(session: Session, case: Case, request_json: dict[str, Any], *, decision_id: str,
-                      services: Services, context: DecisionContext | None = None,
+                      services: Services, memory: ClaimMemory, context: DecisionContext | None = None,
                       run: tuple[str, int] | None = None) -> dict[str, Any]:
     """Evaluate ``case`` against what is remembered about its claim and record the
     decision, inside the caller's transaction; returns the contract document."""
     pseudonyms = services.pseudonyms
     claim_id = pseudonyms.claim(case.debtor.ref, case.invoice.ref)
-    lock_claim(session, claim_id)
     decision = evaluate(case, decision_id=decision_id, context=context or services.context(),
-                        remembered=remembered(session, claim_id, before=case.as_of))
+                        remembered=memory.before(claim_id, case.as_of))
     return record_or_hold(session, decision, request_json=request_json,
                           subject_id=pseudonyms.subject(case.debtor.ref), claim_id=claim_id,
-                          vault=services.vault, now=services.clock(), run=run)
+                          vault=services.vault, memory=memory, now=services.clock(), run=run)
 
 
 class Decider:
@@ -64,8 +68,8 @@ class Decider:
 
     def decide(self, case: Case, request_json: dict[str, Any], *, client_id: str | None = None,
                idempotency_key: str | None = None) -> Outcome:
-        if case.as_of > self._services.clock() + MAX_AHEAD:
-            raise InvalidInput("as_of lies more than a day after the present", field="as_of")
+        if too_far_ahead(case.as_of, self._services.clock()):
+            raise InvalidInput(AS_OF_TOO_FAR_AHEAD, field="as_of")
         key = None
         if idempotency_key is not None and client_id is not None:
             key = IdempotencyKey(client_id, idempotency_key, "decisions", request_digest(request_json))
@@ -76,7 +80,7 @@ class Decider:
         decision_id = services.new_id()
         with services.db.unit_of_work() as uow:
             document = decide_in_session(uow.session, case, request_json, decision_id=decision_id,
-                                         services=services)
+                                         services=services, memory=ClaimMemory(uow.session))
             remember_response(uow.session, key, resource_id=decision_id, response=document, now=services.clock())
             uow.commit()
         log.info("decision %s recorded: %s", decision_id, document["status"])

@@ -14,7 +14,7 @@ from ledger import LedgerError, append
 from ledger.chain import lock_head
 from retention import KeyVault
 
-from .activity import remember
+from .activity import ClaimMemory
 from .pipeline import Decision, Hold, hold_decision
 from .situation import Activity
 from .tables import DecisionRow
@@ -36,8 +36,8 @@ def record_or_hold(session: Session, decision: Decision, **kwargs: Any) -> dict[
 
 
 def record_decision(session: Session, decision: Decision, *, request_json: dict[str, Any], subject_id: str,
-                    claim_id: str, vault: KeyVault, now: datetime, run: tuple[str, int] | None = None
-                    ) -> dict[str, Any]:
+                    claim_id: str, vault: KeyVault, memory: ClaimMemory, now: datetime,
+                    run: tuple[str, int] | None = None) -> dict[str, Any]:
     """Append ``decision`` and project it; return the contract document with ``ledger``.
 
     The ledger body carries pseudonyms and the decision; the request (with its
@@ -66,10 +66,10 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         document=json.dumps(document, separators=(",", ":")),
     ))
     if decision.executes and action is not None and action.send_at is not None:
-        remember(session, claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
-                 ledger_seq=appended.seq,
-                 activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
-                                   channel=action.channel, decision_id=decision.decision_id))
+        memory.add(claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
+                   ledger_seq=appended.seq,
+                   activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
+                                     channel=action.channel, decision_id=decision.decision_id))
     return document
 
 

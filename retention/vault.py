@@ -13,6 +13,7 @@ from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.chain import Sealed
@@ -42,6 +43,16 @@ class KeyVault:
         ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.encode("ascii"))
         return Sealed(subject_id=subject_id, data=_BLOB_VERSION + nonce + ciphertext)
 
+    def preload(self, session: Session, subject_ids: list[str]) -> None:
+        """Unwrap the keys of ``subject_ids`` that exist, in one query (batch runs)."""
+        cache = self._cache(session)
+        wanted = sorted(set(subject_ids) - set(cache))
+        with session.no_autoflush:
+            for start in range(0, len(wanted), 500):
+                rows = session.scalars(select(SubjectKey).where(SubjectKey.subject_id.in_(wanted[start:start + 500])))
+                for row in rows:
+                    cache[row.subject_id] = self._unwrap(row)
+
     def unseal(self, session: Session, sealed: Sealed) -> bytes:
         key = self._data_key(session, sealed.subject_id, now=None, create=False)
         if sealed.data[:1] != _BLOB_VERSION:
@@ -53,29 +64,41 @@ class KeyVault:
             raise VaultError("blob does not authenticate under the subject's key") from exc
 
     def _data_key(self, session: Session, subject_id: str, *, now: datetime | None, create: bool) -> bytes:
-        # Cache unwrapped keys for the current transaction only: a key created in a
-        # transaction that rolls back must not outlive it.
+        cache = self._cache(session)
+        if subject_id in cache:
+            return cache[subject_id]
+        with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
+            row = session.get(SubjectKey, subject_id)
+        if row is not None:
+            key = self._unwrap(row)
+        elif create and now is not None:
+            key = self._random_bytes(32)
+            nonce = self._random_bytes(_NONCE_BYTES)
+            wrapped = nonce + self._master.encrypt(nonce, key, _key_aad(subject_id))
+            session.add(SubjectKey(subject_id=subject_id, wrapped_key=wrapped, created_at=now))
+        else:
+            raise VaultError("no data key for this subject (never sealed, or shredded)")
+        cache[subject_id] = key
+        return key
+
+    def _unwrap(self, row: SubjectKey) -> bytes:
+        try:
+            return self._master.decrypt(row.wrapped_key[:_NONCE_BYTES], row.wrapped_key[_NONCE_BYTES:],
+                                        _key_aad(row.subject_id))
+        except InvalidTag as exc:
+            raise VaultError("subject key does not unwrap under the master key") from exc
+
+    @staticmethod
+    def _cache(session: Session) -> dict[str, bytes]:
+        """Unwrapped keys of the current transaction only: a key created in a
+        transaction that rolls back must not outlive it."""
         transaction = session.get_transaction()
         cached = session.info.get(_CACHE_KEY)
         if cached is None or cached[0] is not transaction:
             cached = (transaction, {})
             session.info[_CACHE_KEY] = cached
-        cache: dict[str, bytes] = cached[1]
-        if subject_id in cache:
-            return cache[subject_id]
-        row = session.get(SubjectKey, subject_id)
-        aad = b"subject-key:" + subject_id.encode("ascii")
-        if row is None:
-            if not create or now is None:
-                raise VaultError("no data key for this subject (never sealed, or shredded)")
-            key = self._random_bytes(32)
-            nonce = self._random_bytes(_NONCE_BYTES)
-            wrapped = nonce + self._master.encrypt(nonce, key, aad)
-            session.add(SubjectKey(subject_id=subject_id, wrapped_key=wrapped, created_at=now))
-        else:
-            try:
-                key = self._master.decrypt(row.wrapped_key[:_NONCE_BYTES], row.wrapped_key[_NONCE_BYTES:], aad)
-            except InvalidTag as exc:
-                raise VaultError("subject key does not unwrap under the master key") from exc
-        cache[subject_id] = key
-        return key
+        return cached[1]
+
+
+def _key_aad(subject_id: str) -> bytes:
+    return b"subject-key:" + subject_id.encode("ascii")
