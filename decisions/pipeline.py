@@ -30,7 +30,7 @@ from .sendtime import NoSendTime, Window, earliest_send_time
 from .situation import Activity, Situation, situate
 from .strategy import Candidate, Fee, Ladder, band_of, propose
 
-__all__ = ["DecisionContext", "Hold", "Decision", "evaluate", "hold_decision"]
+__all__ = ["DecisionContext", "Hold", "Decision", "Job", "evaluate", "evaluate_jobs", "hold_decision"]
 
 log = logging.getLogger(__name__)
 _DIGITS = 6   # rounding of scores in the contract and the ledger
@@ -101,6 +101,21 @@ def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
     except Exception as exc:  # fail closed on anything unforeseen; the reason is recorded
         log.exception("decision %s held after an unexpected error", decision_id)
         return frame.held(Hold("internal_error", type(exc).__name__), risk=_risk_unscored(context.model, profiling))
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One evaluation of a batch: everything ``evaluate`` needs besides the context."""
+
+    case: Case
+    decision_id: str
+    remembered: tuple[Activity, ...]
+
+
+def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
+    """Evaluate a batch in this process (batch runs may spread it over processes instead)."""
+    return [evaluate(job.case, decision_id=job.decision_id, context=context, remembered=job.remembered)
+            for job in jobs]
 
 
 def hold_decision(decision: Decision, hold: Hold) -> Decision:

@@ -18,13 +18,18 @@ from sqlalchemy import func, select, update
 
 from ledger import Sealed
 
+from .activity import ClaimMemory
 from .case import Case
-from .decider import Services, decide_in_session
+from .decider import AS_OF_TOO_FAR_AHEAD, Services, decide_in_session, too_far_ahead
 from .errors import NotFound, StorageUnavailable, storage_guard
 from .idempotency import IdempotencyKey, remember_response
+from .pipeline import Decision, DecisionContext, Job, evaluate_jobs
+from .recording import record_or_hold
 from .tables import DecisionRow, RunItemRow, RunRow
 
-__all__ = ["RunItem", "Runs"]
+__all__ = ["RunItem", "Runs", "BatchEvaluator"]
+
+BatchEvaluator = Callable[[list[Job], DecisionContext], list[Decision]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +95,12 @@ class Runs:
 
     # -- executing -------------------------------------------------------------------------
 
-    def execute(self, run_id: str, items: Iterable[RunItem],
-                progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-        """Decide every item not decided yet; return the run's summary."""
+    def execute(self, run_id: str, items: Iterable[RunItem], progress: Callable[[int], None] | None = None,
+                evaluate_batch: BatchEvaluator = evaluate_jobs) -> dict[str, Any]:
+        """Decide every item not decided yet; return the run's summary.
+
+        ``evaluate_batch`` may spread a batch's evaluations over processes; recording
+        stays here, in one transaction per batch."""
         done = self._done_items(run_id)
         self._set_status(run_id, "running")
         batch: list[RunItem] = []
@@ -100,6 +108,8 @@ class Runs:
             for item in items:
                 if item.index in done:
                     continue
+                if item.case is not None and too_far_ahead(item.case.as_of, self._clock()):
+                    item = RunItem(index=item.index, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
                 if item.error is not None:
                     self._record_invalid(run_id, item)
                     if progress:
@@ -107,12 +117,12 @@ class Runs:
                     continue
                 batch.append(item)
                 if len(batch) >= self._batch_size:
-                    self._decide_batch(run_id, batch)
+                    self._decide_batch(run_id, batch, evaluate_batch)
                     if progress:
                         progress(len(batch))
                     batch = []
             if batch:
-                self._decide_batch(run_id, batch)
+                self._decide_batch(run_id, batch, evaluate_batch)
                 if progress:
                     progress(len(batch))
         except BaseException:
@@ -120,15 +130,40 @@ class Runs:
             raise
         return self._finish(run_id)
 
-    def _decide_batch(self, run_id: str, batch: list[RunItem]) -> None:
-        """One transaction for the whole batch (group commit)."""
+    def _decide_batch(self, run_id: str, batch: list[RunItem], evaluate_batch: BatchEvaluator) -> None:
+        """One transaction for the whole batch (group commit).
+
+        The first item of each claim is evaluated with the batch; a further item
+        about the same claim is decided after it, so it sees what was just decided."""
         services = self._services
         context = services.context()   # one context for the whole batch
+        claims = {item.index: services.pseudonyms.claim(item.case.debtor.ref, item.case.invoice.ref)
+                  for item in batch if item.case is not None}
+        firsts: list[RunItem] = []
+        repeats: list[RunItem] = []
+        seen: set[str] = set()
+        for item in batch:
+            (repeats if claims[item.index] in seen else firsts).append(item)
+            seen.add(claims[item.index])
         with storage_guard("the run"), self._db.unit_of_work() as uow:
-            for item in batch:
+            session = uow.session
+            memory = ClaimMemory(session)
+            memory.prefetch(list(claims.values()))
+            services.vault.preload(session, [services.pseudonyms.subject(item.case.debtor.ref) for item in batch
+                                             if item.case is not None])
+            jobs = [Job(case=item.case, decision_id=services.new_id(),
+                        remembered=memory.before(claims[item.index], item.case.as_of))
+                    for item in firsts if item.case is not None]
+            for item, decision in zip(firsts, evaluate_batch(jobs, context), strict=True):
                 assert item.case is not None and item.request_json is not None
-                decide_in_session(uow.session, item.case, item.request_json, decision_id=services.new_id(),
-                                  services=services, context=context, run=(run_id, item.index))
+                record_or_hold(session, decision, request_json=item.request_json,
+                               subject_id=services.pseudonyms.subject(item.case.debtor.ref),
+                               claim_id=claims[item.index], vault=services.vault, memory=memory,
+                               now=services.clock(), run=(run_id, item.index))
+            for item in repeats:
+                assert item.case is not None and item.request_json is not None
+                decide_in_session(session, item.case, item.request_json, decision_id=services.new_id(),
+                                  services=services, memory=memory, context=context, run=(run_id, item.index))
             uow.commit()
 
     def _record_invalid(self, run_id: str, item: RunItem) -> None:

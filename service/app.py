@@ -24,8 +24,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     configure(app, config)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = build_runtime(app.config)
-    runtime.runner = RunWorker(runtime.runs, runtime.db)
+    runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock)
     app.extensions["fairdun"] = runtime
     errors.init_app(app)
     app.register_blueprint(api_bp)

@@ -7,6 +7,7 @@ as the server, so commands and ``fairdun serve`` share one installation.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,10 +70,12 @@ def decide_command(case_file: Any) -> None:
 @click.argument("invoices", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", default=None, help="RFC 3339 time that replaces every row's as_of.")
 @click.option("--progress/--no-progress", default=True, show_default=True)
-def run_command(invoices: Path, as_of: str | None, progress: bool) -> None:
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(min=1),
+              help="processes that evaluate decisions (runs of 2,000 invoices or more)")
+def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int) -> None:
     from .commands import run_file
 
-    summary = run_file(open_app(), invoices, as_of=as_of, progress=progress)
+    summary = run_file(open_app(), invoices, as_of=as_of, progress=progress, workers=workers)
     click.echo(json.dumps(summary, indent=2))
 
 

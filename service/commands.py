@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,15 +15,20 @@ from marshmallow import ValidationError
 from tqdm import tqdm
 
 from decisions.invoice_csv import CsvRowError, read_csv
-from decisions.runs import RunItem
+from decisions.pipeline import evaluate_jobs
+from decisions.runs import BatchEvaluator, RunItem
 from ledger.timestamps import parse_rfc3339
 
 from .errors import flatten_messages
+from .parallel import ProcessEvaluator
 from .runner import parse_item
 from .schemas import DecisionRequestSchema
 
 __all__ = ["decide_file", "run_file", "run_id_for", "InvalidCase"]
 
+# Starting worker processes (each loads the model and compiles the bundle) pays off
+# only for a run of some size.
+PARALLEL_FROM = 2000
 # Runs started from a file get an id derived from the file's content and as_of,
 # so running the same file again resumes the same run.
 _RUNS_NAMESPACE = uuid.UUID("5b0e7c1e-2f4a-4c8e-9a57-6a2d3f1e0b11")
@@ -81,8 +87,10 @@ def _items(path: Path, as_of: str | None) -> Iterator[RunItem]:
             yield parse_item(number, row, as_of=moment)
 
 
-def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool = True) -> dict[str, Any]:
-    """Run (or resume) the batch in ``path``; returns the run's summary."""
+def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool = True,
+             workers: int = 1, parallel_from: int = PARALLEL_FROM) -> dict[str, Any]:
+    """Run (or resume) the batch in ``path``; returns the run's summary. With
+    ``workers`` > 1 and enough to do, evaluations run in that many processes."""
     runtime = app.extensions["fairdun"]
     source = file_sha256(path)
     run_id = run_id_for(source, as_of)
@@ -92,7 +100,12 @@ def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool
     status = runs.status(run_id)
     if status["status"] == "finished":
         return {"run_id": run_id, "resumed": False, **status["summary"]}
-    with tqdm(total=total, initial=status["done"], unit="invoice", disable=not progress,
-              desc=f"run {run_id[:8]}", file=None) as bar:
-        summary = runs.execute(run_id, _items(path, as_of), progress=bar.update)
+    pending = total - status["done"]
+    with ExitStack() as stack:
+        evaluate_batch: BatchEvaluator = evaluate_jobs
+        if workers > 1 and pending >= parallel_from:
+            evaluate_batch = stack.enter_context(ProcessEvaluator(app.config, workers=workers))
+        bar = stack.enter_context(tqdm(total=total, initial=status["done"], unit="invoice", disable=not progress,
+                                       desc=f"run {run_id[:8]}"))
+        summary = runs.execute(run_id, _items(path, as_of), progress=bar.update, evaluate_batch=evaluate_batch)
     return {"run_id": run_id, "resumed": status["done"] > 0, **summary}

@@ -1,19 +1,22 @@
 """Runs batch runs in the background of the web process (one at a time), so
 POST /v1/runs can answer 202 at once. Progress lives in the database, so any
 worker process can report it, and an interrupted run can be resumed by any
-process (POST /v1/runs/{id}/resume, or ``fairdun run --resume``)."""
+process (POST /v1/runs/{id}/resume)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
 
+from decisions.decider import AS_OF_TOO_FAR_AHEAD, too_far_ahead
 from decisions.idempotency import IdempotencyKey, Outcome, idempotent, request_digest
 from decisions.runs import RunItem, Runs
+from ledger import Database
 from ledger.timestamps import rfc3339
 
 from .errors import flatten_messages
@@ -40,9 +43,10 @@ def parse_items(requests: list[tuple[int, Any]], *, as_of: datetime | None) -> l
 
 
 class RunWorker:
-    def __init__(self, runs: Runs, db: Any) -> None:
+    def __init__(self, runs: Runs, *, db: Database, clock: Callable[[], datetime]) -> None:
         self._runs = runs
         self._db = db
+        self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fairdun-run")
         self._futures: dict[str, Future[Any]] = {}
 
@@ -53,6 +57,9 @@ class RunWorker:
         items = parse_items(list(enumerate(requests)), as_of=as_of)
         errors = {f"items.{item.index}.{field}": messages
                   for item in items if item.error for field, messages in item.error.items()}
+        now = self._clock()
+        errors.update({f"items.{item.index}.as_of": [AS_OF_TOO_FAR_AHEAD]
+                       for item in items if item.case is not None and too_far_ahead(item.case.as_of, now)})
         if errors:
             raise ValidationError(errors)
         digest = request_digest(body)

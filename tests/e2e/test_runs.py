@@ -48,13 +48,13 @@ def test_one_invalid_item_rejects_the_whole_run(client: Any, auth: Any, app: Any
 
 
 def test_run_as_of_replaces_each_items_own(client: Any, auth: Any, app: Any) -> None:
-    response = client.post("/v1/runs", json={"as_of": "2026-11-25T09:00:00Z", "items": [request_with()]},
+    response = client.post("/v1/runs", json={"as_of": "2026-11-23T09:00:00Z", "items": [request_with()]},
                            headers=auth("ar_system"))
     run_id = response.json["run_id"]
     app.extensions["fairdun"].runner.join(run_id, timeout=60)
     [(_, decision_id)] = run_decisions(app, run_id)
     decision = client.get(f"/v1/decisions/{decision_id}", headers=auth("ar_system")).json
-    assert decision["as_of"] == "2026-11-25T09:00:00Z"
+    assert decision["as_of"] == "2026-11-23T09:00:00Z"
 
 
 def test_runs_need_the_ar_system_role(client: Any, auth: Any) -> None:
@@ -81,11 +81,11 @@ def test_a_file_run_interrupted_mid_way_resumes_without_duplicates_or_gaps(make_
     original = runs._decide_batch
     calls = Counter()
 
-    def interrupted(run_id: str, batch: list) -> None:
+    def interrupted(*args: Any) -> None:
         calls["batches"] += 1
         if calls["batches"] == 3:
             raise KeyboardInterrupt
-        original(run_id, batch)
+        original(*args)
 
     runs._decide_batch = interrupted
     with pytest.raises(KeyboardInterrupt):
@@ -153,3 +153,42 @@ def test_a_run_killed_mid_transaction_leaves_no_partial_entry_and_resumes(make_a
     items = [item for item, _ in run_decisions(app, run_id)]
     assert summary["decisions"] == len(items) == len(set(items)) == 1000
     assert verify(app).entries == 1000
+
+
+def test_worker_processes_decide_exactly_as_the_run_process_would() -> None:
+    from decisions.pipeline import DecisionContext, Job, evaluate_jobs
+    from decisions.strategy import load_ladder
+    from service.parallel import ProcessEvaluator
+    from service.runtime import load_policy_engine, load_risk_model
+    from service.schemas import DecisionRequestSchema
+
+    schema = DecisionRequestSchema()
+    jobs = [Job(case=schema.load(r), decision_id=f"d-{i}", remembered=())
+            for i, r in enumerate(generate_portfolio(30, seed=5, as_of=AS_OF))]
+    context = DecisionContext(model=load_risk_model({}), policy=load_policy_engine({}), ladder=load_ladder())
+    with ProcessEvaluator({}, workers=2) as pool:
+        parallel = pool(jobs, context)
+    assert [d.document() for d in parallel] == [d.document() for d in evaluate_jobs(jobs, context)]
+
+
+def test_a_run_evaluated_in_worker_processes_is_complete_and_verifies(make_app: Any, tmp_path: Path) -> None:
+    from service.commands import run_file
+
+    app = make_app(RUNS_BATCH_SIZE=15)
+    summary = run_file(app, _file(tmp_path, 40, "jsonl"), progress=False, workers=2, parallel_from=1)
+    assert summary["decisions"] == 40 and sum(summary["by_status"].values()) == 40
+    assert verify(app).entries == 40
+
+
+def test_items_dated_far_ahead_are_refused_by_the_api_and_skipped_by_file_runs(client: Any, auth: Any,
+                                                                               make_app: Any,
+                                                                               tmp_path: Path) -> None:
+    from service.commands import run_file
+
+    ahead = request_with(as_of="2026-12-24T09:00:00Z")
+    response = client.post("/v1/runs", json={"items": [request_with(), ahead]}, headers=auth("ar_system"))
+    assert response.status_code == 422 and "items.1.as_of" in response.json["error"]["fields"]
+    path = tmp_path / "ahead.jsonl"
+    path.write_text(json.dumps(request_with()) + "\n" + json.dumps(ahead) + "\n")
+    summary = run_file(make_app(), path, progress=False)
+    assert (summary["decisions"], summary["invalid_items"]) == (1, [2])

@@ -1,0 +1,73 @@
+"""Batch evaluation spread over worker processes.
+
+The policy engine (regopy) costs most of a decision and serialises within one
+process, so a batch run on a machine with several cores evaluates its batches
+in worker processes, each with its own model and compiled bundle built from the
+same configuration. Recording stays in the run's process (one transaction per
+batch). Each answer is checked to come from the same model, bundle and ladder
+as the run's own context: a worker that loaded something else stops the run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from decisions.pipeline import Decision, DecisionContext, Job, evaluate
+from decisions.strategy import load_ladder
+
+from .runtime import load_policy_engine, load_risk_model
+
+__all__ = ["ProcessEvaluator"]
+
+_CONFIG_KEYS = ("MODEL_ARTIFACT", "MODEL_SHA256", "POLICY_BUNDLE", "LADDER")
+_context: DecisionContext | None = None
+
+
+def _start_worker(config: dict[str, Any]) -> None:
+    global _context
+    _context = DecisionContext(model=load_risk_model(config), policy=load_policy_engine(config),
+                               ladder=load_ladder(config.get("LADDER")))
+
+
+def _evaluate(job: Job) -> Decision:
+    assert _context is not None, "worker not started"
+    return evaluate(job.case, decision_id=job.decision_id, context=_context, remembered=job.remembered)
+
+
+class ProcessEvaluator:
+    """A ``BatchEvaluator`` over ``workers`` processes (spawned, so no database
+    connection or lock is inherited)."""
+
+    def __init__(self, config: dict[str, Any], *, workers: int) -> None:
+        self._workers = workers
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker,
+                                         initargs=({key: config.get(key) for key in _CONFIG_KEYS},))
+
+    def __call__(self, jobs: list[Job], context: DecisionContext) -> list[Decision]:
+        chunk = max(1, len(jobs) // (self._workers * 4))
+        decisions = list(self._pool.map(_evaluate, jobs, chunksize=chunk))
+        for decision in decisions:
+            _check_same_context(decision, context)
+        return decisions
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "ProcessEvaluator":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_same_context(decision: Decision, context: DecisionContext) -> None:
+    expected = ({"bundle_sha256": context.policy.bundle_sha256, "engine": context.policy.name},
+                {"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
+                getattr(context.model, "sha256", None))
+    model = decision.risk.get("model") or {}
+    got = (decision.policy, decision.strategy, model.get("sha256", expected[2]))
+    if got != expected:
+        raise RuntimeError("a worker evaluated with another model, policy bundle or ladder than the run's")
