@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import batch_run, decision_latency
+from . import batch_run, decision_latency, stages
 from ._common import git_revision, machine
 
 
@@ -29,13 +29,18 @@ def main() -> None:
         lines.append(f"| {name} | {r['n']} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['mean_ms']:.2f} | "
                      f"{r['max_ms']:.2f} |")
     lines += ["", "## Batch runs (targets: >= 1,000 decisions/s on SQLite; peak memory of 100k <= 1 GiB)", "",
-              "| backend | invoices | seconds | decisions/s | peak RSS MiB |", "|---|---|---|---|---|"]
+              "| backend | invoices | seconds | decisions/s | peak RSS MiB, run process | peak RSS MiB, each worker |",
+              "|---|---|---|---|---|---|"]
     for backend in ("sqlite", "postgresql"):
         for n in (10_000, 100_000):
             r = batch_run.measure(backend, n)
             print(r, file=sys.stderr)
             lines.append(f"| {backend} | {n:,} | {r['seconds']:.1f} | {r['decisions_per_s']:.0f} | "
-                         f"{r['peak_rss_mib']:.0f} |")
+                         f"{r['peak_rss_mib']:.0f} | {r['worker_peak_rss_mib']:.0f} ({r['workers']} workers) |")
+    lines += ["", "## Where one decision's time goes (median per stage, one process)", "",
+              "| stage | median ms |", "|---|---|"]
+    for stage, ms in stages.stages().items():
+        lines.append(f"| {stage} | {ms:.3f} |")
     Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines) + "\n")
 
 

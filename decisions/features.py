@@ -26,17 +26,17 @@ from .situation import Situation
 __all__ = ["model_features"]
 
 
-def model_features(situation: Situation) -> dict[str, float | None]:
+def model_features(situation: Situation) -> dict[str, int | float | None]:
     invoice = situation.case.invoice
     history = situation.case.history
     has_history = history.invoices_total > 0
     return {
-        "days_past_due": float(situation.days_past_due),
+        "days_past_due": situation.days_past_due,
         "open_amount": float(invoice.open_amount),
-        "prior_invoices": float(history.invoices_total),
+        "prior_invoices": history.invoices_total,
         "prior_late_ratio": history.invoices_paid_late / history.invoices_total if has_history else None,
         "prior_avg_days_late": history.avg_days_late if has_history else None,
-        "disputed": 1.0 if situation.disputed else 0.0,
-        "paperless": 1.0 if history.paperless else 0.0,
-        "due_month": float(invoice.due_on.month),
+        "disputed": int(situation.disputed),
+        "paperless": int(history.paperless),
+        "due_month": invoice.due_on.month,
     }

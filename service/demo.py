@@ -58,6 +58,6 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     echo(f"  Demo API keys (also in {keys_dir}/<role>):")
     for role, secret in keys.items():
         echo(f"    {role:<20} {secret}")
-    echo("  Try the decision in README.md: curl ... -H \"Authorization: Bearer $(cat instance/demo-keys/ar_system)\"")
+    echo(f"  Try the decision in README.md (it reads the key from {keys_dir / 'ar_system'}).")
     echo("")
     return {"summary": summary, "keys": keys}
