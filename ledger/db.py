@@ -2,12 +2,14 @@
 
 SQLite (the embedded default) and PostgreSQL (production) behave alike here:
 every write transaction holds the database's write lock for its whole life, so
-ledger appends from many threads and processes serialise without forks.
+ledger appends from many threads and processes serialise without forks. Write
+sessions write the ledger rows appended in them before each query and at commit,
+and tell listeners (the checkpointer) once appends have committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,7 +17,15 @@ from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-__all__ = ["Base", "make_engine", "UnitOfWork", "Database"]
+__all__ = ["Base", "make_engine", "UnitOfWork", "Database", "APPENDED_KEY", "PENDING_KEY", "WRITER_KEY"]
+
+# Set by ``chain.append`` in ``session.info``: (transaction, ledger size after it).
+APPENDED_KEY = "fairdun.ledger_appended"
+# Set by ``chain.lock_head``: writes the rows appended so far (called before each query
+# that may read them and before commit).
+PENDING_KEY = "fairdun.ledger_pending"
+# Marks the sessions of ``Database.unit_of_work()``, the only ones that write them.
+WRITER_KEY = "fairdun.ledger_writer"
 
 # Named constraints make migrations reproducible on both backends.
 NAMING_CONVENTION = {
@@ -68,11 +78,19 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         reader = self.engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else self.engine
-        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self.engine, expire_on_commit=False, info={WRITER_KEY: True})
         self._read_sessions = sessionmaker(reader, expire_on_commit=False)
+        event.listen(self._write_sessions, "before_commit", _write_pending)
+        event.listen(self._write_sessions, "do_orm_execute", _write_pending_before_query)
+        self._append_listeners: list[Callable[[int], None]] = []
 
     def unit_of_work(self) -> "UnitOfWork":
-        return UnitOfWork(self._write_sessions)
+        return UnitOfWork(self._write_sessions, self._append_listeners)
+
+    def on_append_committed(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(ledger size)`` after each unit of work that appended to the
+        ledger has committed (the checkpointer keeps up this way)."""
+        self._append_listeners.append(listener)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -88,6 +106,18 @@ class Database:
         self.engine.dispose()
 
 
+def _write_pending(session: Session) -> None:
+    write = session.info.get(PENDING_KEY)
+    if write is not None:
+        write(session)
+
+
+def _write_pending_before_query(state: Any) -> None:
+    """As autoflush does for ORM objects (and, like it, not inside ``no_autoflush``)."""
+    if state.session.autoflush:
+        _write_pending(state.session)
+
+
 class UnitOfWork:
     """One database transaction: rolled back unless ``commit()`` was called.
 
@@ -99,8 +129,10 @@ class UnitOfWork:
             uow.commit()
     """
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session],
+                 append_listeners: list[Callable[[int], None]] | None = None) -> None:
         self._factory = factory
+        self._append_listeners = append_listeners or []
         self.session: Session
 
     def __enter__(self) -> "UnitOfWork":
@@ -114,4 +146,9 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
+        transaction = self.session.get_transaction()
+        appended = self.session.info.get(APPENDED_KEY)
         self.session.commit()
+        if appended is not None and appended[0] is transaction:
+            for listener in self._append_listeners:
+                listener(appended[1])

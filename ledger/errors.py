@@ -1,6 +1,6 @@
 """Ledger errors. Verification raises; it never returns False."""
 
-__all__ = ["LedgerError", "ChainBroken", "BlobMismatch", "LedgerUnavailable"]
+__all__ = ["LedgerError", "ChainBroken", "BlobMismatch", "LedgerUnavailable", "CheckpointRefused", "OutOfRange"]
 
 
 class LedgerError(Exception):
@@ -12,10 +12,12 @@ class LedgerUnavailable(LedgerError):
 
 
 class ChainBroken(LedgerError):
-    """The stored entries do not form one unbroken hash chain.
+    """The stored ledger does not verify.
 
-    ``seq`` is the first entry at which verification failed, ``reason`` one of
-    ``modified``, ``missing``, ``reordered``, ``not_canonical``.
+    ``seq`` is the first entry whose integrity is in doubt, ``reason`` one of the
+    reasons of ``ledger.offline`` (``modified``, ``missing``, ``reordered``,
+    ``truncated``, ``bad_signature``, ``inconsistent_checkpoint``) or
+    ``node_mismatch`` (a stored Merkle subtree hash differs from the entries').
     """
 
     def __init__(self, seq: int, reason: str, detail: str = "") -> None:
@@ -32,3 +34,16 @@ class BlobMismatch(LedgerError):
         self.seq = seq
         self.reason = reason
         super().__init__(f"sealed blob of seq {seq}: {reason}")
+
+
+class CheckpointRefused(LedgerError):
+    """The signer would not sign: the ledger is not a consistent extension of the
+    last signed checkpoint (or does not verify since it)."""
+
+
+class OutOfRange(LedgerError):
+    """A proof or range asked for entries or tree sizes the ledger does not have."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)

@@ -2,6 +2,6 @@
 
 from .keys import load_or_create_key
 from .pseudonyms import Pseudonymizer
-from .vault import KeyVault, VaultError
+from .vault import KeyVault, LocalMasterKey, MasterKey, Shredded, VaultError
 
-__all__ = ["load_or_create_key", "Pseudonymizer", "KeyVault", "VaultError"]
+__all__ = ["load_or_create_key", "Pseudonymizer", "KeyVault", "VaultError", "MasterKey", "LocalMasterKey", "Shredded"]

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from ledger import BlobMismatch, ChainBroken, Database, Sealed, append, verify_chain
+from ledger import BlobMismatch, ChainBroken, Database, LedgerError, Sealed, append, verify_chain
 from ledger.canonical import canonical_json, leaf_hash
 from ledger.chain import GENESIS_PREV
 from ledger.tables import LedgerEntry
@@ -104,7 +104,7 @@ def test_a_modified_body_is_found_at_its_seq(db: Database) -> None:
     assert (caught.value.seq, caught.value.reason) == (2, "modified")
 
 
-def test_a_rehashed_modification_breaks_the_next_link(db: Database) -> None:
+def test_a_rehashed_modification_is_found_at_its_seq_by_the_next_link(db: Database) -> None:
     _append(db, 4)
     with db.reading() as session:
         document = json.loads(session.get(LedgerEntry, 1).entry)
@@ -114,7 +114,7 @@ def test_a_rehashed_modification_breaks_the_next_link(db: Database) -> None:
             e=forged.decode(), h=leaf_hash(forged))
     with db.reading() as session, pytest.raises(ChainBroken) as caught:
         verify_chain(session)
-    assert (caught.value.seq, caught.value.reason) == (2, "modified")
+    assert (caught.value.seq, caught.value.reason) == (1, "modified")
 
 
 def test_a_deleted_entry_is_reported_missing(db: Database) -> None:
@@ -159,3 +159,15 @@ def test_concurrent_writers_form_one_contiguous_chain(db: Database) -> None:
         seqs = [s for (s,) in session.query(LedgerEntry.seq).order_by(LedgerEntry.seq)]
     assert report.entries == 60
     assert seqs == list(range(60))
+
+
+def test_appended_rows_are_visible_to_the_transaction_and_written_on_any_commit(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        append(uow.session, kind="test", body={}, ts=T0)
+        assert uow.session.get(LedgerEntry, 0) is not None     # a query writes what was appended
+        append(uow.session, kind="test", body={}, ts=T0)
+        uow.session.commit()                                    # not only UnitOfWork.commit()
+    with db.reading() as session:
+        assert verify_chain(session).entries == 2
+        with pytest.raises(LedgerError, match="unit_of_work"):
+            append(session, kind="test", body={}, ts=T0)
