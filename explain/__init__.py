@@ -1,7 +1,9 @@
-"""The glass-box risk model: features, training, JSON artifact, exact scoring, reason codes.
+"""The glass-box risk model: features, training (AR history and generic CSV), JSON artifact,
+exact scoring, reason codes, counterfactual hints, global explanations and charts, fairness,
+model cards, and the registry of governed versions (``explain.registry``).
 
-Scoring reads only the JSON artifact (pure Python for one case, numpy for batches); interpret and
-scikit-learn are needed for training only and are imported lazily.
+Scoring reads only the JSON artifact (pure Python for one case, numpy for batches); interpret,
+scikit-learn and matplotlib are needed for training and cards only and are imported lazily.
 
     from explain import load_model, default_artifact_path, default_sha256
     model = load_model(default_artifact_path(), expected_sha256=default_sha256())
@@ -41,15 +43,25 @@ __all__ = [
     "publish_model",
     "train_from_ar_history",
     "TrainingSettings",
+    "train_from_csv",
     "render_model_card",
+    "model_card",
+    "global_explanation",
     "principal_reasons",
+    "counterfactual_hint",
+    "Registry",
 ]
 
 _LAZY = {
     "train_from_ar_history": "explain.training",
     "TrainingSettings": "explain.training",
+    "train_from_csv": "explain.generic",
     "render_model_card": "explain.card",
+    "model_card": "explain.card",
+    "global_explanation": "explain.global_explanation",
     "principal_reasons": "explain.reasons",
+    "counterfactual_hint": "explain.counterfactual",
+    "Registry": "explain.registry",
 }
 
 

@@ -6,13 +6,20 @@ representation, UTF-8, one trailing newline, no NaN or infinity.
 
 Binning follows interpret's ``ExplainableBoostingClassifier`` exactly (``bins_``, ``term_scores_``):
 
-- every feature is "continuous" and has one or more cut-point *levels*; a term over ``k`` features
-  bins each of them with level ``min(k, number of levels)`` (mains use level 1, pairs level 2);
+- a "continuous" feature has one or more cut-point *levels*; a term over ``k`` features bins each
+  of them with level ``min(k, number of levels)`` (mains use level 1, pairs level 2);
 - a value ``v`` falls into bin ``bisect_right(cuts, v) + 1``; a missing value (None/NaN) into
   bin 0; values beyond the observed range therefore land in the first or last regular bin;
 - a term's score tensor has ``len(cuts) + 3`` cells per dimension: missing, the ``len(cuts) + 1``
   regular bins, and interpret's "unknown" bin (only reachable by non-numeric input, which the
-  scorer rejects instead).
+  scorer rejects instead);
+- a "nominal" feature (generic training only) has one level, a mapping of category to bin
+  ``1..n``; missing is bin 0 and a category not seen in training interpret's unknown bin ``n + 1``,
+  so its dimension has ``n + 2`` cells.
+
+``feature_set`` says which features an artifact has: ``"dunning"`` is exactly
+``explain.features.FEATURES`` (what the decision pipeline computes; only such artifacts can be
+registered for live decisions), ``"custom"`` any columns of a user's CSV (generic training).
 """
 
 from __future__ import annotations
@@ -32,18 +39,26 @@ from explain.features import FEATURES
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "FEATURE_SETS",
+    "FEATURE_KINDS",
     "artifact_bytes",
     "write_artifact",
     "read_artifact",
+    "parse_artifact",
     "validate_artifact",
     "monotonicity_violations",
     "with_model_id",
+    "term_cut_levels",
+    "dimension_size",
 ]
 
 _log = logging.getLogger(__name__)
 
 FORMAT = "fairdun-ebm-artifact"
-FORMAT_VERSION = 1
+# 2: feature_set, nominal features and the fairness section
+FORMAT_VERSION = 2
+FEATURE_SETS = ("dunning", "custom")
+FEATURE_KINDS = ("numeric", "binary", "categorical")
 MODEL_ID_PREFIX = "ebm-ar-ibm-"
 # Tolerance of the monotonicity check: bag averaging can leave rounding noise of ~1e-16.
 MONOTONE_TOLERANCE = 1e-12
@@ -107,6 +122,13 @@ def read_artifact(
         data = path.read_bytes()
     except OSError as exc:
         raise _fail(f"cannot read model artifact {path}: {exc}") from exc
+    return parse_artifact(data, path.name, expected_sha256)
+
+
+def parse_artifact(
+    data: bytes, name: str = "artifact", expected_sha256: str | None = None
+) -> tuple[dict, str]:
+    """Validate an artifact's bytes. Returns ``(artifact, sha256_of_the_bytes)``."""
     # (1) the file is the one we expect
     sha256 = hashlib.sha256(data).hexdigest()
     if expected_sha256 is not None:
@@ -114,14 +136,12 @@ def read_artifact(
         if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
             raise _fail(f"expected_sha256 is not 64 hex digits: {expected_sha256!r}")
         if sha256 != expected:
-            raise _fail(
-                f"model artifact {path.name} has SHA-256 {sha256}, expected {expected}"
-            )
+            raise _fail(f"model artifact {name} has SHA-256 {sha256}, expected {expected}")
     # (2) it parses as JSON without NaN/Infinity extensions
     try:
         artifact = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise _fail(f"model artifact {path.name} is not valid JSON: {exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
+        raise _fail(f"model artifact {name} is not valid JSON: {exc}") from exc
     # (3) it satisfies the schema and the declared monotonicity
     validate_artifact(artifact)
     return artifact, sha256
@@ -164,11 +184,54 @@ def _tensor_shape(t: Any, where: str) -> tuple[int, ...]:
     return ()
 
 
-def term_cut_levels(artifact: dict, term: dict) -> list[list[float]]:
-    """The cut points each dimension of ``term`` bins with (interpret's level rule)."""
+def term_cut_levels(artifact: dict, term: dict) -> list[Any]:
+    """What each dimension of ``term`` bins with (interpret's level rule): a list of cut points
+    (continuous) or a mapping of category to bin (nominal)."""
     by_name = {f["name"]: f for f in artifact["features"]}
     k = len(term["features"])
     return [by_name[n]["bins"][min(k, len(by_name[n]["bins"])) - 1] for n in term["features"]]
+
+
+def dimension_size(level: Any) -> int:
+    """Cells of one term dimension binned by ``level``: missing, the regular bins, unknown."""
+    return len(level) + 2 if isinstance(level, dict) else len(level) + 3
+
+
+def _validate_feature(f: dict, fw: str) -> None:
+    kind = f.get("kind")
+    if kind not in FEATURE_KINDS:
+        raise _fail(f"{fw}.kind: expected one of {list(FEATURE_KINDS)}, got {kind!r}")
+    if f.get("monotone") not in (-1, 0, 1) or isinstance(f.get("monotone"), bool):
+        raise _fail(f"{fw}.monotone: expected -1, 0 or 1, got {f.get('monotone')!r}")
+    levels = _require(f, "bins", list, fw)
+    if not levels:
+        raise _fail(f"{fw}.bins: no binning levels")
+    if f.get("type") == "nominal":
+        if kind != "categorical" or f["monotone"] != 0:
+            raise _fail(f"{fw}: a nominal feature is categorical and has no monotone direction")
+        if len(levels) != 1 or not isinstance(levels[0], dict) or not levels[0]:
+            raise _fail(f"{fw}.bins: a nominal feature has one mapping of category to bin")
+        indexes = levels[0].values()
+        if any(isinstance(i, bool) or not isinstance(i, int) for i in indexes) or sorted(indexes) != list(
+            range(1, len(levels[0]) + 1)
+        ):
+            raise _fail(f"{fw}.bins: categories must map to the bins 1..n")
+        return
+    if f.get("type") != "continuous" or kind == "categorical":
+        raise _fail(f"{fw}.type: expected 'continuous' (numeric, binary) or 'nominal' (categorical)")
+    bounds = f.get("bounds")
+    if bounds is not None:
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise _fail(f"{fw}.bounds: expected [min, max]")
+        lo, hi = (_finite(b, f"{fw}.bounds") for b in bounds)
+        if lo > hi:
+            raise _fail(f"{fw}.bounds: min > max")
+    for li, cuts in enumerate(levels):
+        if not isinstance(cuts, list):
+            raise _fail(f"{fw}.bins[{li}]: expected a list of cut points")
+        vals = [_finite(c, f"{fw}.bins[{li}]") for c in cuts]
+        if any(b <= a for a, b in zip(vals, vals[1:])):
+            raise _fail(f"{fw}.bins[{li}]: cut points are not strictly increasing")
 
 
 def validate_artifact(artifact: Any) -> None:
@@ -190,34 +253,27 @@ def validate_artifact(artifact: Any) -> None:
     _require(artifact, "training", dict, where)
     _require(artifact, "metrics", dict, where)
 
-    # features: exactly the canonical list, in order, with the same monotonicity
+    feature_set = artifact.get("feature_set")
+    if feature_set not in FEATURE_SETS:
+        raise _fail(f"artifact.feature_set: expected one of {list(FEATURE_SETS)}, got {feature_set!r}")
     features = _require(artifact, "features", list, where)
     names = [f.get("name") if isinstance(f, dict) else None for f in features]
-    expected = [f.name for f in FEATURES]
-    if names != expected:
-        raise _fail(f"artifact.features: expected {expected}, got {names}")
-    for spec, f in zip(FEATURES, features):
-        fw = f"artifact.features[{spec.name}]"
-        if f.get("monotone") != spec.monotone:
-            raise _fail(f"{fw}.monotone: expected {spec.monotone}, got {f.get('monotone')!r}")
-        if f.get("type") != "continuous":
-            raise _fail(f"{fw}.type: only 'continuous' features are supported")
-        bounds = f.get("bounds")
-        if bounds is not None:
-            if not isinstance(bounds, list) or len(bounds) != 2:
-                raise _fail(f"{fw}.bounds: expected [min, max]")
-            lo, hi = (_finite(b, f"{fw}.bounds") for b in bounds)
-            if lo > hi:
-                raise _fail(f"{fw}.bounds: min > max")
-        levels = _require(f, "bins", list, fw)
-        if not levels:
-            raise _fail(f"{fw}.bins: no cut-point levels")
-        for li, cuts in enumerate(levels):
-            if not isinstance(cuts, list):
-                raise _fail(f"{fw}.bins[{li}]: expected a list of cut points")
-            vals = [_finite(c, f"{fw}.bins[{li}]") for c in cuts]
-            if any(b <= a for a, b in zip(vals, vals[1:])):
-                raise _fail(f"{fw}.bins[{li}]: cut points are not strictly increasing")
+    if feature_set == "dunning":
+        # exactly the canonical list, in order, with the same monotonicity
+        expected = [f.name for f in FEATURES]
+        if names != expected:
+            raise _fail(f"artifact.features: expected {expected}, got {names}")
+        for spec, f in zip(FEATURES, features):
+            if f.get("monotone") != spec.monotone:
+                raise _fail(f"artifact.features[{spec.name}].monotone: expected {spec.monotone}, "
+                            f"got {f.get('monotone')!r}")
+            if f.get("type") != "continuous":
+                raise _fail(f"artifact.features[{spec.name}].type: the decision features are continuous")
+    if not names or any(not isinstance(n, str) or not n for n in names) or len(set(names)) != len(names):
+        raise _fail(f"artifact.features: names must be distinct, non-empty strings, got {names}")
+    for f in features:
+        _validate_feature(f, f"artifact.features[{f['name']}]")
+    expected = names
 
     # terms: features known, tensors of the right shape, bags consistent
     intercept = _finite(_require(artifact, "intercept", float, where), "artifact.intercept")
@@ -242,7 +298,7 @@ def validate_artifact(artifact: Any) -> None:
         if key in seen:
             raise _fail(f"{tw}: duplicate term {name!r}")
         seen.add(key)
-        shape = tuple(len(c) + 3 for c in term_cut_levels(artifact, term))
+        shape = tuple(dimension_size(c) for c in term_cut_levels(artifact, term))
         got = _tensor_shape(_require(term, "scores", list, tw), f"{tw}.scores")
         if got != shape:
             raise _fail(f"{tw}.scores: shape {got}, expected {shape} from the bins")
@@ -297,7 +353,7 @@ def monotonicity_violations(
                 continue
             levels = term_cut_levels(artifact, term)
             pos = term["features"].index(name)
-            sizes = [len(c) + 3 for i, c in enumerate(levels) if i != pos]
+            sizes = [dimension_size(c) for i, c in enumerate(levels) if i != pos]
             involved.append((term, pos, levels[pos], _partner_indices(sizes)))
         if not involved:
             continue

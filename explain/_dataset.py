@@ -1,4 +1,5 @@
-"""Leak-free decision-time snapshots from an AR history CSV (the IBM "Accounts Receivable" layout).
+"""Leak-free decision-time snapshots from an AR history CSV (the IBM "Accounts Receivable" layout
+natively, other exports through a column mapping: ``explain.layout``).
 
 A *snapshot* is what a dunning decision on one open invoice would have seen at the start of one
 decision day ``t``. Decision runs are weekly (on ``run_weekday``); an invoice enters every run from
@@ -26,22 +27,11 @@ from pathlib import Path
 
 from explain._errors import TrainingError
 from explain.features import FEATURE_NAMES
+from explain.layout import IBM_LAYOUT, ArLayout
 
-__all__ = ["Invoice", "Snapshot", "read_ar_history", "build_snapshots", "file_sha256"]
+__all__ = ["Invoice", "Snapshot", "read_ar_history", "csv_columns", "build_snapshots", "file_sha256"]
 
 _log = logging.getLogger(__name__)
-
-REQUIRED_COLUMNS = (
-    "customerID",
-    "invoiceNumber",
-    "InvoiceDate",
-    "DueDate",
-    "InvoiceAmount",
-    "Disputed",
-    "SettledDate",
-    "PaperlessBill",
-    "DaysLate",
-)
 
 
 def _fail(message: str) -> TrainingError:
@@ -59,6 +49,8 @@ class Invoice:
     amount: float
     disputed: bool
     paperless: bool
+    # values of the attributes measured for fairness (never features), in the order asked for
+    groups: tuple[str | None, ...] = ()
 
     @property
     def days_late(self) -> int:
@@ -72,6 +64,7 @@ class Snapshot:
     features: tuple[float, ...]  # in FEATURE_NAMES order; NaN = missing
     label: int
     label_known_on: date
+    groups: tuple[str | None, ...] = ()  # the invoice's fairness groups (never features)
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -82,53 +75,80 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def _date(text: str, where: str) -> date:
+def _date(text: str, where: str, layout: ArLayout) -> date:
     try:
-        return datetime.strptime(text.strip(), "%m/%d/%Y").date()
+        return datetime.strptime(text.strip(), layout.date_format).date()
     except ValueError as exc:
-        raise _fail(f"{where}: not an M/D/YYYY date: {text!r}") from exc
+        raise _fail(f"{where}: not a date in the format {layout.date_format}: {text!r}") from exc
 
 
-def _flag(text: str, true: str, false: str, where: str) -> bool:
+def _flag(text: str, field: str, column: str, where: str, layout: ArLayout) -> bool:
     value = text.strip()
-    if value == true:
+    values = layout.flags[field]
+    if value in values["true"]:
         return True
-    if value == false:
+    if value in values["false"]:
         return False
-    raise _fail(f"{where}: expected {true!r} or {false!r}, got {text!r}")
+    raise _fail(f"{where}: {column} must be one of {list(values['true'])} (yes) or "
+                f"{list(values['false'])} (no), got {text!r}")
 
 
-def read_ar_history(csv_path: str | os.PathLike[str]) -> list[Invoice]:
-    """Parse and check the AR history. ``countryCode`` is read past, never kept."""
+def _number(text: str, column: str, where: str, layout: ArLayout) -> float:
+    raw = text.strip()
+    if layout.decimal_separator == ",":
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise _fail(f"{where}: {column} is not a number: {text!r}") from exc
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _fail(f"{where}: {column} is not a finite number: {text!r}")
+    return value
+
+
+def csv_columns(csv_path: str | os.PathLike[str]) -> list[str]:
+    """The header of a CSV file."""
+    with Path(csv_path).open(newline="", encoding="utf-8-sig") as f:
+        return next(csv.reader(f), [])
+
+
+def read_ar_history(csv_path: str | os.PathLike[str], layout: ArLayout = IBM_LAYOUT,
+                    measure: tuple[str, ...] = ()) -> list[Invoice]:
+    """Parse and check the AR history. Of the other columns only the ``measure`` columns are
+    kept (the IBM data's ``countryCode``, say), as fairness groups that never become features."""
     path = Path(csv_path)
+    col = layout.columns
     invoices: list[Invoice] = []
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        header = reader.fieldnames or []
+        missing = [c for c in (*col.values(), *measure) if c not in header]
         if missing:
             raise _fail(f"{path.name}: missing columns {missing}")
         for line, row in enumerate(reader, start=2):
             where = f"{path.name}:{line}"
-            try:
-                amount = float(row["InvoiceAmount"])
-                stated_days_late = int(row["DaysLate"])
-            except ValueError as exc:
-                raise _fail(f"{where}: bad number: {exc}") from exc
+            if None in row or any(v is None for v in row.values()):
+                raise _fail(f"{where}: the row does not have {len(header)} cells")
             inv = Invoice(
-                customer=row["customerID"].strip(),
-                number=row["invoiceNumber"].strip(),
-                issued_on=_date(row["InvoiceDate"], where),
-                due_on=_date(row["DueDate"], where),
-                settled_on=_date(row["SettledDate"], where),
-                amount=amount,
-                disputed=_flag(row["Disputed"], "Yes", "No", where),
-                paperless=_flag(row["PaperlessBill"], "Electronic", "Paper", where),
+                customer=row[col["customer"]].strip(),
+                number=row[col["invoice"]].strip(),
+                issued_on=_date(row[col["issued_on"]], where, layout),
+                due_on=_date(row[col["due_on"]], where, layout),
+                settled_on=_date(row[col["settled_on"]], where, layout),
+                amount=_number(row[col["amount"]], col["amount"], where, layout),
+                disputed=_flag(row[col["disputed"]], "disputed", col["disputed"], where, layout),
+                paperless=_flag(row[col["paperless"]], "paperless", col["paperless"], where, layout),
+                groups=tuple(row[c].strip() or None for c in measure),
             )
-            if inv.days_late != stated_days_late:
-                raise _fail(
-                    f"{where}: DaysLate {stated_days_late} disagrees with the dates "
-                    f"({inv.days_late})"
-                )
+            if not inv.customer or not inv.number:
+                raise _fail(f"{where}: empty {col['customer']} or {col['invoice']}")
+            if "days_late" in col:
+                stated = _number(row[col["days_late"]], col["days_late"], where, layout)
+                if inv.days_late != stated:
+                    raise _fail(
+                        f"{where}: {col['days_late']} {stated:g} disagrees with the dates "
+                        f"({inv.days_late})"
+                    )
             if inv.settled_on < inv.issued_on or inv.due_on < inv.issued_on:
                 raise _fail(f"{where}: dates out of order")
             invoices.append(inv)
@@ -136,7 +156,7 @@ def read_ar_history(csv_path: str | os.PathLike[str]) -> list[Invoice]:
         raise _fail(f"{path.name}: no invoices")
     numbers = [i.number for i in invoices]
     if len(set(numbers)) != len(numbers):
-        raise _fail(f"{path.name}: duplicate invoiceNumber")
+        raise _fail(f"{path.name}: duplicate {col['invoice']}")
     return invoices
 
 
@@ -216,7 +236,9 @@ def build_snapshots(
                     1.0 if inv.paperless else 0.0,
                     float(inv.due_on.month),
                 )
-                snapshots.append(Snapshot(t, inv.number, features, label, label_known_on))
+                snapshots.append(
+                    Snapshot(t, inv.number, features, label, label_known_on, inv.groups)
+                )
             t += week
     snapshots.sort(key=lambda s: (s.decided_on, s.invoice))
     return snapshots

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import Any
 
-from explain._artifact import read_artifact, term_cut_levels
+from explain._artifact import dimension_size, read_artifact, term_cut_levels
 from explain._errors import ModelError
 
 __all__ = ["Contribution", "Score", "Model", "load_model"]
@@ -84,6 +84,17 @@ def _bag_std(ps: list[float]) -> float:
     return math.sqrt(sq / len(ps))
 
 
+def _normalise_category(name: str, value: Any, categories: Mapping[str, int]) -> tuple[Any, float]:
+    """(value as reported back, its bin as a float; NaN = missing, n + 1 = not seen in training)."""
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return None, math.nan
+    if not isinstance(value, str):
+        raise ModelError(
+            f"feature {name!r}: expected a category (a string) or None, got {type(value).__name__} {value!r}"
+        )
+    return value, float(categories.get(value, len(categories) + 1))
+
+
 def _normalise(name: str, value: Any) -> tuple[Any, float]:
     """(value as reported back, value as a float; NaN = missing). Rejects non-numbers."""
     if value is None:
@@ -109,10 +120,16 @@ class _Term:
         self.name: str = term["name"]
         self.features: tuple[str, ...] = tuple(term["features"])
         self.positions: tuple[int, ...] = tuple(positions[n] for n in self.features)
+        levels = term_cut_levels(artifact, term)
+        # A nominal dimension is binned by its category's bin number k (1..n, n + 1 = unknown):
+        # the cuts 1.5, 2.5, ..., n + 0.5 send k to cell k, so one loop serves both kinds.
         self.cuts: tuple[tuple[float, ...], ...] = tuple(
-            tuple(float(c) for c in cuts) for cuts in term_cut_levels(artifact, term)
+            tuple(i + 0.5 for i in range(1, len(level) + 1))
+            if isinstance(level, dict)
+            else tuple(float(c) for c in level)
+            for level in levels
         )
-        sizes = [len(c) + 3 for c in self.cuts]
+        sizes = [dimension_size(level) for level in levels]
         strides = []
         acc = 1
         for size in reversed(sizes):
@@ -142,8 +159,16 @@ class Model:
         self.sha256: str = sha256
         self.feature_names: tuple[str, ...] = tuple(f["name"] for f in artifact["features"])
         self._positions = {n: i for i, n in enumerate(self.feature_names)}
+        self.feature_set: str = artifact["feature_set"]
+        # per feature: its categories (nominal) or None (continuous)
+        self._categories: tuple[dict[str, int] | None, ...] = tuple(
+            dict(f["bins"][0]) if f["type"] == "nominal" else None for f in artifact["features"]
+        )
+        # the range seen in training; for a nominal feature the known bins 1..n
         self._bounds = tuple(
-            tuple(f["bounds"]) if f.get("bounds") else None for f in artifact["features"]
+            (1.0, float(len(cats))) if cats is not None
+            else tuple(f["bounds"]) if f.get("bounds") else None
+            for f, cats in zip(artifact["features"], self._categories)
         )
         self._intercept = float(artifact["intercept"])
         self._bag_intercepts = tuple(float(b) for b in artifact["bagged_intercepts"])
@@ -161,6 +186,7 @@ class Model:
         return {
             "id": self.id,
             "sha256": self.sha256,
+            "feature_set": self.feature_set,
             "target": copy.deepcopy(a["target"]),
             "features": [
                 {k: v for k, v in f.items() if k != "bins"} for f in copy.deepcopy(a["features"])
@@ -186,14 +212,69 @@ class Model:
             raise ModelError(f"feature mismatch: missing {missing}, unexpected {extra}")
         shown: list[Any] = []
         xs: list[float] = []
-        for n in names:
-            v, x = _normalise(n, features[n])
+        for n, cats in zip(names, self._categories):
+            if cats is None:
+                v, x = _normalise(n, features[n])
+            else:
+                v, x = _normalise_category(n, features[n], cats)
             shown.append(v)
             xs.append(x)
         return shown, xs
 
+    @property
+    def artifact(self) -> dict:
+        """The artifact this model was loaded from (a deep copy)."""
+        return copy.deepcopy(self._artifact)
+
+    def categories(self, name: str) -> tuple[str, ...] | None:
+        """The categories of a nominal feature seen in training (None for a numeric feature)."""
+        cats = self._categories[self._positions[name]]
+        return None if cats is None else tuple(sorted(cats, key=cats.__getitem__))
+
+    def bounds(self, name: str) -> tuple[float, float] | None:
+        """The range of a numeric feature seen in training (None when unknown or nominal)."""
+        if self._categories[self._positions[name]] is not None:
+            return None
+        return self._bounds[self._positions[name]]
+
+    def cut_points(self, name: str) -> tuple[float, ...]:
+        """Every value at which a term over numeric feature ``name`` changes bin (all levels)."""
+        pos = self._positions[name]
+        cuts: set[float] = set()
+        for term in self._terms:
+            for p, c in zip(term.positions, term.cuts):
+                if p == pos:
+                    cuts.update(c)
+        return tuple(sorted(cuts))
+
+    def p_late_if(self, features: Mapping[str, Any], name: str, values: Sequence[Any]) -> list[float]:
+        """``p_late`` of the case with feature ``name`` set to each of ``values`` in turn.
+
+        Only the terms containing ``name`` are re-evaluated; the result equals
+        ``score(features | {name: v}).p_late`` bit for bit (the same sum in the same order).
+        """
+        _, xs = self._row(features)
+        pos = self._positions[name]
+        out = []
+        for v in values:
+            _, xs[pos] = self._row_value(name, v)
+            log_odds = self._intercept
+            for term in self._terms:
+                cell = 0
+                for p, cuts, stride in zip(term.positions, term.cuts, term.strides):
+                    x = xs[p]
+                    cell += (0 if math.isnan(x) else bisect_right(cuts, x) + 1) * stride
+                log_odds += term.scores[cell]
+            out.append(_sigmoid(log_odds))
+        return out
+
+    def _row_value(self, name: str, value: Any) -> tuple[Any, float]:
+        cats = self._categories[self._positions[name]]
+        return _normalise(name, value) if cats is None else _normalise_category(name, value, cats)
+
     def score(self, features: Mapping[str, Any]) -> Score:
-        """Score one case. ``features`` maps every feature name to a number or None (missing)."""
+        """Score one case. ``features`` maps every feature name to a number or None (missing)
+        (a category string or None for a nominal feature)."""
         shown, xs = self._row(features)
         isnan = math.isnan
         intercept = self._intercept
@@ -246,17 +327,27 @@ class Model:
     # ------------------------------------------------------------------ batches
 
     def score_arrays(self, columns: Mapping[str, Any]) -> dict[str, Any]:
-        """Vectorised scoring of column arrays (NaN = missing).
+        """Vectorised scoring of column arrays (NaN = missing; a nominal feature's column holds
+        category strings, None = missing).
 
         Returns numpy arrays: ``p_late``, ``log_odds``, ``uncertainty`` (n,), ``contributions``
         (n, n_terms, in :attr:`term_names` order) and ``out_of_range`` (n, n_features, bool).
         """
+        return self._score_columns(columns, binned=False)
+
+    def _score_columns(self, columns: Mapping[str, Any], *, binned: bool) -> dict[str, Any]:
+        # binned: nominal columns already hold their bin numbers (score_many maps them once)
         import numpy as np
 
         cols = []
-        for n in self.feature_names:
+        for n, cats in zip(self.feature_names, self._categories):
             if n not in columns:
                 raise ModelError(f"feature mismatch: missing column {n!r}")
+            if cats is not None and not binned:
+                raw = list(columns[n])
+                col = np.fromiter((_normalise_category(n, v, cats)[1] for v in raw), np.float64, len(raw))
+                cols.append(col)
+                continue
             try:
                 col = np.asarray(columns[n], dtype=np.float64)
             except (TypeError, ValueError) as exc:
@@ -321,7 +412,7 @@ class Model:
         n_features = len(names)
         shown_cols: list[list[Any]] = []
         columns: dict[str, Any] = {}
-        for n in names:
+        for n, cats in zip(names, self._categories):
             try:
                 raw = [r[n] for r in rows]
             except KeyError as exc:
@@ -329,7 +420,11 @@ class Model:
             except TypeError as exc:
                 raise ModelError("rows must be mappings of feature name to value") from exc
             kinds = set(map(type, raw))
-            if kinds <= {int, float, type(None)}:
+            if cats is not None:
+                pairs = [_normalise_category(n, v, cats) for v in raw]
+                shown = [p[0] for p in pairs]
+                col = np.array([p[1] for p in pairs], dtype=np.float64)
+            elif kinds <= {int, float, type(None)}:
                 # the common case: report values as given (NaN reported as None)
                 shown = raw if float not in kinds else [None if v != v else v for v in raw]
                 col = np.array(raw, dtype=np.float64)
@@ -344,7 +439,7 @@ class Model:
                 extra = sorted(k for k in r if k not in self._positions)
                 raise ModelError(f"feature mismatch: unexpected {extra}")
 
-        out = self.score_arrays(columns)
+        out = self._score_columns(columns, binned=True)
         n_rows = len(rows)
         # Build the objects column by column with map() (C-level loops): at 100k rows x 8 terms
         # object creation, not arithmetic, is what costs time.

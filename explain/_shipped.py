@@ -50,20 +50,21 @@ def default_sha256() -> str:
 def publish_model(
     artifact: dict, directory: str | os.PathLike[str] = MODELS_DIR, *, make_default: bool = False
 ) -> dict[str, str]:
-    """Write ``<model id>.json`` and its model card ``<model id>.md`` into ``directory``.
+    """Write ``<model id>.json`` and its model card (``<model id>.md``, ``.card.json`` and the
+    charts in ``<model id>.charts/``) into ``directory``.
 
     With ``make_default``, also point ``default.json`` at it. Returns the paths and SHA-256.
     """
     from explain._artifact import write_artifact
-    from explain.card import render_model_card
+    from explain.card import write_model_card
 
     directory = Path(directory)
     name = f"{artifact['model_id']}.json"
     artifact_path = directory / name
     sha256 = write_artifact(artifact, artifact_path)
-    card_path = directory / f"{artifact['model_id']}.md"
-    card_path.write_text(render_model_card(artifact, sha256), encoding="utf-8")
-    result = {"artifact": str(artifact_path), "card": str(card_path), "sha256": sha256}
+    card = write_model_card(artifact, sha256, directory)
+    result = {"artifact": str(artifact_path), "card": card["markdown"], "card_json": card["json"],
+              "charts": card["charts"], "sha256": sha256}
     if make_default:
         manifest = directory / MANIFEST
         manifest.write_text(

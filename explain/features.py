@@ -24,7 +24,7 @@ class FeatureSpec:
 
     name: str
     description: str
-    kind: Literal["numeric", "binary"]
+    kind: Literal["numeric", "binary", "categorical"]
     monotone: Literal[-1, 0, 1]
     unit: str
     integer: bool = False

@@ -42,6 +42,11 @@ _log = logging.getLogger(__name__)
 
 CATALOGUE_PATH = Path(__file__).resolve().parent / "reason_catalogue.json"
 PLACEHOLDERS = frozenset({"days", "count", "percent", "month", "labels"})
+# counterfactual hints (explain.counterfactual) may also name dates and risk bands
+COUNTERFACTUAL_PLACEHOLDERS = frozenset(
+    {"days", "count", "percent", "month", "date", "next_date", "band", "new_band"}
+)
+COUNTERFACTUAL_CHANGES = ("later", "lower")
 _CONDITIONS = {
     "eq": lambda x, c: x == c,
     "lt": lambda x, c: x < c,
@@ -60,13 +65,14 @@ def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
 
 
-def _check_texts(texts: Any, languages: list[str], where: str) -> None:
+def _check_texts(texts: Any, languages: list[str], where: str,
+                 allowed: frozenset[str] = PLACEHOLDERS) -> None:
     if not isinstance(texts, dict) or sorted(texts) != sorted(languages):
         raise _fail(f"{where}: expected texts for {languages}")
     for lang, text in texts.items():
         if not isinstance(text, str) or not text.strip():
             raise _fail(f"{where}.{lang}: empty text")
-        unknown = _fields(text) - PLACEHOLDERS
+        unknown = _fields(text) - allowed
         if unknown:
             raise _fail(f"{where}.{lang}: unknown placeholders {sorted(unknown)}")
 
@@ -109,6 +115,35 @@ def validate_catalogue(catalogue: Any) -> None:
     inter = catalogue.get("interaction", {})
     _check_texts(inter.get("raises"), languages, "interaction.raises")
     _check_texts(inter.get("lowers"), languages, "interaction.lowers")
+    _validate_counterfactual(catalogue.get("counterfactual"), languages)
+
+
+def _validate_counterfactual(section: Any, languages: list[str]) -> None:
+    if not isinstance(section, dict):
+        raise _fail("reason catalogue: missing 'counterfactual'")
+    _check_texts(section.get("date_format"), languages, "counterfactual.date_format",
+                 frozenset({"day", "month", "year"}))
+    bands = section.get("bands")
+    if not isinstance(bands, dict) or sorted(bands) != sorted(languages):
+        raise _fail("reason catalogue: counterfactual.bands needs every language")
+    names = {tuple(sorted(b)) for b in bands.values() if isinstance(b, dict)}
+    if len(names) != 1:
+        raise _fail("reason catalogue: counterfactual.bands must name the same bands in every language")
+    features = section.get("features")
+    if not isinstance(features, dict) or not set(features) <= set(FEATURE_NAMES):
+        raise _fail("reason catalogue: counterfactual.features must be decision features")
+    for name, changes in features.items():
+        if not isinstance(changes, dict) or not changes or not set(changes) <= set(COUNTERFACTUAL_CHANGES):
+            raise _fail(f"counterfactual.features.{name}: expected {list(COUNTERFACTUAL_CHANGES)}")
+        for change, cases in changes.items():
+            if not isinstance(cases, list) or not cases:
+                raise _fail(f"counterfactual.features.{name}.{change}: no cases")
+            for i, case in enumerate(cases):
+                where = f"counterfactual.features.{name}.{change}[{i}]"
+                when = case.get("when") if isinstance(case, dict) else None
+                if not isinstance(when, dict) or set(when) - set(_CONDITIONS):
+                    raise _fail(f"{where}.when: unknown condition {when!r}")
+                _check_texts(case.get("text"), languages, f"{where}.text", COUNTERFACTUAL_PLACEHOLDERS)
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,8 +1,10 @@
-"""Train the glass-box risk model on an AR history and export the JSON artifact.
+"""Train the glass-box risk model on an AR history and export the JSON artifact (AR-history mode;
+``explain.generic`` is the generic mode for any tabular CSV).
 
 Plain functions (the ``fairdun model train`` CLI is a thin wrapper over them)::
 
     artifact, summary = train_from_ar_history("ar_history.csv")      # settings as keywords
+    artifact, summary = train_from_ar_history("export.csv", layout=load_layout("mapping.json"))
     sha256 = write_artifact(artifact, "explain/models/<model id>.json")
     # or: artifact + model card (+ default.json): explain.publish_model(artifact, make_default=True)
 
@@ -15,10 +17,13 @@ What is trained (see ``explain._dataset`` for the snapshots):
   of the later of ``due + late_after_days`` and ``decision + horizon_days`` (see
   :func:`target_definition`);
 - an ``ExplainableBoostingClassifier`` with monotone constraints from ``explain.features``, fit on
-  the snapshots *before* a time cutoff whose labels were known by the cutoff, evaluated on the
-  snapshots from the cutoff on (the holdout). The shipped model is exactly the evaluated model;
+  the snapshots *before* a time cutoff whose labels were known by then, evaluated on the
+  snapshots from the cutoff on (the holdout), next to a black-box baseline on the same split.
+  The shipped model is exactly the evaluated model;
 - after fitting, training fails loudly (TrainingError) unless the exported artifact is monotone as
-  declared and reproduces interpret's ``predict_proba`` and ``eval_terms`` to 1e-9 on the holdout.
+  declared and reproduces interpret's ``predict_proba`` and ``eval_terms`` to 1e-9 on the holdout;
+- fairness is measured on the holdout by the layout's group column (``countryCode`` for the IBM
+  data) and any ``protected`` columns: read for measurement only, never features.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ import dataclasses
 import hashlib
 import logging
 import os
-import platform
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -46,12 +50,27 @@ from explain._dataset import (
     Invoice,
     Snapshot,
     build_snapshots,
+    csv_columns,
     file_sha256,
     read_ar_history,
 )
 from explain._errors import TrainingError
+from explain._fitting import (
+    EXACTNESS_TOLERANCE,
+    UNCERTAINTY_METHOD,
+    EbmSettings,
+    check_exactness,
+    export_ebm_model,
+    fit_baseline_model,
+    fit_ebm_model,
+    software,
+)
 from explain._model import Model
+from explain.fairness import fairness_report
 from explain.features import EXCLUDED_ATTRIBUTES, FEATURE_NAMES, FEATURES
+from explain.layout import IBM_LAYOUT, ArLayout
+from explain.metrics import binary_metrics, calibration_table
+from explain.protected import ProtectedAttributes
 
 __all__ = [
     "EXACTNESS_TOLERANCE",
@@ -59,6 +78,7 @@ __all__ = [
     "TrainingSettings",
     "assemble_artifact",
     "binary_metrics",
+    "calibration_table",
     "check_exactness",
     "export_ebm",
     "fit_baseline",
@@ -72,15 +92,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-# DESIGN.md, model conventions: scoring from the artifact equals predict_proba to 1e-9.
-EXACTNESS_TOLERANCE = 1e-9
-
-UNCERTAINTY_METHOD = (
-    "Population standard deviation (ddof=0), across the EBM's outer bags, of the probability "
-    "each bagged model predicts (bagged intercept plus the bag's term scores, through the "
-    "logistic function)."
-)
-
 
 def _fail(message: str) -> TrainingError:
     _log.error(message)
@@ -88,7 +99,7 @@ def _fail(message: str) -> TrainingError:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TrainingSettings:
+class TrainingSettings(EbmSettings):
     """Everything that determines the artifact (together with the data and library versions)."""
 
     # target: still unpaid at the end of max(due + late_after_days, decision + horizon_days)
@@ -99,12 +110,6 @@ class TrainingSettings:
     first_decision_day: int = -28
     last_decision_day: int = 42
     run_weekday: int = 0
-    # evaluation
-    holdout_fraction: float = 0.25
-    random_split_fraction: float = 0.25
-    calibration_bins: int = 10
-    # EBM
-    random_state: int = 42
     # Features with fixed, human-readable cut points; the others get max_bins quantile bins.
     # Seasonality is binned by quarter: one to two years of history cannot support twelve
     # separate month effects (they overfit and fail on later periods).
@@ -114,17 +119,9 @@ class TrainingSettings:
         ("paperless", (0.5,)),
         ("due_month", (3.5, 6.5, 9.5)),
     )
-    max_bins: int = 16
-    max_interaction_bins: int = 16
-    interactions: int = 0  # pairs chosen by FAST among non-monotone features only
-    outer_bags: int = 14
-    learning_rate: float = 0.05
-    validation_size: float = 0.15
-    early_stopping_rounds: int = 100
-    max_rounds: int = 50000
-    min_samples_leaf: int = 4
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         # accept a mapping or lists (e.g. from JSON); store an immutable, ordered form
         pairs = self.fixed_cuts.items() if isinstance(self.fixed_cuts, dict) else self.fixed_cuts
         fixed = tuple((str(n), tuple(float(c) for c in cuts)) for n, cuts in pairs)
@@ -141,12 +138,6 @@ class TrainingSettings:
             (self.horizon_days >= 1, "horizon_days must be >= 1"),
             (self.first_decision_day <= self.last_decision_day, "empty decision window"),
             (0 <= self.run_weekday <= 6, "run_weekday must be 0..6"),
-            (0.0 < self.holdout_fraction < 1.0, "holdout_fraction must be in (0, 1)"),
-            (0.0 < self.random_split_fraction < 1.0, "random_split_fraction must be in (0, 1)"),
-            (self.calibration_bins >= 2, "calibration_bins must be >= 2"),
-            (self.max_bins >= 3, "max_bins must be >= 3"),
-            (self.interactions >= 0, "interactions must be >= 0"),
-            (self.outer_bags >= 2, "outer_bags must be >= 2 (the uncertainty needs bags)"),
         ]
         for ok, message in checks:
             if not ok:
@@ -184,13 +175,20 @@ class TrainingData:
 
 
 def load_training_data(
-    csv_path: str | os.PathLike[str], settings: TrainingSettings | None = None
+    csv_path: str | os.PathLike[str],
+    settings: TrainingSettings | None = None,
+    *,
+    layout: ArLayout = IBM_LAYOUT,
+    measure: tuple[str, ...] = (),
 ) -> TrainingData:
-    """Read the AR history, build leak-free snapshots, split them in time order."""
+    """Read the AR history, build leak-free snapshots, split them in time order.
+
+    ``measure`` names the columns kept as fairness groups (never features).
+    """
     cfg = settings or TrainingSettings()
     # (1) read and check the data, record its digest
     data_sha256 = file_sha256(csv_path)
-    invoices = read_ar_history(csv_path)
+    invoices = read_ar_history(csv_path, layout, measure)
     # (2) snapshots at decision time
     snapshots = build_snapshots(
         invoices,
@@ -243,150 +241,19 @@ def random_split(
 
 
 def fit_ebm(X: Any, y: Any, settings: TrainingSettings, n_jobs: int = 1) -> Any:
-    """Fit the ExplainableBoostingClassifier with ``settings`` (n_jobs never changes the result)."""
-    import warnings
-
-    from interpret.glassbox import ExplainableBoostingClassifier
-
-    ebm = ExplainableBoostingClassifier(
-        feature_names=list(FEATURE_NAMES),
-        feature_types=settings.feature_types(),
-        monotone_constraints=[f.monotone for f in FEATURES],
-        interactions=settings.interactions,
-        max_bins=settings.max_bins,
-        max_interaction_bins=settings.max_interaction_bins,
-        outer_bags=settings.outer_bags,
-        learning_rate=settings.learning_rate,
-        validation_size=settings.validation_size,
-        early_stopping_rounds=settings.early_stopping_rounds,
-        max_rounds=settings.max_rounds,
-        min_samples_leaf=settings.min_samples_leaf,
-        random_state=settings.random_state,
-        n_jobs=n_jobs,
-    )
-    with warnings.catch_warnings():
-        # interpret warns that its plots do not show missing values; the artifact keeps them.
-        warnings.filterwarnings("ignore", message="Missing values detected")
-        ebm.fit(X, y)
-    return ebm
+    """Fit the ExplainableBoostingClassifier on the decision features (``n_jobs`` never changes
+    the result)."""
+    return fit_ebm_model(X, y, specs=FEATURES, feature_types=settings.feature_types(),
+                         settings=settings, n_jobs=n_jobs)
 
 
 def fit_baseline(X: Any, y: Any, settings: TrainingSettings) -> Any:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(random_state=settings.random_state).fit(X, y)
-
-
-def _floats(a: Any) -> Any:
-    """numpy array -> nested lists of Python floats (JSON-ready)."""
-    return [_floats(x) for x in a] if getattr(a, "ndim", 0) > 0 else float(a)
+    return fit_baseline_model(X, y, settings.random_state)
 
 
 def export_ebm(ebm: Any) -> dict:
-    """The artifact's model part from a fitted ExplainableBoostingClassifier (no metadata)."""
-    import numpy as np
-
-    names = list(ebm.feature_names_in_)
-    if tuple(names) != FEATURE_NAMES:
-        raise _fail(f"EBM features {names} are not {list(FEATURE_NAMES)}")
-    if any(t != "continuous" for t in ebm.feature_types_in_):
-        raise _fail(f"EBM feature types must all be continuous, got {ebm.feature_types_in_}")
-    if ebm.link_ != "logit" or len(ebm.classes_) != 2:
-        raise _fail("only binary logit EBMs can be exported")
-    features = []
-    for i, spec in enumerate(FEATURES):
-        bounds = ebm.feature_bounds_[i]
-        features.append(
-            {
-                **spec.as_dict(),
-                "type": "continuous",
-                "bins": [_floats(np.asarray(level, dtype=np.float64)) for level in ebm.bins_[i]],
-                "bounds": [float(bounds[0]), float(bounds[1])],
-            }
-        )
-    terms = []
-    for ti, feature_idxs in enumerate(ebm.term_features_):
-        terms.append(
-            {
-                "name": ebm.term_names_[ti],
-                "features": [names[j] for j in feature_idxs],
-                "scores": _floats(np.asarray(ebm.term_scores_[ti], dtype=np.float64)),
-                "bagged_scores": _floats(np.asarray(ebm.bagged_scores_[ti], dtype=np.float64)),
-                "bin_weights": _floats(np.asarray(ebm.bin_weights_[ti], dtype=np.float64)),
-            }
-        )
-    intercept = np.asarray(ebm.intercept_, dtype=np.float64).reshape(-1)
-    bagged_intercept = np.asarray(ebm.bagged_intercept_, dtype=np.float64).reshape(-1)
-    if intercept.shape != (1,) or bagged_intercept.shape != (len(ebm.bagged_scores_[0]),):
-        raise _fail("unexpected intercept shapes in the EBM")
-    return {
-        "link": "logit",
-        "features": features,
-        "terms": terms,
-        "intercept": float(intercept[0]),
-        "bagged_intercepts": _floats(bagged_intercept),
-    }
-
-
-def check_exactness(model: Model, ebm: Any, X: Any) -> float:
-    """Max |difference| between the artifact scorer and interpret on ``X``; raises above 1e-9."""
-    import numpy as np
-
-    cols = {n: X[:, j] for j, n in enumerate(FEATURE_NAMES)}
-    ours = model.score_arrays(cols)
-    theirs_p = ebm.predict_proba(X)[:, 1]
-    theirs_terms = ebm.eval_terms(X)
-    diff = max(
-        float(np.max(np.abs(ours["p_late"] - theirs_p), initial=0.0)),
-        float(np.max(np.abs(ours["contributions"] - theirs_terms), initial=0.0)),
-    )
-    if not diff <= EXACTNESS_TOLERANCE:
-        raise _fail(f"artifact scorer differs from interpret by {diff:.3g} (> 1e-9)")
-    return diff
-
-
-# --------------------------------------------------------------------------- metrics
-
-
-def calibration_table(y: Any, p: Any, n_bins: int) -> list[dict]:
-    """Equal-count bins of predicted probability (stable sort), observed rate per bin."""
-    import numpy as np
-
-    order = np.argsort(p, kind="stable")
-    table = []
-    for b, idx in enumerate(np.array_split(order, n_bins)):
-        if len(idx) == 0:
-            continue
-        table.append(
-            {
-                "bin": b + 1,
-                "n": int(len(idx)),
-                "p_min": float(p[idx].min()),
-                "p_max": float(p[idx].max()),
-                "mean_predicted": float(p[idx].mean()),
-                "observed_rate": float(y[idx].mean()),
-            }
-        )
-    return table
-
-
-def binary_metrics(y: Any, p: Any, n_bins: int) -> dict:
-    import numpy as np
-    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
-
-    table = calibration_table(y, p, n_bins)
-    ece = sum(r["n"] * abs(r["mean_predicted"] - r["observed_rate"]) for r in table) / len(y)
-    return {
-        "n": int(len(y)),
-        "positives": int(np.sum(y)),
-        "prevalence": float(np.mean(y)),
-        "auc": float(roc_auc_score(y, p)),
-        "brier": float(brier_score_loss(y, p)),
-        "log_loss": float(log_loss(y, p, labels=[0, 1])),
-        "mean_predicted": float(np.mean(p)),
-        "expected_calibration_error": float(ece),
-        "calibration": table,
-    }
+    """The artifact's model part from an EBM fitted on the decision features (no metadata)."""
+    return export_ebm_model(ebm, FEATURES)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -400,22 +267,14 @@ def _matrix(snapshots: list[Snapshot], idx: list[int]) -> tuple[Any, Any]:
     return X, y
 
 
-def _software() -> dict[str, str]:
-    from importlib.metadata import version
-
-    return {
-        "interpret-core": version("interpret-core"),
-        "numpy": version("numpy"),
-        "scikit-learn": version("scikit-learn"),
-        "python": platform.python_version().rsplit(".", 1)[0],
-    }
-
-
-def assemble_artifact(body: dict, *, settings: TrainingSettings) -> dict:
-    """A complete artifact (model id still empty; training and metrics filled in by the caller)."""
+def assemble_artifact(body: dict, *, settings: TrainingSettings,
+                      excluded: dict[str, str] | None = None) -> dict:
+    """A complete artifact (model id still empty; training, metrics and fairness filled in by
+    the caller)."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "feature_set": "dunning",
         "model_id": "",
         "target": {
             "name": "p_late",
@@ -425,10 +284,11 @@ def assemble_artifact(body: dict, *, settings: TrainingSettings) -> dict:
             "definition": target_definition(settings),
         },
         **body,
-        "excluded_attributes": dict(EXCLUDED_ATTRIBUTES),
+        "excluded_attributes": dict(excluded if excluded is not None else EXCLUDED_ATTRIBUTES),
         "uncertainty": {"method": UNCERTAINTY_METHOD, "bags": len(body["bagged_intercepts"])},
         "training": {},
         "metrics": {},
+        "fairness": {},
     }
 
 
@@ -446,24 +306,68 @@ def target_definition(settings: TrainingSettings) -> str:
     )
 
 
+def excluded_attributes(layout: ArLayout, header: list[str], measured: tuple[str, ...],
+                        protected: ProtectedAttributes) -> dict[str, str]:
+    """The CSV's columns that are never features, and why (recorded in artifact and card)."""
+    excluded = {
+        layout.columns["customer"]: "direct identifier (only groups the customer's history)",
+        layout.columns["invoice"]: "identifier",
+    }
+    for column in header:
+        why = protected.reason(column)
+        if column in measured:
+            why = f"{why}; " if why else ""
+            excluded[column] = f"{why}measured for fairness, never a feature"
+        elif why is not None:
+            excluded[column] = why
+    return dict(sorted(excluded.items()))
+
+
+def _measured_columns(layout: ArLayout, group_by: str | None, protected: ProtectedAttributes,
+                      header: list[str]) -> tuple[str, ...]:
+    group = group_by or layout.column("group")
+    measured = tuple(dict.fromkeys(c for c in (group, *protected.extra) if c))
+    # (a) nothing that feeds a feature may be protected or measured
+    protected.refuse_as_features(layout.feature_columns())
+    feeding = sorted(set(measured) & set(layout.feature_columns()))
+    if feeding:
+        raise _fail(f"{feeding} feed the model features and cannot be fairness groups")
+    missing = [c for c in measured if c not in header]
+    if missing:
+        raise _fail(f"fairness groups {missing} are not columns of the AR history")
+    return measured
+
+
 def train_from_ar_history(
     csv_path: str | os.PathLike[str],
     *,
+    layout: ArLayout | None = None,
+    group_by: str | None = None,
+    protected: tuple[str, ...] = (),
+    protected_attributes: Any = None,
     n_jobs: int = 1,
     **settings: Any,
 ) -> tuple[dict, dict]:
     """Train, evaluate and export the model. Returns ``(artifact, summary)``.
 
-    ``settings`` are :class:`TrainingSettings` fields (unknown names raise TypeError).
-    ``n_jobs`` only changes speed, never the result.
+    ``layout`` says where the export keeps each field (default: the IBM layout); ``group_by``
+    (default: the layout's ``group`` column, ``countryCode`` for IBM) and the ``protected``
+    columns are measured for fairness, never features. ``protected_attributes`` replaces the
+    default list of protected attributes (``explain.protected``). ``settings`` are
+    :class:`TrainingSettings` fields (unknown names raise TypeError). ``n_jobs`` only changes
+    speed, never the result.
     """
     from sklearn.metrics import roc_auc_score
 
     cfg = TrainingSettings(**settings)
     csv_path = Path(csv_path)
+    layout = layout or IBM_LAYOUT
+    attributes = ProtectedAttributes(protected_attributes, extra=protected)
+    header = csv_columns(csv_path)
+    measured = _measured_columns(layout, group_by, attributes, header)
 
     # (1) data: leak-free snapshots, split in time order
-    data = load_training_data(csv_path, cfg)
+    data = load_training_data(csv_path, cfg, layout=layout, measure=measured)
     snapshots = data.snapshots
     X_train, y_train = data.matrix(data.train)
     X_test, y_test = data.matrix(data.holdout)
@@ -480,7 +384,9 @@ def train_from_ar_history(
     violations = monotonicity_violations(body)
     if violations:
         raise _fail("EBM breaks its monotone constraints: " + "; ".join(violations))
-    artifact = assemble_artifact(body, settings=cfg)
+    artifact = assemble_artifact(
+        body, settings=cfg, excluded=excluded_attributes(layout, header, measured, attributes)
+    )
 
     # (3) the artifact scorer must reproduce interpret on the holdout
     probe = Model(artifact=artifact, sha256="0" * 64)
@@ -508,7 +414,18 @@ def train_from_ar_history(
         "baseline_auc": float(roc_auc_score(yr_test, r_baseline.predict_proba(Xr_test)[:, 1])),
     }
 
-    # (6) record everything that determines the artifact; name it by its content
+    # (6) fairness on the holdout, by every measured attribute
+    artifact["fairness"] = {
+        "evaluated_on": "holdout (time-ordered)",
+        **fairness_report(
+            y_test, p_test,
+            {c: [snapshots[i].groups[k] for i in data.holdout] for k, c in enumerate(measured)},
+            threshold=cfg.fairness_threshold, max_ratio=cfg.fairness_max_ratio,
+            min_group=cfg.fairness_min_group,
+        ),
+    }
+
+    # (7) record everything that determines the artifact; name it by its content
     artifact["metrics"] = {
         "holdout": holdout,
         "baseline": {
@@ -522,9 +439,11 @@ def train_from_ar_history(
     }
     decided = [s.decided_on for s in snapshots]
     artifact["training"] = {
+        "mode": "ar-history",
         "data": {
             "file": csv_path.name,
             "sha256": data.data_sha256,
+            "layout": layout.as_dict(),
             "invoices": len(data.invoices),
             "customers": len({i.customer for i in data.invoices}),
             "first_issued_on": min(i.issued_on for i in data.invoices).isoformat(),
@@ -545,26 +464,59 @@ def train_from_ar_history(
             "holdout": int(len(data.holdout)),
             "dropped_label_unknown_at_cutoff": int(data.dropped),
         },
+        "protected_attributes": attributes.as_dict(),
         "settings": cfg.as_dict(),
-        "software": _software(),
+        "software": software(),
         "estimator": "interpret.glassbox.ExplainableBoostingClassifier",
     }
-    artifact = with_model_id(artifact)
+    artifact = with_model_id(artifact, prefix=f"ebm-ar-{layout.name}-")
     validate_artifact(artifact)
+    return artifact, training_summary(artifact)
 
-    summary = {
+
+def training_summary(artifact: dict) -> dict:
+    """The JSON summary ``fairdun model train`` prints: metrics, baseline, fairness."""
+    m = artifact["metrics"]
+    split = artifact["training"]["split"]
+    return {
         "model_id": artifact["model_id"],
         "sha256": hashlib.sha256(artifact_bytes(artifact)).hexdigest(),
-        "data_sha256": data.data_sha256,
-        "holdout_from": data.holdout_from.isoformat(),
-        "n_train": int(len(data.train)),
-        "n_holdout": int(len(data.holdout)),
-        "holdout_auc": holdout["auc"],
-        "holdout_brier": holdout["brier"],
-        "baseline_auc": baseline_metrics["auc"],
-        "auc_gap_to_baseline": artifact["metrics"]["auc_gap_to_baseline"],
-        "random_split_auc": random_metrics["auc"],
-        "max_abs_diff_vs_interpret": max_diff,
+        "mode": artifact["training"]["mode"],
+        "feature_set": artifact["feature_set"],
+        "data_sha256": artifact["training"]["data"]["sha256"],
+        "holdout_from": split.get("holdout_from"),
+        "n_train": split["train"],
+        "n_holdout": split["holdout"],
+        "holdout_auc": m["holdout"]["auc"],
+        "holdout_brier": m["holdout"]["brier"],
+        "baseline_auc": m["baseline"]["holdout"]["auc"],
+        "auc_gap_to_baseline": m["auc_gap_to_baseline"],
+        "random_split_auc": m["random_split"]["auc"],
+        "max_abs_diff_vs_interpret": m["max_abs_diff_vs_interpret"],
         "terms": [t["name"] for t in artifact["terms"]],
+        "fairness_flagged": list(artifact["fairness"]["flagged"]),
+        "metrics": m,
+        "fairness": artifact["fairness"],
     }
-    return artifact, summary
+
+
+def export_snapshots(csv_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *,
+                     layout: ArLayout | None = None, **settings: Any) -> dict:
+    """Write the decision-time snapshots of an AR history as CSV (``decided_on``, ``invoice``,
+    ``split``, the features, ``label``): what training sees, and what ``fairdun model score``
+    takes to check a model on one's own history. Returns a summary."""
+    import csv
+
+    cfg = TrainingSettings(**settings)
+    data = load_training_data(csv_path, cfg, layout=layout or IBM_LAYOUT)
+    split = {i: "train" for i in data.train} | {i: "holdout" for i in data.holdout}
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["decided_on", "invoice", "split", *FEATURE_NAMES, "label"])
+        for i, s in enumerate(data.snapshots):
+            cells = ["" if x != x else repr(int(x)) if x.is_integer() else repr(x) for x in s.features]
+            writer.writerow([s.decided_on.isoformat(), s.invoice, split.get(i, "dropped"), *cells, s.label])
+    return {"snapshots": len(data.snapshots), "train": len(data.train), "holdout": len(data.holdout),
+            "holdout_from": data.holdout_from.isoformat(), "out": str(out)}

@@ -109,8 +109,27 @@ def _mutations():
     def inverted_bounds(a):
         a["features"][1]["bounds"].reverse()
 
+    def unknown_feature_set(a):
+        a["feature_set"] = "anything"
+
+    def no_feature_set(a):
+        del a["feature_set"]
+
+    def nominal_decision_feature(a):
+        a["features"][5].update(type="nominal", kind="categorical", bins=[{"no": 1, "yes": 2}])
+
+    def custom_with_bad_categories(a):
+        a["feature_set"] = "custom"
+        a["features"][5].update(type="nominal", kind="categorical", bins=[{"no": 1, "yes": 3}])
+
+    def custom_monotone_category(a):
+        a["feature_set"] = "custom"
+        a["features"][5].update(type="nominal", kind="categorical", monotone=1, bins=[{"no": 1, "yes": 2}])
+
     return [drop_term_key, wrong_shape, rename_feature, unsorted_cuts, wrong_monotone,
-            bag_count, future_format, string_score, duplicate_term, inverted_bounds]
+            bag_count, future_format, string_score, duplicate_term, inverted_bounds,
+            unknown_feature_set, no_feature_set, nominal_decision_feature, custom_with_bad_categories,
+            custom_monotone_category]
 
 
 @pytest.mark.parametrize("mutate", _mutations(), ids=lambda f: f.__name__)

@@ -210,3 +210,116 @@ def test_fixed_cuts_are_used_as_bins(trained):
     assert bins["disputed"] == [0.5] and bins["paperless"] == [0.5]
     binning = {f["name"]: f["binning"] for f in artifact["features"]}
     assert binning["due_month"] == "fixed" and binning["open_amount"].startswith("quantile")
+
+
+def _german_export(source, target):
+    """The same history as another ERP would export it: other names, dates, decimals, flags."""
+    import csv as _csv
+
+    names = {"countryCode": "Land", "customerID": "Kunde", "invoiceNumber": "Beleg", "InvoiceDate": "Belegdatum",
+             "DueDate": "Faellig", "InvoiceAmount": "Betrag", "Disputed": "Strittig", "SettledDate": "Ausgleich",
+             "PaperlessBill": "Versand"}
+    with source.open(newline="") as f:
+        rows = list(_csv.DictReader(f))
+    with target.open("w", newline="") as f:
+        writer = _csv.writer(f, delimiter=",")
+        writer.writerow(list(names.values()))
+        for r in rows:
+            def day(text):
+                m, d, y = text.split("/")
+                return f"{int(d):02d}.{int(m):02d}.{y}"
+            writer.writerow([r["countryCode"], r["customerID"], r["invoiceNumber"], day(r["InvoiceDate"]),
+                             day(r["DueDate"]), r["InvoiceAmount"].replace(".", ","),
+                             "ja" if r["Disputed"] == "Yes" else "nein", day(r["SettledDate"]),
+                             "E-Mail" if r["PaperlessBill"] == "Electronic" else "Post"])
+    return target
+
+
+MAPPING = {
+    "name": "erp",
+    "columns": {"customer": "Kunde", "invoice": "Beleg", "issued_on": "Belegdatum", "due_on": "Faellig",
+                "settled_on": "Ausgleich", "amount": "Betrag", "disputed": "Strittig", "paperless": "Versand",
+                "group": "Land"},
+    "date_format": "%d.%m.%Y",
+    "decimal_separator": ",",
+    "flags": {"disputed": {"true": ["ja"], "false": ["nein"]}, "paperless": {"true": ["E-Mail"], "false": ["Post"]}},
+}
+
+
+def test_another_export_trains_the_same_model_through_a_column_mapping(trained, ar_history_csv, tmp_path,
+                                                                     fast_settings):
+    import json as _json
+
+    from explain.layout import load_layout
+
+    artifact, _ = trained
+    export = _german_export(ar_history_csv, tmp_path / "export.csv")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(_json.dumps(MAPPING))
+    other, summary = train_from_ar_history(export, layout=load_layout(mapping), **fast_settings)
+    for key in ("features", "terms", "intercept", "bagged_intercepts", "metrics"):
+        assert other[key] == artifact[key]
+    assert other["fairness"]["attributes"]["Land"] == artifact["fairness"]["attributes"]["countryCode"]
+    assert other["model_id"].startswith("ebm-ar-erp-")
+    assert other["training"]["data"]["layout"]["date_format"] == "%d.%m.%Y"
+    assert set(other["excluded_attributes"]) == {"Land", "Kunde", "Beleg"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["columns"].pop("due_on"), r"no column for \['due_on'\]"),
+    (lambda m: m.update(colour="red"), "unknown keys"),
+    (lambda m: m["columns"].update(paid_on="X"), "unknown fields"),
+    (lambda m: m["flags"]["disputed"].update(false=["ja"]), "both true and false"),
+    (lambda m: m.update(decimal_separator=";"), "decimal_separator"),
+    (lambda m: m["columns"].update(group="Kunde"), "two fields"),
+])
+def test_bad_column_mappings_are_refused_clearly(tmp_path, change, message):
+    import copy
+    import json as _json
+
+    from explain.layout import load_layout
+
+    mapping = copy.deepcopy(MAPPING)
+    change(mapping)
+    path = tmp_path / "mapping.json"
+    path.write_text(_json.dumps(mapping))
+    with pytest.raises(TrainingError, match=message):
+        load_layout(path)
+
+
+def test_fairness_is_measured_by_country_and_country_is_never_a_feature(trained):
+    artifact, summary = trained
+    fairness = artifact["fairness"]
+    groups = fairness["attributes"]["countryCode"]["groups"]
+    assert sum(g["n"] for g in groups) == summary["n_holdout"]
+    assert {g["group"] for g in groups} <= {"391", "406", "770", "818", "897"}
+    assert fairness["threshold"] == 0.15 and fairness["max_ratio"] == 1.25
+    assert "measured for fairness" in artifact["excluded_attributes"]["countryCode"]
+    assert summary["fairness_flagged"] == fairness["flagged"]
+
+
+def test_protected_or_feature_columns_cannot_be_misused(ar_history_csv, fast_settings):
+    from explain.protected import ProtectedAttributeError
+
+    with pytest.raises(ProtectedAttributeError, match="DueDate"):
+        train_from_ar_history(ar_history_csv, protected=("DueDate",), **fast_settings)
+    with pytest.raises(TrainingError, match="feed the model features"):
+        train_from_ar_history(ar_history_csv, group_by="InvoiceAmount", **fast_settings)
+    with pytest.raises(TrainingError, match="not columns"):
+        train_from_ar_history(ar_history_csv, group_by="Region", **fast_settings)
+
+
+def test_snapshots_can_be_exported_for_scoring(ar_history_csv, tmp_path):
+    import csv as _csv
+
+    from explain.training import export_snapshots, load_training_data
+
+    summary = export_snapshots(ar_history_csv, tmp_path / "snapshots.csv")
+    with (tmp_path / "snapshots.csv").open(newline="") as f:
+        rows = list(_csv.DictReader(f))
+    data = load_training_data(ar_history_csv)
+    assert summary["snapshots"] == len(rows) == len(data.snapshots)
+    assert list(rows[0]) == ["decided_on", "invoice", "split", *FEATURE_NAMES, "label"]
+    assert sum(r["split"] == "holdout" for r in rows) == len(data.holdout)
+    first = data.snapshots[0]
+    assert rows[0]["invoice"] == first.invoice and int(rows[0]["label"]) == first.label

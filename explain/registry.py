@@ -1,0 +1,444 @@
+"""The model registry: versions, their governance, and which model scores live decisions.
+
+A version's status moves one way: ``candidate`` (registered) -> ``approved`` -> ``retired``
+(a candidate may also be retired without ever being approved). At most one version is approved
+and only it scores live decisions; approving a version retires the one it replaces in the same
+transaction, so there is no moment without an approved model. Every change is a ledger event
+(``model_registered``, ``model_approved``, ``model_retired``) appended in the same transaction as
+the registry row, with the acting party (an admin's API key id, the command line, or the
+deployment) and an optional note. Registered artifacts are copied into ``<instance>/models/``
+and loaded from there, checked against the SHA-256 recorded at registration.
+
+A fresh installation (no version registered yet) decides with its *deployment default*: the
+artifact the deployment names (``MODEL_ARTIFACT`` with ``MODEL_SHA256``, or the shipped model
+pinned by ``explain/models/default.json``), approved by the act of deploying it. The first
+governance action adopts that default into the registry, recorded in the ledger as registered
+and approved by ``{"via": "deployment"}``, before the action itself; from then on only the
+registry decides. (An admin who approves the deployment default's id on a fresh registry
+approves it in their own name.) Nothing is written at start-up, so an installation's ledger
+begins with its first decision or governance action.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import case, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from explain._artifact import artifact_bytes, parse_artifact, read_artifact, with_model_id
+from explain._errors import ArtifactError, ModelError
+from explain._model import Model, load_model
+from explain.tables import ModelVersionRow
+from ledger import Database, append
+from ledger.chain import lock_head
+from ledger.timestamps import as_utc, rfc3339
+
+__all__ = [
+    "Registry",
+    "RegistryError",
+    "UnknownModel",
+    "ArtifactRefused",
+    "TransitionRefused",
+    "RegistryState",
+    "ArtifactSource",
+    "load_artifact_model",
+    "require_decision_features",
+    "ModelVersion",
+    "Actor",
+    "MAX_NOTE",
+]
+
+_log = logging.getLogger(__name__)
+
+MAX_NOTE = 500
+_MODEL_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+# allowed status changes: from -> to
+_TRANSITIONS = {("candidate", "approved"), ("candidate", "retired"), ("approved", "retired")}
+Actor = Mapping[str, str]
+DEPLOYMENT: Actor = {"via": "deployment"}
+
+
+class RegistryError(Exception):
+    """A registry action that cannot be done; ``code`` is machine-readable."""
+
+    code = "registry_error"
+
+
+class UnknownModel(RegistryError):
+    code = "unknown_model"
+
+
+class TransitionRefused(RegistryError):
+    code = "transition_refused"
+
+
+class ArtifactRefused(RegistryError):
+    code = "artifact_refused"
+
+
+@dataclass(frozen=True)
+class ArtifactSource:
+    """An artifact file and the SHA-256 it must have (None: whatever the file holds)."""
+
+    path: Path
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class RegistryState:
+    """What the registry says scores live decisions (cheap to read, compared per decision)."""
+
+    kind: Literal["empty", "approved", "none_approved", "unreadable"]
+    model_id: str | None = None
+    sha256: str | None = None
+    file: str | None = None
+    detail: str | None = None
+
+
+EMPTY = RegistryState("empty")
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    model_id: str
+    sha256: str
+    status: str
+    source: str
+    registered_at: datetime | None
+    approved_at: datetime | None
+    retired_at: datetime | None
+    ledger: dict[str, int | None]
+    summary: dict[str, Any]
+    registered: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model_id": self.model_id,
+            "sha256": self.sha256,
+            "status": self.status,
+            "source": self.source,
+            "registered": self.registered,
+            "registered_at": _time(self.registered_at),
+            "approved_at": _time(self.approved_at),
+            "retired_at": _time(self.retired_at),
+            "ledger": dict(self.ledger),
+            "summary": self.summary,
+        }
+
+
+def _time(moment: datetime | None) -> str | None:
+    return rfc3339(as_utc(moment)) if moment is not None else None
+
+
+def _summary(artifact: dict) -> dict[str, Any]:
+    m = artifact["metrics"]
+    return {
+        "feature_set": artifact["feature_set"],
+        "data_sha256": artifact["training"]["data"]["sha256"],
+        "holdout_auc": m["holdout"]["auc"],
+        "holdout_brier": m["holdout"]["brier"],
+        "baseline_auc": m["baseline"]["holdout"]["auc"],
+        "fairness_flagged": list(artifact.get("fairness", {}).get("flagged", [])),
+    }
+
+
+def _version(row: ModelVersionRow) -> ModelVersion:
+    return ModelVersion(
+        model_id=row.model_id, sha256=row.sha256, status=row.status, source=row.source,
+        registered_at=row.registered_at, approved_at=row.approved_at, retired_at=row.retired_at,
+        ledger={"registered": row.registered_seq, "approved": row.approved_seq, "retired": row.retired_seq},
+        summary=json.loads(row.summary),
+    )
+
+
+def _note(note: str | None) -> str | None:
+    if note is None:
+        return None
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise RegistryError(f"the note has {len(note)} characters; at most {MAX_NOTE}")
+    return note or None
+
+
+def load_artifact_model(source: ArtifactSource) -> Model:
+    """A model that may score live decisions, loaded and verified (its SHA-256 when given, its
+    schema and monotonicity, decision features)."""
+    return require_decision_features(load_model(source.path, expected_sha256=source.sha256))
+
+
+def require_decision_features(model: Model) -> Model:
+    """Refuse a model that cannot score live decisions (trained on a user's own columns)."""
+    if model.feature_set != "dunning":
+        raise ArtifactError(f"model {model.id} has feature set {model.feature_set!r}: only models over "
+                            "fairdun's decision features ('dunning') can score live decisions")
+    return model
+
+
+class Registry:
+    """The registry of one installation (its database and instance folder)."""
+
+    def __init__(self, *, db: Database, instance_path: str | os.PathLike[str],
+                 default: ArtifactSource) -> None:
+        self._db = db
+        self._models_dir = Path(instance_path) / "models"
+        self._default = default
+        self._loaded: dict[tuple[str, str], Model] = {}
+
+    @property
+    def default(self) -> ArtifactSource:
+        return self._default
+
+    # ------------------------------------------------------------------ which model decides
+
+    def state(self) -> RegistryState:
+        """One query: the approved version, or whether the registry is empty. Never raises:
+        an unreadable registry is a state (in which decisions are held)."""
+        status = ModelVersionRow.status
+        try:
+            with self._db.reading() as session:
+                row = session.execute(
+                    select(status, ModelVersionRow.model_id, ModelVersionRow.sha256, ModelVersionRow.file)
+                    .order_by(case((status == "approved", 0), else_=1)).limit(1)
+                ).first()
+        except SQLAlchemyError as exc:
+            _log.error("model registry unreadable: %s", type(exc).__name__)
+            return RegistryState("unreadable", detail=type(exc).__name__)
+        if row is None:
+            return EMPTY
+        if row.status != "approved":
+            return RegistryState("none_approved")
+        return RegistryState("approved", row.model_id, row.sha256, row.file)
+
+    def state_at_start(self) -> RegistryState:
+        """The state when an installation starts: a database not yet migrated (or not reachable)
+        counts as empty; the first decision reads the real state before it is scored."""
+        try:
+            # a read transaction: never wait for the write lock (a batch run may hold it while
+            # its worker processes start and read this)
+            with self._db.reading() as session:
+                if not inspect(session.connection()).has_table(ModelVersionRow.__tablename__):
+                    return EMPTY
+        except SQLAlchemyError as exc:
+            _log.warning("model registry not readable at start (%s); assuming the deployment default",
+                         type(exc).__name__)
+            return EMPTY
+        state = self.state()
+        return EMPTY if state.kind == "unreadable" else state
+
+    def model(self, state: RegistryState) -> Model:
+        """The model ``state`` names, loaded and verified (cached). Raises ModelError when there
+        is none or it fails its checks: the caller holds the decisions that need it."""
+        if state.kind == "empty":
+            return self._load(self._default)
+        if state.kind == "approved" and state.file is not None:
+            return self._load(ArtifactSource(self._models_dir / state.file, state.sha256))
+        if state.kind == "none_approved":
+            raise ModelError("no approved model version: an admin must approve one "
+                             "(fairdun model approve ID)")
+        raise ModelError(f"the model registry is unreadable ({state.detail})")
+
+    def _load(self, source: ArtifactSource) -> Model:
+        key = (str(source.path), source.sha256 or "")
+        model = self._loaded.get(key)
+        if model is None:
+            model = load_artifact_model(source)
+            self._loaded = {key: model}   # keep only the model in use
+        return model
+
+    # ------------------------------------------------------------------ reading
+
+    def versions(self) -> list[ModelVersion]:
+        """Every registered version (oldest first); on a fresh registry the deployment default."""
+        with self._db.reading() as session:
+            rows = session.scalars(select(ModelVersionRow).order_by(ModelVersionRow.registered_seq)).all()
+        if rows:
+            return [_version(r) for r in rows]
+        default = self._default_version()
+        return [default] if default is not None else []
+
+    def version(self, model_id: str) -> ModelVersion:
+        for v in self.versions():
+            if v.model_id == model_id:
+                return v
+        raise UnknownModel(f"no model version {model_id!r}")
+
+    def artifact(self, model_id: str) -> tuple[dict, str]:
+        """(artifact, SHA-256) of a version (verified against its recorded SHA-256)."""
+        v = self.version(model_id)
+        path = self._models_dir / f"{model_id}.json" if v.registered else self._default.path
+        return read_artifact(path, expected_sha256=v.sha256)
+
+    def _default_version(self) -> ModelVersion | None:
+        try:
+            artifact, sha256 = read_artifact(self._default.path, expected_sha256=self._default.sha256)
+        except ModelError as exc:
+            _log.error("deployment default model unusable: %s", exc)
+            return None
+        return ModelVersion(model_id=artifact["model_id"], sha256=sha256, status="approved",
+                            source="deployment", registered_at=None, approved_at=None, retired_at=None,
+                            ledger={"registered": None, "approved": None, "retired": None},
+                            summary=_summary(artifact), registered=False)
+
+    # ------------------------------------------------------------------ governance
+
+    def register(self, data: bytes, *, now: datetime, actor: Actor, note: str | None = None) -> ModelVersion:
+        """Register the artifact ``data`` (the file's exact bytes) as a candidate."""
+        note = _note(note)
+        artifact, sha256 = self._checked(data)
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_head(session)   # serialise registry changes with every other ledger append
+            self._adopt_default_if_empty(session, now=now)
+            if session.get(ModelVersionRow, artifact["model_id"]) is not None:
+                raise TransitionRefused(f"model {artifact['model_id']} is already registered")
+            row = self._insert(session, artifact, sha256, data, now=now, actor=actor, note=note,
+                               source="registered")
+            uow.commit()
+            return _version(row)
+
+    def approve(self, model_id: str, *, now: datetime, actor: Actor, note: str | None = None) -> ModelVersion:
+        """Approve a candidate; the version it replaces is retired in the same transaction."""
+        note = _note(note)
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_head(session)
+            approved_now = self._adopt_default_if_empty(session, now=now, approver=(model_id, actor, note))
+            row = self._row(session, model_id)
+            if approved_now:   # the deployment default itself, approved just now in the actor's name
+                uow.commit()
+                return _version(row)
+            self._check_transition(row, "approved")
+            current = session.scalars(select(ModelVersionRow).where(ModelVersionRow.status == "approved")).first()
+            replaces = None
+            if current is not None:
+                self._retire_row(session, current, now=now, actor=actor,
+                                 note=f"replaced by {model_id}", replaced_by=model_id)
+                session.flush()   # the one-approved index must see the old row retired first
+                replaces = {"model_id": current.model_id, "sha256": current.sha256}
+            self._approve_row(session, row, now=now, actor=actor, note=note, replaces=replaces)
+            uow.commit()
+            return _version(row)
+
+    def retire(self, model_id: str, *, now: datetime, actor: Actor, note: str | None = None) -> ModelVersion:
+        """Retire a version. Retiring the approved one leaves no approved version: decisions
+        that need the model are then held until another is approved."""
+        note = _note(note)
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_head(session)
+            self._adopt_default_if_empty(session, now=now)
+            row = self._row(session, model_id)
+            self._check_transition(row, "retired")
+            self._retire_row(session, row, now=now, actor=actor, note=note, replaced_by=None)
+            uow.commit()
+            return _version(row)
+
+    # ------------------------------------------------------------------ internals
+
+    def _checked(self, data: bytes) -> tuple[dict, str]:
+        """Validate an artifact to register: well-formed, named by its content, decision features."""
+        try:
+            artifact, sha256 = parse_artifact(data)
+        except ArtifactError as exc:
+            raise ArtifactRefused(str(exc)) from exc
+        model_id = artifact["model_id"]
+        if not _MODEL_ID.fullmatch(model_id) or "-" not in model_id:
+            raise ArtifactRefused(f"model_id {model_id!r} is not a fairdun model id")
+        prefix = model_id[: model_id.rindex("-") + 1]
+        if with_model_id(artifact, prefix)["model_id"] != model_id:
+            raise ArtifactRefused(f"model_id {model_id!r} does not name the artifact's content")
+        if artifact_bytes(artifact) != data:
+            raise ArtifactRefused("the artifact is not in canonical form (write it with fairdun)")
+        if artifact["feature_set"] != "dunning":
+            raise ArtifactRefused(f"model {model_id} is trained on its own columns (feature set "
+                                  f"{artifact['feature_set']!r}); only models over fairdun's decision "
+                                  "features can be registered for live decisions")
+        return artifact, sha256
+
+    def _store(self, model_id: str, data: bytes) -> str:
+        """Copy the artifact into the instance folder (atomically); returns the file name."""
+        name = f"{model_id}.json"
+        path = self._models_dir / name
+        if path.exists():
+            if path.read_bytes() == data:
+                return name
+            raise ArtifactRefused(f"another artifact is stored as {name}")
+        self._models_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return name
+
+    def _insert(self, session: Session, artifact: dict, sha256: str, data: bytes, *, now: datetime,
+                actor: Actor, note: str | None, source: str) -> ModelVersionRow:
+        file = self._store(artifact["model_id"], data)
+        summary = _summary(artifact)
+        appended = append(session, kind="model_registered", ts=now, body={
+            "model_id": artifact["model_id"], "sha256": sha256, "source": source,
+            "actor": dict(actor), "note": note, **summary})
+        row = ModelVersionRow(model_id=artifact["model_id"], sha256=sha256, status="candidate", file=file,
+                              source=source, registered_at=now, registered_seq=appended.seq,
+                              summary=json.dumps(summary, sort_keys=True))
+        session.add(row)
+        session.flush()
+        return row
+
+    def _approve_row(self, session: Session, row: ModelVersionRow, *, now: datetime, actor: Actor,
+                     note: str | None, replaces: dict | None) -> None:
+        appended = append(session, kind="model_approved", ts=now, body={
+            "model_id": row.model_id, "sha256": row.sha256, "actor": dict(actor), "note": note,
+            "replaces": replaces})
+        row.status, row.approved_at, row.approved_seq = "approved", now, appended.seq
+        session.flush()
+
+    def _retire_row(self, session: Session, row: ModelVersionRow, *, now: datetime, actor: Actor,
+                    note: str | None, replaced_by: str | None) -> None:
+        appended = append(session, kind="model_retired", ts=now, body={
+            "model_id": row.model_id, "sha256": row.sha256, "was": row.status, "actor": dict(actor),
+            "note": note, "replaced_by": replaced_by})
+        row.status, row.retired_at, row.retired_seq = "retired", now, appended.seq
+
+    def _adopt_default_if_empty(self, session: Session, *, now: datetime,
+                                approver: tuple[str, Actor, str | None] | None = None) -> bool:
+        """On a fresh registry, record the deployment default as registered and approved (by the
+        deployment, or by ``approver`` when that approval names the default itself: then True)."""
+        if session.scalar(select(ModelVersionRow.model_id).limit(1)) is not None:
+            return False
+        try:
+            data = self._default.path.read_bytes()
+            artifact, sha256 = read_artifact(self._default.path, expected_sha256=self._default.sha256)
+            require_decision_features(Model(artifact=artifact, sha256=sha256))
+        except (OSError, ModelError) as exc:
+            _log.error("the deployment default is unusable and is not adopted: %s", exc)
+            return False
+        by_request = approver is not None and approver[0] == artifact["model_id"]
+        actor, note = (approver[1], approver[2]) if by_request else (
+            DEPLOYMENT, "the deployment default, approved by deploying it; adopted into the registry "
+                        "at the installation's first governance action")
+        row = self._insert(session, artifact, sha256, data, now=now, actor=DEPLOYMENT,
+                           note="the deployment default", source="deployment")
+        self._approve_row(session, row, now=now, actor=actor, note=note, replaces=None)
+        return by_request
+
+    @staticmethod
+    def _row(session: Session, model_id: str) -> ModelVersionRow:
+        row = session.get(ModelVersionRow, model_id)
+        if row is None:
+            raise UnknownModel(f"no model version {model_id!r}")
+        return row
+
+    @staticmethod
+    def _check_transition(row: ModelVersionRow, to: str) -> None:
+        if (row.status, to) not in _TRANSITIONS:
+            raise TransitionRefused(f"model {row.model_id} is {row.status}; it cannot become {to} "
+                                    "(versions move candidate -> approved -> retired)")

@@ -1,0 +1,174 @@
+"""The model registry over HTTP: list versions and cards (admin, auditor, compliance officer);
+register, approve and retire versions (admin only; each a ledger event naming the API key).
+
+Views parse, call one registry function (``explain.registry`` on the runtime) and map its
+errors: unknown version 404, refused status change 409, refused artifact or note 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from marshmallow import Schema, fields, validate
+
+from decisions.errors import storage_guard
+from explain.card import model_card
+from explain.registry import MAX_NOTE, ArtifactRefused, RegistryError, TransitionRefused, UnknownModel
+
+from .auth import Role, requires
+from .errors import ApiError
+from .openapi import operation
+
+__all__ = ["bp"]
+
+bp = Blueprint("models", __name__, url_prefix="/v1")
+READERS = (Role.ADMIN, Role.AUDITOR, Role.COMPLIANCE_OFFICER)
+_MODEL_ID = "<model_id>"
+
+
+class ModelVersionSchema(Schema):
+    model_id = fields.String()
+    sha256 = fields.String()
+    status = fields.String(validate=validate.OneOf(("candidate", "approved", "retired")))
+    source = fields.String(validate=validate.OneOf(("registered", "deployment")),
+                           metadata={"description": "deployment: the installation's default model"})
+    registered = fields.Boolean(metadata={"description": "false: the deployment default of a fresh registry"})
+    registered_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    approved_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    retired_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    ledger = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True),
+                         metadata={"description": "ledger seq of the registration, approval, retirement"})
+    summary = fields.Dict(metadata={"description": "holdout metrics and fairness flags at registration"})
+
+
+class ModelVersionListSchema(Schema):
+    versions = fields.List(fields.Nested(ModelVersionSchema))
+
+
+class ModelCardSchema(Schema):
+    """The model card as data (``fairdun model card ID --format json``)."""
+
+    model_id = fields.String()
+    sha256 = fields.String()
+    feature_set = fields.String()
+    intended_use = fields.Dict()
+    metrics = fields.Dict()
+    calibration = fields.List(fields.Dict())
+    fairness = fields.Dict()
+    global_explanation = fields.Dict()
+    limitations = fields.List(fields.String())
+
+
+class ModelArtifactSchema(Schema):
+    """A model artifact file as written by ``fairdun model train --out`` (sent byte for byte)."""
+
+    format = fields.String(metadata={"example": "fairdun-ebm-artifact"})
+    format_version = fields.Integer()
+    model_id = fields.String()
+    feature_set = fields.String(validate=validate.OneOf(("dunning",)))
+
+
+class GovernanceNoteSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_NOTE),
+                         metadata={"description": "why; recorded in the ledger (no personal data)"})
+
+
+_note_schema = GovernanceNoteSchema()
+
+
+def _registry() -> Any:
+    return current_app.extensions["fairdun"].models
+
+
+def _actor() -> dict[str, str]:
+    return {"via": "api", "api_key_id": g.api_key.key_id}
+
+
+@contextmanager
+def _registry_errors() -> Iterator[None]:
+    try:
+        with storage_guard("the model registry"):   # database or ledger down: 503
+            yield
+    except UnknownModel as exc:
+        raise ApiError(404, exc.code, str(exc)) from exc
+    except TransitionRefused as exc:
+        raise ApiError(409, exc.code, str(exc)) from exc
+    except ArtifactRefused as exc:
+        raise ApiError(422, exc.code, str(exc), {"_body": [str(exc)]}) from exc
+    except RegistryError as exc:
+        raise ApiError(422, exc.code, str(exc)) from exc
+
+
+def _note() -> str | None:
+    body = request.get_json(silent=True) if request.content_length else {}
+    if body is None:
+        raise ApiError(400, "bad_request", "send a JSON object, e.g. {\"note\": \"…\"}")
+    return _note_schema.load(body)["note"]
+
+
+@bp.get("/models")
+@requires(*READERS)
+@operation(summary="Model versions and their status", responses={200: ModelVersionListSchema})
+def list_models() -> Response:
+    with _registry_errors():
+        return jsonify({"versions": [v.as_dict() for v in _registry().versions()]})
+
+
+@bp.get(f"/models/{_MODEL_ID}")
+@requires(*READERS)
+@operation(summary="One model version", responses={200: ModelVersionSchema})
+def get_model(model_id: str) -> Response:
+    with _registry_errors():
+        return jsonify(_registry().version(model_id).as_dict())
+
+
+@bp.get(f"/models/{_MODEL_ID}/card")
+@requires(*READERS)
+@operation(summary="The model card of a version, as data", responses={200: ModelCardSchema})
+def get_model_card(model_id: str) -> Response:
+    with _registry_errors():
+        artifact, sha256 = _registry().artifact(model_id)
+    return jsonify(model_card(artifact, sha256))
+
+
+@bp.post("/models")
+@requires(Role.ADMIN)
+@operation(summary="Register a model artifact as a candidate", request=ModelArtifactSchema,
+           responses={201: ModelVersionSchema})
+def register_model() -> Response:
+    """The body is the artifact file itself, byte for byte (its SHA-256 is the version's)."""
+    request.max_content_length = current_app.config["MODELS_MAX_CONTENT_LENGTH"]
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the artifact as application/json")
+    runtime = current_app.extensions["fairdun"]
+    with _registry_errors():
+        version = runtime.models.register(request.get_data(cache=False), now=runtime.clock(), actor=_actor())
+    response = jsonify(version.as_dict())
+    response.status_code = 201
+    response.headers["Location"] = url_for("models.get_model", model_id=version.model_id)
+    return response
+
+
+@bp.post(f"/models/{_MODEL_ID}/approve")
+@requires(Role.ADMIN)
+@operation(summary="Approve a candidate: it scores live decisions from now on", request=GovernanceNoteSchema,
+           responses={200: ModelVersionSchema})
+def approve_model(model_id: str) -> Response:
+    runtime = current_app.extensions["fairdun"]
+    note = _note()
+    with _registry_errors():
+        return jsonify(runtime.models.approve(model_id, now=runtime.clock(), actor=_actor(), note=note).as_dict())
+
+
+@bp.post(f"/models/{_MODEL_ID}/retire")
+@requires(Role.ADMIN)
+@operation(summary="Retire a version (retiring the approved one holds decisions until another is approved)",
+           request=GovernanceNoteSchema, responses={200: ModelVersionSchema})
+def retire_model(model_id: str) -> Response:
+    runtime = current_app.extensions["fairdun"]
+    note = _note()
+    with _registry_errors():
+        return jsonify(runtime.models.retire(model_id, now=runtime.clock(), actor=_actor(), note=note).as_dict())

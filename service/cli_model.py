@@ -1,0 +1,290 @@
+"""``fairdun model``: train, score, register, approve, retire, list and card model versions.
+
+Thin click wrappers over ``explain`` (training, scoring, cards) and the registry on the
+installation's runtime (``explain.registry``). Training and scoring need no installation;
+the registry commands use the one ``FAIRDUN_INSTANCE_PATH`` / ``FAIRDUN_DATABASE_URL`` names.
+Machine-readable results go to standard output as JSON; errors to standard error as
+``{"error": {"code", "message"}}`` with exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+__all__ = ["model_group", "protected_attributes"]
+
+CLI_ACTOR = {"via": "cli"}
+
+
+def _fail(code: str, message: str) -> NoReturn:
+    click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False), err=True)
+    sys.exit(2)
+
+
+def _echo(document: Any) -> None:
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _config() -> Any:
+    """The installation's configuration (defaults, then FAIRDUN_* environment) without an app."""
+    from flask import Flask
+
+    from .config import configure
+
+    app = Flask("fairdun.model")
+    configure(app, None)
+    return app.config
+
+
+def protected_attributes(config: Any) -> list[str] | None:
+    """``PROTECTED_ATTRIBUTES``: None keeps explain's default list; a list or a comma-separated
+    string replaces it."""
+    value = config.get("PROTECTED_ATTRIBUTES")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in value]
+
+
+def _settings(path: Path | None, pairs: tuple[str, ...]) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    if path is not None:
+        try:
+            settings = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _fail("bad_settings", f"--settings {path}: {exc}")
+        if not isinstance(settings, dict):
+            _fail("bad_settings", f"--settings {path}: expected a JSON object of settings")
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            _fail("bad_settings", f"--set {pair!r}: expected KEY=VALUE")
+        try:
+            settings[key] = json.loads(raw)
+        except ValueError:
+            settings[key] = raw
+    return settings
+
+
+def _monotone(pairs: tuple[str, ...]) -> dict[str, int]:
+    out = {}
+    for pair in pairs:
+        column, sep, direction = pair.rpartition("=")
+        if not sep or not column or direction not in ("+1", "1", "-1"):
+            _fail("bad_monotone", f"--monotone {pair!r}: expected COL=+1 or COL=-1")
+        out[column] = -1 if direction == "-1" else 1
+    return out
+
+
+def _guard(action: Callable[[], Any]) -> Any:
+    """Run ``action``; the domain's errors become a JSON error and exit status 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from explain import ModelError
+    from explain.protected import ProtectedAttributeError
+    from explain.registry import RegistryError
+    from ledger import LedgerError
+
+    try:
+        return action()
+    except (SQLAlchemyError, LedgerError) as exc:
+        _fail("storage_unavailable", f"the database or ledger failed ({type(exc).__name__}); nothing was written")
+    except ProtectedAttributeError as exc:
+        _fail("protected_attribute", str(exc))
+    except RegistryError as exc:
+        _fail(exc.code, str(exc))
+    except ModelError as exc:
+        _fail("model_error", str(exc))
+    except OSError as exc:
+        _fail("io_error", str(exc))
+
+
+@click.group("model", help="The glass-box risk model: training, scoring, versions and their governance.")
+def model_group() -> None:
+    pass
+
+
+@model_group.command("train", help="Train an EBM and print a JSON summary (metrics, baseline, fairness). "
+                                   "AR-history mode (--ar-history) or generic mode (--csv --target).")
+@click.option("--ar-history", "ar_history", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="an AR invoice history (the IBM layout, or another export with --mapping)")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="column mapping file for an AR export that is not in the IBM layout")
+@click.option("--csv", "csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="generic mode: any tabular CSV with a binary target")
+@click.option("--target", help="generic mode: the target column")
+@click.option("--positive", help="generic mode: the target value that is the positive class")
+@click.option("--feature", "features", multiple=True, help="generic mode: a feature column (repeat)")
+@click.option("--monotone", multiple=True, help="generic mode: COL=+1 or COL=-1 (repeat)")
+@click.option("--order-by", "order_by", help="generic mode: the column that orders rows in time")
+@click.option("--protected", multiple=True, help="a protected column: never a feature, measured for fairness")
+@click.option("--group-by", "group_by", help="the column fairness is measured by (AR default: the layout's group)")
+@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON object of training settings")
+@click.option("--set", "set_pairs", multiple=True, help="one setting as KEY=VALUE (JSON value; repeat)")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="parallel jobs (never changes the result)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the artifact here")
+@click.option("--card", "card_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="also write the model card (Markdown, JSON, SVG charts) into this folder")
+def train_command(ar_history: Path | None, mapping: Path | None, csv_file: Path | None, target: str | None,
+                  positive: str | None, features: tuple[str, ...], monotone: tuple[str, ...],
+                  order_by: str | None, protected: tuple[str, ...], group_by: str | None,
+                  settings_file: Path | None, set_pairs: tuple[str, ...], jobs: int, out: Path | None,
+                  card_dir: Path | None) -> None:
+    if (ar_history is None) == (csv_file is None):
+        _fail("usage", "give either --ar-history CSV or --csv CSV --target COL")
+    generic_only = {"--target": target, "--positive": positive, "--feature": features,
+                    "--monotone": monotone, "--order-by": order_by}
+    settings = _settings(settings_file, set_pairs)
+    base = protected_attributes(_config())
+
+    def checked(kind: Any) -> None:
+        try:
+            kind(**settings)
+        except (TypeError, ValueError) as exc:   # an unknown setting, or a value out of range
+            _fail("bad_settings", str(exc))
+
+    def train() -> tuple[dict, dict]:
+        if ar_history is not None:
+            used = [flag for flag, value in generic_only.items() if value]
+            if used:
+                _fail("usage", f"{used} belong to generic mode (--csv)")
+            from explain.layout import load_layout
+            from explain.training import TrainingSettings, train_from_ar_history
+
+            checked(TrainingSettings)
+            return train_from_ar_history(ar_history, layout=load_layout(mapping) if mapping else None,
+                                         group_by=group_by, protected=protected, protected_attributes=base,
+                                         n_jobs=jobs, **settings)
+        if mapping is not None:
+            _fail("usage", "--mapping belongs to AR-history mode (--ar-history)")
+        if not target:
+            _fail("usage", "generic mode needs --target COL")
+        from explain.generic import GenericSettings, train_from_csv
+
+        checked(GenericSettings)
+        return train_from_csv(csv_file, target=target, features=features or None, monotone=_monotone(monotone),
+                              protected=protected, group_by=group_by, order_by=order_by, positive=positive,
+                              protected_attributes=base, n_jobs=jobs, **settings)
+
+    artifact, summary = _guard(train)
+    if out is not None:
+        from explain import write_artifact
+
+        summary["artifact"] = str(out)
+        _guard(lambda: write_artifact(artifact, out))
+    if card_dir is not None:
+        from explain.card import write_model_card
+
+        summary["card"] = _guard(lambda: write_model_card(artifact, summary["sha256"], card_dir))
+    _echo(summary)
+
+
+@model_group.command("score", help="Score every row of a CSV with a model artifact; writes p_late, "
+                                   "uncertainty and reasons per row, in order.")
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--csv", "csv_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--keep", multiple=True, help="an input column to copy into the output first (repeat)")
+@click.option("--sha256", "expected", help="refuse the artifact unless its SHA-256 is this")
+def score_command(artifact: Path, csv_file: Path, out: Path, keep: tuple[str, ...], expected: str | None) -> None:
+    from explain import load_model
+    from explain.scoring_csv import score_csv
+
+    _echo(_guard(lambda: score_csv(load_model(artifact, expected_sha256=expected), csv_file, out, keep=keep)))
+
+
+@model_group.command("features", help="Write the leak-free decision-time snapshots of an AR history "
+                                      "(features, label, split) as CSV, ready for `fairdun model score`.")
+@click.option("--ar-history", "ar_history", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--set", "set_pairs", multiple=True)
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def features_command(ar_history: Path, mapping: Path | None, settings_file: Path | None,
+                     set_pairs: tuple[str, ...], out: Path) -> None:
+    from explain.layout import load_layout
+    from explain.training import TrainingSettings, export_snapshots
+
+    settings = _settings(settings_file, set_pairs)
+    try:
+        TrainingSettings(**settings)
+    except (TypeError, ValueError) as exc:
+        _fail("bad_settings", str(exc))
+    _echo(_guard(lambda: export_snapshots(ar_history, out, layout=load_layout(mapping) if mapping else None,
+                                          **settings)))
+
+
+def _runtime() -> Any:
+    from .cli import open_app
+
+    return open_app().extensions["fairdun"]
+
+
+@model_group.command("list", help="Model versions and their status (JSON).")
+def list_command() -> None:
+    runtime = _runtime()
+    _echo([v.as_dict() for v in _guard(runtime.models.versions)])
+
+
+@model_group.command("register", help="Register an artifact as a candidate (copied into the instance folder).")
+@click.argument("artifact", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", help="why (recorded in the ledger; no personal data)")
+def register_command(artifact: Path, note: str | None) -> None:
+    runtime = _runtime()
+    _echo(_guard(lambda: runtime.models.register(artifact.read_bytes(), now=runtime.clock(), actor=CLI_ACTOR,
+                                                 note=note)).as_dict())
+
+
+@model_group.command("approve", help="Approve a candidate: from now on it scores live decisions (a ledger event).")
+@click.argument("model_id")
+@click.option("--note", help="why (recorded in the ledger; no personal data)")
+def approve_command(model_id: str, note: str | None) -> None:
+    runtime = _runtime()
+    _echo(_guard(lambda: runtime.models.approve(model_id, now=runtime.clock(), actor=CLI_ACTOR,
+                                                note=note)).as_dict())
+
+
+@model_group.command("retire", help="Retire a version (a ledger event). Retiring the approved version "
+                                    "holds decisions that need the model until another is approved.")
+@click.argument("model_id")
+@click.option("--note", help="why (recorded in the ledger; no personal data)")
+def retire_command(model_id: str, note: str | None) -> None:
+    runtime = _runtime()
+    _echo(_guard(lambda: runtime.models.retire(model_id, now=runtime.clock(), actor=CLI_ACTOR,
+                                               note=note)).as_dict())
+
+
+@model_group.command("card", help="The model card of a version (or of an artifact file): Markdown or JSON "
+                                  "on standard output, or all of it with the SVG charts into --out.")
+@click.argument("model")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="write <id>.md, <id>.card.json and <id>.charts/*.svg here")
+def card_command(model: str, fmt: str, out: Path | None) -> None:
+    from explain.card import card_json_bytes, model_card, render_model_card, write_model_card
+
+    def load() -> tuple[dict, str]:
+        path = Path(model)
+        if path.suffix == ".json" and path.is_file():
+            from explain._artifact import read_artifact
+
+            return read_artifact(path)
+        return _runtime().models.artifact(model)
+
+    artifact, sha256 = _guard(load)
+    if out is not None:
+        _echo(_guard(lambda: write_model_card(artifact, sha256, out)))
+    elif fmt == "json":
+        click.echo(card_json_bytes(model_card(artifact, sha256)).decode("utf-8"), nl=False)
+    else:
+        click.echo(render_model_card(artifact, sha256), nl=False)

@@ -1,0 +1,125 @@
+"""The registry inside the service: which model decides, switching on approval without a
+restart, holding when nothing is approved, the counterfactual hint, the worker path."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fakes import ledger_kinds, request_with
+from openapi_check import assert_matches
+
+from explain import default_artifact_path, default_sha256
+
+CLI = {"via": "cli"}
+
+
+def _decide(app: Any, auth: Any, request: dict | None = None) -> dict:
+    response = app.test_client().post("/v1/decisions", json=request or request_with(), headers=auth("ar_system"))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _auth_for(app: Any) -> Any:
+    from service.auth import Role, create_api_key
+
+    runtime = app.extensions["fairdun"]
+    key = create_api_key(runtime.db, name="t", role=Role.AR_SYSTEM, now=runtime.clock(), new_id=runtime.new_id)
+    return lambda role: {"Authorization": f"Bearer {key}"}
+
+
+def test_a_fresh_installation_decides_with_the_shipped_model_and_ledgers_only_the_decision(app, auth):
+    document = _decide(app, auth)
+    assert document["status"] == "decided"
+    shipped = json.loads(default_artifact_path().read_bytes())["model_id"]
+    assert document["risk"]["model"] == {"id": shipped, "sha256": default_sha256()}
+    assert ledger_kinds(app) == ["decision"]
+
+
+def test_an_approval_in_another_process_switches_the_model_before_the_next_decision(make_app, variant):
+    serving = make_app()
+    auth = _auth_for(serving)
+    before = _decide(serving, auth)
+    # another process (the CLI, another worker) approves a new version
+    admin = make_app().extensions["fairdun"]
+    candidate = admin.models.register(variant(21), now=admin.clock(), actor=CLI)
+    admin.models.approve(candidate.model_id, now=admin.clock(), actor=CLI)
+    after = _decide(serving, auth)
+    assert before["risk"]["model"]["sha256"] == default_sha256()
+    assert after["risk"]["model"] == {"id": candidate.model_id, "sha256": candidate.sha256}
+    health = serving.test_client().get("/health").json
+    assert health["model"] == {"id": candidate.model_id, "sha256": candidate.sha256, "available": True}
+    assert ledger_kinds(serving) == ["decision", "model_registered", "model_approved", "model_registered",
+                                     "model_retired", "model_approved", "decision"]
+
+
+def test_without_an_approved_version_decisions_that_need_the_model_are_held(make_app, variant):
+    serving = make_app()
+    auth = _auth_for(serving)
+    models, clock = serving.extensions["fairdun"].models, serving.extensions["fairdun"].clock
+    candidate = models.register(variant(22), now=clock(), actor=CLI)
+    models.approve(candidate.model_id, now=clock(), actor=CLI)
+    models.retire(candidate.model_id, now=clock(), actor=CLI, note="drift")
+    held = _decide(serving, auth)
+    assert held["status"] == "held" and held["hold"]["code"] == "model_unavailable"
+    assert "no approved model version" in held["hold"]["detail"]
+    assert held["risk"]["model"] == {"id": None, "sha256": None}
+    assert_matches(serving.test_client().get("/v1/openapi.json").json, "DecisionResponse", held)
+    assert serving.test_client().get("/health").status_code == 503
+
+
+def test_a_tampered_registered_artifact_holds_decisions(make_app, variant, tmp_path):
+    serving = make_app()
+    auth = _auth_for(serving)
+    runtime = serving.extensions["fairdun"]
+    candidate = runtime.models.register(variant(23), now=runtime.clock(), actor=CLI)
+    path = Path(runtime.config["INSTANCE_PATH"]) / "models" / f"{candidate.model_id}.json"
+    path.write_bytes(path.read_bytes().replace(b'"intercept": -', b'"intercept": +', 1))
+    runtime.models.approve(candidate.model_id, now=runtime.clock(), actor=CLI)
+    held = _decide(serving, auth)
+    assert held["status"] == "held" and held["hold"]["code"] == "model_unavailable"
+    assert "SHA-256" in held["hold"]["detail"]
+    assert held["risk"]["model"]["id"] == candidate.model_id
+
+
+def test_batch_workers_load_the_approved_version(make_app, variant, database_url):
+    from service.runtime import load_risk_model
+
+    runtime = make_app().extensions["fairdun"]
+    assert load_risk_model(dict(runtime.config)).sha256 == default_sha256()
+    candidate = runtime.models.register(variant(24), now=runtime.clock(), actor=CLI)
+    runtime.models.approve(candidate.model_id, now=runtime.clock(), actor=CLI)
+    worker_config = {k: runtime.config[k] for k in ("MODEL_ARTIFACT", "MODEL_SHA256", "DATABASE_URL",
+                                                    "INSTANCE_PATH")}
+    assert load_risk_model(worker_config).sha256 == candidate.sha256
+
+
+def test_a_decision_carries_the_counterfactual_hint(app, auth, client):
+    from decisions.strategy import band_of
+    from explain.counterfactual import counterfactual_hint
+
+    # due in 20 days, one earlier invoice in ten paid late, disputed: a case near a band edge
+    request = request_with(**{"invoice.issued_on": "2026-11-12", "invoice.due_on": "2026-12-12",
+                              "invoice.disputed": True, "history.invoices_total": 10,
+                              "history.invoices_paid_late": 1, "history.avg_days_late": 5.0})
+    document = _decide(app, auth, request)
+    hint = document["explanation"]["counterfactual"]
+    runtime = app.extensions["fairdun"]
+    features = {"days_past_due": -20, "open_amount": 120.0, "prior_invoices": 10, "prior_late_ratio": 0.1,
+                "prior_avg_days_late": 5.0, "disputed": 1, "paperless": 1, "due_month": 12}
+    model, ladder = runtime.context.model, runtime.context.ladder
+    expected = counterfactual_hint(model, features, p_late=model.score(features).p_late,
+                                   band_of=lambda p: band_of(p, ladder), bands=("low", "medium", "high"),
+                                   today=date(2026, 11, 22), lang="de")
+    assert expected is not None
+    assert hint == {**expected, "counterfactual_p_late": round(expected["counterfactual_p_late"], 6)}
+    assert "Einschätzung des Risikos" in hint["text"]     # the debtor's language
+    assert hint["band"] == document["risk"]["band"]
+    assert_matches(client.get("/v1/openapi.json").json, "DecisionResponse", document)
+
+
+def test_no_hint_when_no_single_change_moves_the_band(app, auth):
+    document = _decide(app, auth)   # the README example: low, and stays low within the range
+    assert document["explanation"]["counterfactual"] is None
