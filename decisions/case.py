@@ -54,6 +54,9 @@ class Flags:
     breathing_space_until: date | None = None
     cease_communication: bool = False
     no_work_contact: bool = False
+    # UK Debt Respite Scheme: a mental health crisis moratorium has no end date the creditor knows.
+    mental_health_crisis_moratorium: bool = False
+    financial_difficulty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,10 @@ class Debtor:
     contact: Contact = field(default_factory=Contact)
     consents: Consents = field(default_factory=Consents)
     flags: Flags = field(default_factory=Flags)
+    # Other IANA zones the debtor may be in (conflicting location data): contact hours must
+    # hold in every one of them (12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2).
+    other_timezones: tuple[str, ...] = ()
+    opted_out_channels: tuple[str, ...] = ()    # channels the debtor asked not to be used
 
     @property
     def country(self) -> str:
@@ -87,6 +94,8 @@ class Invoice:
     disputed: bool = False
     promise_to_pay_on: date | None = None
     last_payment_on: date | None = None
+    due_date_agreed: bool = False            # BGB § 286(2) Nr. 1: the due date was agreed by the calendar
+    default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,7 @@ class DunningStep:
     kind: str
     level: int
     channel: str | None
+    notices: tuple[str, ...] = ()            # disclosures the message carried (e.g. credit_bureau_warning)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from explain import Model
+from explain.counterfactual import counterfactual_hint
 from explain.reasons import principal_reasons
 from ledger.timestamps import rfc3339
 
@@ -34,6 +36,7 @@ __all__ = ["DecisionContext", "Hold", "Decision", "Job", "evaluate", "evaluate_j
 
 log = logging.getLogger(__name__)
 _DIGITS = 6   # rounding of scores in the contract and the ledger
+_BANDS = ("low", "medium", "high")   # strategy.band_of's bands, lowest risk first
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class DecisionContext:
     model: RiskModel | ModelUnavailable
     policy: PolicyEngine
     ladder: Ladder
+    global_stop: bool = False   # EU AI Act Art. 14(4)(e): every decision goes to a human (GLOBAL_STOP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,23 +163,25 @@ class _Frame:
 def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> Decision:
     situation, lang = frame.situation, frame.lang
     # (1) risk from the glass-box model, unless the debtor objected to profiling
-    score = None
+    score = hint = None
     risk = _risk_unscored(context.model, profiling)
     if profiling:
         if isinstance(context.model, ModelUnavailable):
             return frame.held(Hold("model_unavailable", context.model.reason), risk=risk)
+        features = model_features(situation)
         try:
-            score = context.model.score(model_features(situation))
+            score = context.model.score(features)
         except Exception as exc:  # explain.ModelError and anything the scorer did not foresee
             return frame.held(Hold("model_error", str(exc)[:200]), risk=risk)
         risk = {**risk, "p_late": round(score.p_late, _DIGITS), "band": band_of(score.p_late, context.ladder),
                 "uncertainty": round(score.uncertainty, _DIGITS)}
+        hint = _counterfactual(context, features, score.p_late, situation, lang)
 
     # (2) ranked candidates from the ladder
     proposal = propose(situation, band=risk["band"], ladder=context.ladder)
 
     # (3) one policy evaluation over all candidates
-    document = policy_input(situation, proposal.candidates, risk=risk)
+    document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop)
     try:
         outcome = context.policy.evaluate(document)
     except PolicyError as exc:
@@ -192,7 +198,7 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> De
         action = _apply_obligations(chosen, obligations, situation, context.ladder)
     except NoSendTime as exc:
         return frame.held(Hold("no_send_time", str(exc)), risk=risk, policy_input=document)
-    notices = tuple(sorted({o.params["notice"] for o in obligations if o.kind == "notice"}))
+    notices = tuple(sorted({o.params["notice"] for o in obligations if o.kind == "notice"} | set(chosen.notices)))
     needs_review = chosen.kind != "none" and any(o.kind == "human_review" for o in obligations)
     status = "needs_review" if needs_review else "decided"
 
@@ -212,6 +218,7 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> De
                                            rationale=proposal.rationale, next_step_on=proposal.next_step_on,
                                            why=why),
             "reasons": reasons,
+            "counterfactual": hint,
             "policy": explanation.policy_trace(proposal.candidates, outcome.verdicts, chosen),
         },
         policy=frame.policy, strategy=frame.strategy, policy_input=document,
@@ -233,12 +240,24 @@ def _apply_obligations(chosen: Candidate, obligations: tuple[Any, ...], situatio
 
 
 def _capped(fee: Fee, caps: list[dict[str, Any]]) -> Fee:
-    """A fee no higher than any cap a policy set for its currency."""
+    """A fee no higher than any cap a policy set for its currency (and its kind, when the cap
+    names one)."""
     minor = to_minor(fee.amount, fee.currency)
     for cap in caps:
-        if cap["currency"] == fee.currency:
+        if cap["currency"] == fee.currency and cap.get("fee_kind", fee.kind) == fee.kind:
             minor = min(minor, int(cap["amount_minor"]))
     return replace(fee, amount=Decimal(minor).scaleb(-currency_exponent(fee.currency)))
+
+
+def _counterfactual(context: DecisionContext, features: dict[str, Any], p_late: float, situation: Situation,
+                    lang: str) -> dict[str, Any] | None:
+    """The one feature change within the observed range that would move the risk band
+    (explain.counterfactual), for the glass-box model; None when there is none."""
+    if not isinstance(context.model, Model):
+        return None
+    hint = counterfactual_hint(context.model, features, p_late=p_late, band_of=lambda p: band_of(p, context.ladder),
+                               bands=_BANDS, today=situation.today, lang=lang)
+    return hint and {**hint, "counterfactual_p_late": round(hint["counterfactual_p_late"], _DIGITS)}
 
 
 def _model_reasons(score: Any, lang: str) -> list[dict[str, Any]]:

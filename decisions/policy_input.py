@@ -2,10 +2,16 @@
 
 The shape is documented in ``policies_rego/README.md``. It carries no direct
 identifier: no name, contact data, debtor or invoice reference.
+
+Dates the rules compare are given as local dates at the debtor (``today``, each history
+entry's ``date``) together with whole-day distances (``age_days``, ``days_ahead``): rules never
+read the clock, and rego-cpp charges several microseconds for every date it parses.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,16 +21,35 @@ from .money import to_minor
 from .situation import Situation
 from .strategy import Candidate
 
-__all__ = ["policy_input"]
+__all__ = ["RightsStatus", "policy_input"]
 
 
-def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *,
-                 risk: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class RightsStatus:
+    """Facts from the data-subject workflows (objection, rectification, human review).
+
+    Until those workflows record them, every fact is at the value that asks the most of the
+    policy: no compelling grounds documented (GDPR Art. 21(1)), no completed human review
+    (Art. 22(3)). ``processing_restricted`` is false because no restriction can have been
+    requested yet (Art. 18); the rules read a *missing* value as restricted.
+    """
+
+    compelling_grounds_documented: bool = False
+    processing_restricted: bool = False
+    human_review_completed: bool = False
+
+
+def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, risk: dict[str, Any],
+                 global_stop: bool = False, rights: RightsStatus = RightsStatus()) -> dict[str, Any]:
     case = situation.case
     debtor, invoice, flags = case.debtor, case.invoice, case.debtor.flags
+    zone = ZoneInfo(debtor.timezone)
+    today = situation.today
     return {
         "now": rfc3339(case.as_of),
         "case": {
+            "today": today.isoformat(),
+            "controls": {"global_stop": global_stop},
             "creditor": {"role": case.creditor_role},
             "debtor": {
                 "kind": debtor.kind,
@@ -32,18 +57,24 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *,
                 "country": debtor.country,
                 "subdivision": debtor.subdivision,
                 "timezone": debtor.timezone,
+                "timezone_offsets_minutes": _offsets(case.as_of, zone, debtor.other_timezones),
                 "language": debtor.language,
                 "consents": {"email": debtor.consents.email, "sms": debtor.consents.sms,
                              "phone": debtor.consents.phone, "letter": debtor.consents.letter},
+                "opted_out_channels": list(debtor.opted_out_channels),
                 "flags": {
                     "vulnerable": flags.vulnerable,
                     "insolvency": flags.insolvency,
                     "deceased": flags.deceased,
                     "breathing_space_until": _iso(flags.breathing_space_until),
+                    "mental_health_crisis_moratorium": flags.mental_health_crisis_moratorium,
                     "cease_communication": flags.cease_communication,
                     "no_work_contact": flags.no_work_contact,
+                    "financial_difficulty": flags.financial_difficulty,
                 },
                 "objected_to_profiling": not risk["profiling"],
+                "compelling_grounds_documented": rights.compelling_grounds_documented,
+                "processing_restricted": rights.processing_restricted,
             },
             "invoice": {
                 "currency": invoice.currency,
@@ -55,24 +86,30 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *,
                 "disputed": situation.disputed,
                 "promise_to_pay_on": _iso(situation.promise_to_pay_on),
                 "last_payment_on": _iso(situation.last_payment_on),
+                "due_date_agreed": invoice.due_date_agreed,
+                "default_notice_in_invoice": invoice.default_notice_in_invoice,
+                "human_review_completed": rights.human_review_completed,
             },
             "history": {
-                "dunning": [{"at": rfc3339(s.at), "kind": s.kind, "level": s.level, "channel": s.channel}
+                "dunning": [{"at": rfc3339(s.at), **_day(s.at, zone, today), "kind": s.kind, "level": s.level,
+                             "channel": s.channel, "notices": list(s.notices)}
                             for s in situation.dunning],
-                "contacts": [{"at": rfc3339(c.at), "channel": c.channel, "connected": c.connected}
+                "contacts": [{"at": rfc3339(c.at), **_day(c.at, zone, today), "channel": c.channel,
+                              "connected": c.connected}
                              for c in situation.contacts],
             },
             "risk": {key: risk[key] for key in ("profiling", "p_late", "band", "uncertainty")},
         },
-        "candidates": [_candidate(c, debtor.timezone) for c in candidates],
+        "candidates": [_candidate(c, zone, today) for c in candidates],
     }
 
 
-def _candidate(candidate: Candidate, timezone: str) -> dict[str, Any]:
+def _candidate(candidate: Candidate, zone: ZoneInfo, today: date) -> dict[str, Any]:
     local = None
     if candidate.send_at is not None:
-        at = candidate.send_at.astimezone(ZoneInfo(timezone))
-        local = {"date": at.date().isoformat(), "hour": at.hour, "minute": at.minute, "weekday": at.isoweekday()}
+        at = candidate.send_at.astimezone(zone)
+        local = {"date": at.date().isoformat(), "hour": at.hour, "minute": at.minute, "weekday": at.isoweekday(),
+                 "days_ahead": (at.date() - today).days}
     return {
         "id": candidate.id,
         "kind": candidate.kind,
@@ -81,11 +118,30 @@ def _candidate(candidate: Candidate, timezone: str) -> dict[str, Any]:
         "tone": candidate.tone,
         "communication": candidate.communication,
         "profiling": candidate.profiling,
+        "legal_action_threat": candidate.legal_action_threat,
+        "notices": list(candidate.notices),
         "send_at": rfc3339(candidate.send_at) if candidate.send_at else None,
         "send_at_local": local,
         "fees": [{"kind": f.kind, "amount_minor": to_minor(f.amount, f.currency), "currency": f.currency}
                  for f in candidate.fees],
     }
+
+
+def _day(at: datetime, zone: ZoneInfo, today: date) -> dict[str, Any]:
+    """The local date of a past event and how many whole local days before today it was."""
+    local = at.astimezone(zone).date()
+    return {"date": local.isoformat(), "age_days": (today - local).days}
+
+
+def _offsets(now: datetime, zone: ZoneInfo, others: tuple[str, ...]) -> list[int]:
+    """UTC offsets of the zones the debtor may be in, in minutes relative to the debtor's own zone
+    at ``now`` (always containing 0)."""
+    own = now.astimezone(zone).utcoffset()
+    offsets = {0}
+    for other in others:
+        delta = now.astimezone(ZoneInfo(other)).utcoffset() - own  # type: ignore[operator]
+        offsets.add(int(delta.total_seconds() // 60))
+    return sorted(offsets)
 
 
 def _iso(value: Any) -> str | None:

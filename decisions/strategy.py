@@ -10,12 +10,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .money import currency_exponent
 from .sendtime import Window, earliest_send_time
 from .situation import Situation
 
@@ -43,6 +44,8 @@ class Candidate:
     fees: tuple[Fee, ...] = ()
     template: str | None = None
     profiling: bool = False
+    notices: tuple[str, ...] = ()          # disclosures the ladder puts into the message itself
+    legal_action_threat: bool = False      # the message announces court action (see the ladder's level)
 
     @property
     def communication(self) -> bool:
@@ -95,14 +98,21 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
     if due_on > situation.today:
         return Proposal((Candidate(id="c0", kind="none"),), rationale="wait", next_step_on=due_on)
 
-    specs: list[tuple[str, int, str | None, str | None]] = []   # kind, level, channel, tone
+    # kind, level, channel, tone, threatens legal action
+    specs: list[tuple[str, int, str | None, str | None, bool]] = []
     plan = ladder.data["payment_plan_offer"]
     if _offers_plan(situation, band, level["level"], plan):
-        specs += [("payment_plan_offer", level["level"], channel, plan["tone"]) for channel in plan["channels"]]
+        specs += [("payment_plan_offer", level["level"], channel, plan["tone"], False) for channel in plan["channels"]]
     tone = _tone(band, level["level"], ladder)
+    channels = level["channels"] or [None]
+    threat = bool(level.get("threatens_legal_action"))
     for kind in level["kinds"]:
-        channels = level["channels"] or [None]
-        specs += [(kind, level["level"], channel, tone if channel else None) for channel in channels]
+        specs += [(kind, level["level"], channel, tone if channel else None, threat) for channel in channels]
+    if threat:
+        # The same messages without the announcement of court action, for when the policy may
+        # not let it be made (e.g. a time-barred claim: 12 CFR 1006.26(b); BGB §§ 195, 199, 214).
+        specs += [(kind, level["level"], channel, tone if channel else None, False)
+                  for kind in level["kinds"] for channel in channels]
 
     send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, [ladder.send_window])
     profiling = band is not None
@@ -111,10 +121,13 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
             id=f"c{index}", kind=kind, level=lvl, channel=channel, tone=tone_,
             send_at=send_at if channel else None,
             fees=_fees(situation, kind, lvl, ladder),
-            template=_template(kind, lvl, tone_, situation.case.debtor.language, ladder),
+            template=_template(kind, lvl, tone_, situation.case.debtor.language, ladder,
+                               without_legal_action=threat and not threatens),
             profiling=profiling,
+            notices=_notices(situation, kind, ladder) if channel else (),
+            legal_action_threat=threatens,
         )
-        for index, (kind, lvl, channel, tone_) in enumerate(specs)
+        for index, (kind, lvl, channel, tone_, threatens) in enumerate(specs)
     ]
     candidates.append(Candidate(id=f"c{len(candidates)}", kind="none"))
     return Proposal(tuple(candidates), rationale="next_level")
@@ -159,15 +172,38 @@ def _tone(band: str | None, level: int, ladder: Ladder) -> str:
 
 
 def _fees(situation: Situation, kind: str, level: int, ladder: Ladder) -> tuple[Fee, ...]:
-    invoice = situation.case.invoice
-    return tuple(
-        Fee(kind=fee["kind"], amount=Decimal(fee["amount"]), currency=fee["currency"], basis=fee["basis"])
-        for fee in ladder.data["fees"]
-        if fee["jurisdiction"] == situation.case.debtor.country and kind in fee["actions"]
-        and level >= fee["from_level"] and fee["currency"] == invoice.currency
-    )
+    invoice, debtor = situation.case.invoice, situation.case.debtor
+    fees = []
+    for fee in ladder.data["fees"]:
+        if (fee["jurisdiction"] != debtor.country or kind not in fee["actions"] or level < fee["from_level"]
+                or level > fee.get("until_level", level) or fee["currency"] != invoice.currency
+                or debtor.kind not in fee.get("debtor_kinds", (debtor.kind,))):
+            continue
+        amount = _interest_bound(situation, fee) if "upper_bound_annual_percent" in fee else Decimal(fee["amount"])
+        if amount > 0:
+            fees.append(Fee(kind=fee["kind"], amount=amount, currency=fee["currency"], basis=fee["basis"]))
+    return tuple(fees)
 
 
-def _template(kind: str, level: int, tone: str | None, language: str, ladder: Ladder) -> str:
+def _interest_bound(situation: Situation, fee: dict[str, Any]) -> Decimal:
+    """Default interest proposed as an upper bound (open amount at the ladder's rate since the
+    due date); the policy gate caps it at the statutory amount (e.g. BGB § 288)."""
+    days = max(situation.days_past_due, 0)
+    amount = situation.case.invoice.open_amount * Decimal(fee["upper_bound_annual_percent"]) / 100 * days / 365
+    exponent = Decimal(1).scaleb(-(currency_exponent(fee["currency"]) or 0))
+    return amount.quantize(exponent, rounding=ROUND_DOWN)
+
+
+def _notices(situation: Situation, kind: str, ladder: Ladder) -> tuple[str, ...]:
+    """Disclosures the ladder writes into a message (e.g. the warning of a credit-bureau report
+    that BDSG § 31(2) Nr. 4 lit. c requires before one may be made)."""
+    country = situation.case.debtor.country
+    return tuple(sorted({n["notice"] for n in ladder.data.get("notices", [])
+                         if country in n["countries"] and kind in n["kinds"]}))
+
+
+def _template(kind: str, level: int, tone: str | None, language: str, ladder: Ladder, *,
+              without_legal_action: bool = False) -> str:
     lang = language if language in ladder.data["template_languages"] else "en"
-    return ladder.data["template"].format(kind=kind, level=level, tone=tone or "neutral", language=lang)
+    pattern = ladder.data["template_without_legal_action" if without_legal_action else "template"]
+    return pattern.format(kind=kind, level=level, tone=tone or "neutral", language=lang)

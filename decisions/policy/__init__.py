@@ -1,7 +1,7 @@
 """The policy gate: Rego policies evaluated once per case over all candidate actions.
 
     bundle = load_bundle()                      # the shipped policies_rego/
-    engine = EmbeddedEngine(bundle)             # compiles once
+    engine = EmbeddedEngine(bundle)             # compiles once (or OpaEngine(bundle, url))
     outcome = engine.evaluate(policy_input)     # {case, candidates, now}
     outcome.verdicts["c0"].allow
 
@@ -12,6 +12,8 @@ The input/output contract is documented in policies_rego/README.md.
 from ._bundle import PolicyBundle, RuleInfo, load_bundle, shipped_bundle_dir
 from ._embedded import EmbeddedEngine
 from ._fake import FakePolicyEngine
+from ._opa import OpaEngine
+from ._opa_bundle import manifest_of, opa_bundle_bytes, write_opa_bundle
 from ._model import (
     OBLIGATION_KINDS,
     CandidateVerdict,
@@ -22,6 +24,7 @@ from ._model import (
     PolicyOutcome,
     UnavailableEngine,
     candidate_ids_of,
+    checked_candidates,
     parse_decision,
 )
 from ._rego_tests import RegoTestResult, discover_rego_tests, run_rego_tests
@@ -34,6 +37,7 @@ __all__ = [
     "EmbeddedEngine",
     "FakePolicyEngine",
     "Obligation",
+    "OpaEngine",
     "PolicyBundle",
     "PolicyEngine",
     "PolicyError",
@@ -42,10 +46,14 @@ __all__ = [
     "RuleInfo",
     "UnavailableEngine",
     "candidate_ids_of",
+    "checked_candidates",
     "discover_rego_tests",
     "load_bundle",
+    "manifest_of",
+    "opa_bundle_bytes",
     "parse_decision",
     "run_rego_tests",
     "shipped_bundle_dir",
+    "write_opa_bundle",
     "write_registry",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "PolicyOutcome",
     "UnavailableEngine",
     "candidate_ids_of",
+    "checked_candidates",
     "parse_decision",
 ]
 
@@ -149,6 +150,8 @@ def _check_fee_cap(params: Mapping[str, Any]) -> str | None:
         return "fee_cap.amount_minor must be a non-negative integer"
     if not (isinstance(params.get("currency"), str) and _CURRENCY.match(params["currency"])):
         return "fee_cap.currency must be an ISO 4217 code"
+    if "fee_kind" in params and not _nonempty_str(params["fee_kind"]):
+        return "fee_cap.fee_kind must be a non-empty string when given"
     return None
 
 
@@ -191,6 +194,51 @@ def candidate_ids_of(policy_input: Any) -> tuple[str, ...]:
             raise _fail(f"policy input has two candidates with id {cid!r}")
         ids.append(cid)
     return tuple(ids)
+
+
+def checked_candidates(policy_input: Any, contract: Mapping[str, Any]) -> tuple[str, ...]:
+    """The candidate ids of a policy input after checking every candidate against the contract
+    vocabulary of the bundle (``data.parameters.contract``); raises PolicyError otherwise.
+
+    Both engines call this before evaluating, so a malformed candidate holds the case whatever
+    the engine. (The same checks in Rego cost rego-cpp about 0.1 ms per evaluation.)
+    """
+    ids = candidate_ids_of(policy_input)
+    case = policy_input.get("case")
+    invoice = case.get("invoice") if isinstance(case, Mapping) else None
+    currency = invoice.get("currency") if isinstance(invoice, Mapping) else None
+    kinds, channels = contract["candidate_kinds"], contract["channels"]
+    for cid, candidate in zip(ids, policy_input["candidates"], strict=True):
+        problem = _candidate_problem(candidate, kinds, channels, currency)
+        if problem is not None:
+            raise _fail(f"policy input candidate {cid!r}: {problem}")
+    return ids
+
+
+def _candidate_problem(candidate: Mapping[str, Any], kinds: Sequence[str], channels: Sequence[str],
+                       currency: Any) -> str | None:
+    kind, channel, communication = candidate.get("kind"), candidate.get("channel"), candidate.get("communication")
+    if kind not in kinds:
+        return f"kind {kind!r} is not a known kind"
+    if not isinstance(communication, bool):
+        return "communication is not a boolean"
+    if channel is not None and channel not in channels:
+        return f"channel {channel!r} is not a known channel"
+    if channel is None and communication:
+        return "a communication without a channel"
+    fees = candidate.get("fees")
+    if not isinstance(fees, list):
+        return "fees are not an array"
+    for fee in fees:
+        amount = fee.get("amount_minor") if isinstance(fee, Mapping) else None
+        if not (isinstance(fee, Mapping) and _nonempty_str(fee.get("kind")) and type(amount) is int and amount >= 0
+                and fee.get("currency") == currency):
+            return "a fee is not a non-negative integer amount in the invoice currency"
+    if len({fee["kind"] for fee in fees}) != len(fees):
+        return "two fees of the same kind"
+    if kind == "none" and (channel is not None or communication or fees):
+        return "a \"none\" candidate communicates or charges fees"
+    return None
 
 
 def _parse_denial(cid: str, index: int, raw: Any) -> Denial:

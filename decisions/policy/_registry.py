@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["REGISTRY_PATH", "listed_refs", "registry_refs", "render_registry", "rule_outputs", "write_registry"]
+__all__ = ["AREA_GATES", "REGISTRY_PATH", "listed_refs", "registry_refs", "render_registry", "rule_outputs", "write_registry"]
 
 REGISTRY_PATH = "fairdun/registry.rego"
 OUTPUTS = ("deny", "obligations")
@@ -26,12 +26,15 @@ _HEADER = """\
 # title: Rule registry (generated)
 # description: >-
 #   Every rule module's deny and obligations, listed explicitly (rego-cpp evaluates explicit
-#   references far faster than an iteration over data.rules). Generated from the files under
-#   rules/ by decisions.policy.write_registry; load_bundle refuses a bundle whose registry does
-#   not match them. Regenerate, do not edit.
+#   references far faster than an iteration over data.rules); the rules of an area written for
+#   one place (rules/de, gb, gdpr, us, us_states) are listed only when that place applies.
+#   Generated from the files under rules/ by decisions.policy.write_registry; load_bundle
+#   refuses a bundle whose registry does not match them. Regenerate, do not edit.
 package fairdun.registry
 
 import rego.v1
+
+import data.fairdun.lib
 """
 
 
@@ -51,17 +54,29 @@ def registry_refs(rule_modules: Iterable[tuple[str, str, str]]) -> dict[str, lis
     return refs
 
 
-_LISTED = {name: re.compile(rf"^{name}[ \t]*:=[ \t]*\[(.*?)\]", re.MULTILINE | re.DOTALL) for name in OUTPUTS}
-_REF = re.compile(r"data(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+# Areas of rules/ written for one place, and the library test of that place. The registry lists
+# their rules only when the place applies (rego-cpp charges 10-20 microseconds for every rule it
+# visits, even one whose first condition fails); each rule still tests its place itself, so the
+# gate only saves time and never decides.
+AREA_GATES = {
+    "de": "lib.in_de",
+    "gb": "lib.in_gb",
+    "gdpr": "lib.in_gdpr",
+    "us": "lib.in_us",
+    "us_states": "lib.in_us",
+}
+
+_REF = re.compile(r"data\.rules(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 def listed_refs(registry_source: str) -> dict[str, list[str]]:
-    """The references a registry module lists (formatting and comments aside)."""
-    listed: dict[str, list[str]] = {}
-    for name, pattern in _LISTED.items():
-        match = pattern.search(registry_source)
-        listed[name] = sorted(_REF.findall(match.group(1))) if match else []
-    return listed
+    """The references a registry module lists (formatting, gates and comments aside)."""
+    refs = _REF.findall(registry_source)
+    return {name: sorted(r for r in refs if r.endswith("." + name)) for name in OUTPUTS}
+
+
+def _area(ref: str) -> str:
+    return ref.split(".")[2]
 
 
 def render_registry(rule_modules: Iterable[tuple[str, str, str]]) -> str:
@@ -69,12 +84,31 @@ def render_registry(rule_modules: Iterable[tuple[str, str, str]]) -> str:
     refs = registry_refs(rule_modules)
     parts = [_HEADER]
     for name in OUTPUTS:
-        if refs[name]:
-            lines = "".join(f"\t{ref},\n" for ref in refs[name])
-            parts.append(f"\n{name} := [\n{lines}]\n")
-        else:
-            parts.append(f"\n{name} := []\n")
+        groups: dict[str, list[str]] = {}
+        for ref in refs[name]:
+            gate = AREA_GATES.get(_area(ref))
+            groups.setdefault(gate or "", []).append(ref)
+        lists = []
+        for gate in sorted(groups, key=lambda g: (g != "", g)):
+            lines = "".join(f"\t{ref},\n" for ref in groups[gate])
+            if gate:
+                label = f"{name}_{gate.removeprefix('lib.')}"
+                parts.append(f"\ndefault {label} := []\n\n{label} := [\n{lines}] if {gate}\n")
+            else:
+                label = f"{name}_everywhere"
+                parts.append(f"\n{label} := [\n{lines}]\n")
+            lists.append(label)
+        parts.append(f"\n{name} := {_concat(lists)}\n")
     return "".join(parts)
+
+
+def _concat(lists: list[str]) -> str:
+    if not lists:
+        return "[]"
+    expression = lists[-1]
+    for label in reversed(lists[:-1]):
+        expression = f"array.concat({label}, {expression})"
+    return expression
 
 
 def write_registry(bundle_dir: str | Path | None = None) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._bundle import is_test_module, load_bundle, package_of, rego_files
 from ._regopy import LIBREGO_LOCK, RegoError, new_interpreter, read_output
@@ -138,34 +139,38 @@ def run_rego_tests(bundle_dir: str | Path | None = None) -> list[RegoTestResult]
                 fail_module(module, f"a test support module is broken: {broken_support[0]}")
             runnable = []
 
-        # (2) compile runtime + test modules once, one entrypoint per test
-        entrypoints = {
-            (m.package, name): "/".join([*m.package.split("."), name]) for m in runnable for name in m.tests
-        }
-        interpreter = new_interpreter()
-        try:
-            for path, source in bundle.modules:
-                interpreter.add_module(path, source)
-            for module in runnable:
-                interpreter.add_module(module.path, module.source)
-            interpreter.add_data_json(bundle.data_text)
-            interpreter.set_input_term("{}")
-            compiled = interpreter.build(None, list(entrypoints.values())) if entrypoints else None
-        except RegoError as exc:
-            for module in runnable:
-                fail_module(module, f"the test modules do not compile with the bundle: {_summary(exc)}")
-            compiled = None
-
-        # (3) run them
-        if compiled is not None:
-            for (package, name), entrypoint in entrypoints.items():
-                failure, value = read_output(
-                    lambda ep=entrypoint: interpreter.query_bundle_entrypoint(compiled, ep)
-                )
-                if failure is None and value is not True:
-                    failure = f"the test evaluated to {value!r}"
-                elif failure == "the query result is undefined":
-                    failure = "undefined: a condition of the test did not hold"
-                results[(package, name)] = RegoTestResult(package, name, failure is None, failure or "")
+        # (2) compile the runtime modules, the support modules and one test module at a time, one
+        # entrypoint per test. (One build of every test module at once grows rego-cpp's memory
+        # beyond 20 GB for two hundred entrypoints; per module it stays small.)
+        support = [m for m in runnable if not m.tests]
+        for module in (m for m in runnable if m.tests):
+            _run_module(bundle, support, module, results)
 
     return [results[(m.package, name)] for m in modules for name in m.tests]
+
+
+def _run_module(bundle: Any, support: list[_TestModule], module: _TestModule,
+                results: dict[tuple[str, str], RegoTestResult]) -> None:
+    """Compile and run the tests of one module (caller holds LIBREGO_LOCK)."""
+    entrypoints = {name: "/".join([*module.package.split("."), name]) for name in module.tests}
+    interpreter = new_interpreter()
+    try:
+        for path, source in bundle.modules:
+            interpreter.add_module(path, source)
+        for other in [*support, module]:
+            interpreter.add_module(other.path, other.source)
+        interpreter.add_data_json(bundle.data_text)
+        interpreter.set_input_term("{}")
+        compiled = interpreter.build(None, list(entrypoints.values()))
+    except RegoError as exc:
+        detail = f"{module.path} does not compile with the bundle: {_summary(exc)}"
+        for name in module.tests:
+            results[(module.package, name)] = RegoTestResult(module.package, name, False, detail)
+        return
+    for name, entrypoint in entrypoints.items():
+        failure, value = read_output(lambda ep=entrypoint: interpreter.query_bundle_entrypoint(compiled, ep))
+        if failure is None and value is not True:
+            failure = f"the test evaluated to {value!r}"
+        elif failure == "the query result is undefined":
+            failure = "undefined: a condition of the test did not hold"
+        results[(module.package, name)] = RegoTestResult(module.package, name, failure is None, failure or "")

@@ -14,6 +14,8 @@ package fairdun.fixtures_test
 import rego.v1
 
 case := {
+	"today": "2026-11-22",
+	"controls": {"global_stop": false},
 	"creditor": {"role": "first_party"},
 	"debtor": {
 		"kind": "consumer",
@@ -21,17 +23,23 @@ case := {
 		"country": "DE",
 		"subdivision": null,
 		"timezone": "Europe/Berlin",
+		"timezone_offsets_minutes": [0],
 		"language": "de",
 		"consents": {"email": true, "sms": false, "phone": false, "letter": true},
+		"opted_out_channels": [],
 		"flags": {
 			"vulnerable": false,
 			"insolvency": false,
 			"deceased": false,
 			"breathing_space_until": null,
+			"mental_health_crisis_moratorium": false,
 			"cease_communication": false,
 			"no_work_contact": false,
+			"financial_difficulty": false,
 		},
 		"objected_to_profiling": false,
+		"compelling_grounds_documented": false,
+		"processing_restricted": false,
 	},
 	"invoice": {
 		"currency": "EUR",
@@ -43,10 +51,19 @@ case := {
 		"disputed": false,
 		"promise_to_pay_on": null,
 		"last_payment_on": null,
+		"due_date_agreed": false,
+		"default_notice_in_invoice": false,
+		"human_review_completed": false,
 	},
 	"history": {
-		"dunning": [{"at": "2026-11-08T09:00:00Z", "kind": "reminder", "level": 1, "channel": "email"}],
-		"contacts": [{"at": "2026-11-20T15:00:00Z", "channel": "phone", "connected": false}],
+		"dunning": [{
+			"at": "2026-11-08T09:00:00Z", "date": "2026-11-08", "age_days": 14,
+			"kind": "reminder", "level": 1, "channel": "email", "notices": [],
+		}],
+		"contacts": [{
+			"at": "2026-11-20T15:00:00Z", "date": "2026-11-20", "age_days": 2,
+			"channel": "phone", "connected": false,
+		}],
 	},
 	"risk": {"profiling": true, "p_late": 0.42, "band": "medium", "uncertainty": 0.03},
 }
@@ -66,45 +83,63 @@ case_for(tc) := json.patch(case, ops) if {
 	ops := array.concat(sets, removes)
 }
 
-local_10am := {"date": "2026-11-22", "hour": 10, "minute": 0, "weekday": 7}
+local_10am := {"date": "2026-11-22", "hour": 10, "minute": 0, "weekday": 7, "days_ahead": 0}
 
 email_reminder := {
 	"id": "c0", "kind": "reminder", "level": 2, "channel": "email", "tone": "neutral",
-	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"communication": true, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": "2026-11-22T09:00:00Z",
 	"send_at_local": local_10am, "fees": [{"kind": "dunning_fee", "amount_minor": 250, "currency": "EUR"}],
 }
 
 sms_reminder := {
 	"id": "c1", "kind": "reminder", "level": 2, "channel": "sms", "tone": "neutral",
-	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"communication": true, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": "2026-11-22T09:00:00Z",
 	"send_at_local": local_10am, "fees": [],
 }
 
 phone_reminder := {
 	"id": "c2", "kind": "reminder", "level": 2, "channel": "phone", "tone": "neutral",
-	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"communication": true, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": "2026-11-22T09:00:00Z",
 	"send_at_local": local_10am, "fees": [],
 }
 
 letter_final_notice := {
 	"id": "c3", "kind": "final_notice", "level": 3, "channel": "letter", "tone": "firm",
-	"communication": true, "profiling": true, "send_at": "2026-11-22T09:00:00Z",
+	"communication": true, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": "2026-11-22T09:00:00Z",
 	"send_at_local": local_10am, "fees": [],
 }
 
 collection_handover := {
 	"id": "c4", "kind": "collection_handover", "level": null, "channel": null, "tone": null,
-	"communication": false, "profiling": true, "send_at": null, "send_at_local": null, "fees": [],
+	"communication": false, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": null, "send_at_local": null, "fees": [],
 }
 
 credit_bureau_report := {
 	"id": "c5", "kind": "credit_bureau_report", "level": null, "channel": null, "tone": null,
-	"communication": false, "profiling": true, "send_at": null, "send_at_local": null, "fees": [],
+	"communication": false, "profiling": true, "legal_action_threat": false, "notices": [],
+	"send_at": null, "send_at_local": null, "fees": [],
 }
 
 no_action := {
 	"id": "c6", "kind": "none", "level": null, "channel": null, "tone": null,
-	"communication": false, "profiling": false, "send_at": null, "send_at_local": null, "fees": [],
+	"communication": false, "profiling": false, "legal_action_threat": false, "notices": [],
+	"send_at": null, "send_at_local": null, "fees": [],
+}
+
+# A German final notice that announces court action and carries default interest.
+final_notice_with_threat := {
+	"id": "c7", "kind": "final_notice", "level": 3, "channel": "letter", "tone": "firm",
+	"communication": true, "profiling": true, "legal_action_threat": true, "notices": ["credit_bureau_warning"],
+	"send_at": "2026-11-22T09:00:00Z", "send_at_local": local_10am,
+	"fees": [
+		{"kind": "dunning_fee", "amount_minor": 250, "currency": "EUR"},
+		{"kind": "default_interest", "amount_minor": 900, "currency": "EUR"},
+	],
 }
 
 all_candidates := [
@@ -112,7 +147,29 @@ all_candidates := [
 	collection_handover, credit_bureau_report, no_action,
 ]
 
+# Places and other changes used by several tests.
+in_california := {"/debtor/country": "US", "/debtor/jurisdiction": "US-CA", "/debtor/subdivision": "CA", "/invoice/currency": "USD"}
+
+in_massachusetts := {"/debtor/country": "US", "/debtor/jurisdiction": "US-MA", "/debtor/subdivision": "MA", "/invoice/currency": "USD"}
+
+in_washington := {"/debtor/country": "US", "/debtor/jurisdiction": "US-WA", "/debtor/subdivision": "WA", "/invoice/currency": "USD"}
+
+in_france := {"/debtor/country": "FR", "/debtor/jurisdiction": "FR"}
+
+debt_collector := {"/creditor/role": "debt_collector"}
+
+business := {"/debtor/kind": "business"}
+
+# The candidate with one field changed (object.union merges the top level, which is all this needs).
+with_field(c, key, value) := object.union(c, {key: value})
+
 # ---- checks shared by the rule tests ------------------------------------------------------------
+
+# The entries of one rule are exactly the expected ones (for rules whose entries differ in their
+# parameters): each expected entry is {candidate, kind, rule, citation, params}.
+entries_match(entries, tc) if {
+	{e | some e in entries} == {e | some e in tc.expected}
+}
 
 # The deny entries of one rule are exactly those the case expects: the denied candidate ids,
 # each entry with the rule's id, the expected citation and a message.

@@ -47,20 +47,17 @@ citations := {
 	"*": {"*": "fairdun channel-consent policy (policies_rego/README.md#consent)"},
 }
 
-channel_citations(c) := citations[c.channel] if {
-	is_object(citations[c.channel])
+channel_citations(channel) := citations[channel] if {
+	is_object(citations[channel])
 } else := citations["*"]
 
-deny contains lib.deny(rule_id, channel_citations(c), c, message(c)) if {
-	some c in unconsented
+deny contains lib.deny(rule_id, channel_citations(channel), id, message(channel)) if {
+	some id in lib.communicating
+	channel := lib.channel[id]
+	not channel in data.parameters.consent.exempt_channels
+	not lib.consents[channel] == true
 }
 
-unconsented := [c |
-	some c in lib.communicating
-	not c.channel in data.parameters.consent.exempt_channels
-	not lib.consents[c.channel] == true
-]
-
-message(c) := sprintf("no consent on record for channel %s", [c.channel]) if {
-	is_string(c.channel)
+message(channel) := sprintf("no consent on record for channel %s", [channel]) if {
+	is_string(channel)
 } else := "communication candidate without a channel"

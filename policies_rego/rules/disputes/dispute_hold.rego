@@ -30,10 +30,9 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, c, message) if {
+deny contains lib.deny(rule_id, citations, id, reason) if {
 	not lib.invoice.disputed == false
-	some c in lib.acting
-	message := reason
+	some id in lib.acting
 }
 
 reason := "the invoice is disputed: no reminder, fee or escalation until the dispute is resolved" if {

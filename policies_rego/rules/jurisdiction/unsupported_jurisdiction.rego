@@ -23,9 +23,14 @@ rule_id := "FD-JURISDICTION-UNSUPPORTED"
 
 citations := {"*": "fairdun principle: fail closed (no reviewed legal rule set for the debtor's jurisdiction)"}
 
-deny contains lib.deny(rule_id, citations, c, message) if {
-	not supported
-	some c in lib.acting
+# Case-level conditions live in `applies`, which the rule body tests first: in a body that
+# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
+# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
+applies if not supported
+
+deny contains lib.deny(rule_id, citations, id, message) if {
+	applies
+	some id in lib.acting
 	message := sprintf("no reviewed rule set for jurisdiction %v (country %v)", [lib.jurisdiction, lib.country])
 }
 

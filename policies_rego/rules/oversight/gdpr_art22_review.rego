@@ -4,8 +4,10 @@
 #   For debtors in the EU/EEA, a collection handover or credit-bureau report decided by fairdun
 #   would be a decision based solely on automated processing, including profiling, with legal or
 #   similarly significant effect. It is therefore never executed automatically: a human_review
-#   obligation secures the human intervention and the right to contest. Applies to business
-#   debtors too, since sole traders are natural persons.
+#   obligation secures the human intervention and the right to contest, until a person has
+#   completed the review (invoice.human_review_completed == true): the decision is then no longer
+#   based solely on automated processing. Applies to business debtors too, since sole traders
+#   are natural persons.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2016/679/oj
 #     description: GDPR Art. 22(1), (3)
@@ -24,7 +26,8 @@ rule_id := "EU-GDPR-22"
 
 citations := {"*": "GDPR Art. 22(1), (3)"}
 
-obligations contains lib.obligation(rule_id, citations, c, "human_review", {"reason": "significant_effect"}) if {
+obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
 	lib.in_eu_eea
-	some c in lib.significant
+	not lib.invoice.human_review_completed == true
+	some id in lib.significant
 }

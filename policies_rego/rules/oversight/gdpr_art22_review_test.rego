@@ -43,6 +43,16 @@ cases := {
 		"candidates": [fx.email_reminder, fx.no_action],
 		"obliged": set(),
 	}),
+	"completed_human_review_lets_the_action_run": object.union(review, {
+		"set": {"/invoice/human_review_completed": true},
+		"candidates": [fx.collection_handover, fx.credit_bureau_report],
+		"obliged": set(),
+	}),
+	"unknown_review_status_still_needs_a_person": object.union(review, {
+		"set": {"/invoice/human_review_completed": null},
+		"candidates": [fx.collection_handover],
+		"obliged": {"c4"},
+	}),
 }
 
 check(name) if {
@@ -64,3 +74,7 @@ test_us_debtor_is_outside_the_gdpr if check("us_debtor_is_outside_the_gdpr")
 test_uk_debtor_is_covered_by_the_uk_rule if check("uk_debtor_is_covered_by_the_uk_rule")
 
 test_eu_reminder_has_no_significant_effect if check("eu_reminder_has_no_significant_effect")
+
+test_completed_human_review_lets_the_action_run if check("completed_human_review_lets_the_action_run")
+
+test_unknown_review_status_still_needs_a_person if check("unknown_review_status_still_needs_a_person")

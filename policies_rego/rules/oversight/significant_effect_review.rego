@@ -4,7 +4,9 @@
 #   Every candidate with a legal or similarly significant effect for the debtor (collection
 #   handover, credit-bureau report; data.parameters.oversight.significant_effect_kinds) gets a
 #   human_review obligation, whatever the debtor's jurisdiction: fairdun's "in dubio pro
-#   debitore" principle, implemented as the human oversight of the EU AI Act.
+#   debitore" principle, implemented as the human oversight of the EU AI Act. Once a person has
+#   completed the review (invoice.human_review_completed == true) the action may run; a missing
+#   status counts as not reviewed.
 # related_resources:
 #   - ref: https://eur-lex.europa.eu/eli/reg/2024/1689/oj
 #     description: Regulation (EU) 2024/1689 (AI Act) Art. 14
@@ -23,6 +25,7 @@ rule_id := "FD-OVERSIGHT-SIGNIFICANT-EFFECT"
 
 citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14; fairdun principle: in dubio pro debitore"}
 
-obligations contains lib.obligation(rule_id, citations, c, "human_review", {"reason": "significant_effect"}) if {
-	some c in lib.significant
+obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
+	not lib.invoice.human_review_completed == true
+	some id in lib.significant
 }

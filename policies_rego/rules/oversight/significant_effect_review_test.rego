@@ -26,6 +26,16 @@ cases := {
 		"candidates": [fx.email_reminder, fx.letter_final_notice, fx.no_action],
 		"obliged": set(),
 	}),
+	"completed_human_review_lets_the_action_run": object.union(review, {
+		"set": {"/invoice/human_review_completed": true},
+		"candidates": [fx.collection_handover, fx.credit_bureau_report],
+		"obliged": set(),
+	}),
+	"unknown_review_status_still_needs_a_person": object.union(review, {
+		"set": {"/invoice/human_review_completed": null},
+		"candidates": [fx.collection_handover],
+		"obliged": {"c4"},
+	}),
 }
 
 check(name) if {
@@ -41,3 +51,7 @@ test_collection_handover_goes_to_a_human if check("collection_handover_goes_to_a
 test_credit_bureau_report_in_the_us_goes_to_a_human if check("credit_bureau_report_in_the_us_goes_to_a_human")
 
 test_reminders_and_doing_nothing_need_no_review if check("reminders_and_doing_nothing_need_no_review")
+
+test_completed_human_review_lets_the_action_run if check("completed_human_review_lets_the_action_run")
+
+test_unknown_review_status_still_needs_a_person if check("unknown_review_status_still_needs_a_person")

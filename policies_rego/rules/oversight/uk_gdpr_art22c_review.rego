@@ -4,7 +4,8 @@
 #   For debtors in the United Kingdom, a collection handover or credit-bureau report is a
 #   significant decision (UK GDPR Art. 22A, as substituted by the Data (Use and Access) Act 2025
 #   s. 80, in force since 5 February 2026). Art. 22C requires safeguards including human
-#   intervention; fairdun secures it with a human_review obligation before execution.
+#   intervention; fairdun secures it with a human_review obligation before execution, until a
+#   person has completed the review (invoice.human_review_completed == true).
 # related_resources:
 #   - ref: https://www.legislation.gov.uk/ukpga/2025/18/section/80
 #     description: Data (Use and Access) Act 2025 s. 80 (UK GDPR Arts. 22A-22D)
@@ -23,7 +24,8 @@ rule_id := "GB-UKGDPR-22C"
 
 citations := {"*": "UK GDPR Art. 22A, 22C"}
 
-obligations contains lib.obligation(rule_id, citations, c, "human_review", {"reason": "significant_effect"}) if {
-	lib.place_in(["GB"])
-	some c in lib.significant
+obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
+	lib.in_gb
+	not lib.invoice.human_review_completed == true
+	some id in lib.significant
 }

@@ -27,6 +27,16 @@ cases := {
 		"candidates": [fx.collection_handover],
 		"obliged": set(),
 	}),
+	"completed_human_review_lets_the_action_run": object.union(review, {
+		"set": object.union(fx.in_england, {"/invoice/human_review_completed": true}),
+		"candidates": [fx.collection_handover, fx.credit_bureau_report],
+		"obliged": set(),
+	}),
+	"unknown_review_status_still_needs_a_person": object.union(review, {
+		"set": object.union(fx.in_england, {"/invoice/human_review_completed": null}),
+		"candidates": [fx.collection_handover],
+		"obliged": {"c4"},
+	}),
 }
 
 check(name) if {
@@ -42,3 +52,7 @@ test_uk_credit_bureau_report_goes_to_a_human if check("uk_credit_bureau_report_g
 test_uk_reminder_needs_no_review if check("uk_reminder_needs_no_review")
 
 test_german_debtor_is_outside_the_uk_gdpr if check("german_debtor_is_outside_the_uk_gdpr")
+
+test_completed_human_review_lets_the_action_run if check("completed_human_review_lets_the_action_run")
+
+test_unknown_review_status_still_needs_a_person if check("unknown_review_status_still_needs_a_person")

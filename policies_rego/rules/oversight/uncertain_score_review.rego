@@ -24,9 +24,9 @@ rule_id := "FD-OVERSIGHT-UNCERTAIN-SCORE"
 
 citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14(4); fairdun principle: in dubio pro debitore"}
 
-obligations contains lib.obligation(rule_id, citations, c, "human_review", {"reason": "uncertain_score"}) if {
+obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "uncertain_score"}) if {
 	uncertain
-	some c in lib.acting
+	some id in lib.acting
 }
 
 uncertain if {

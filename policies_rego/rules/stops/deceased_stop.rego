@@ -28,9 +28,9 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, c, reason) if {
+deny contains lib.deny(rule_id, citations, id, reason) if {
 	not lib.flags.deceased == false
-	some c in lib.acting
+	some id in lib.acting
 }
 
 reason := "the debtor is deceased: the claim is handled with the estate by a person" if {

@@ -45,9 +45,9 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, c, reason) if {
+deny contains lib.deny(rule_id, citations, id, reason) if {
 	not lib.flags.insolvency == false
-	some c in lib.acting
+	some id in lib.acting
 }
 
 reason := "the debtor is in insolvency proceedings: the claim is pursued only inside them" if {

@@ -2,19 +2,26 @@
 # title: Statutory contact hours
 # description: >-
 #   A send_window obligation (local time at the debtor's location) for every communication
-#   candidate to which a statutory contact-hours rule in data.parameters.quiet_hours.windows
-#   applies. Each window carries its own rule id and citation (today only US Regulation F for
-#   debt collectors); where no statute sets hours there is no window and no obligation. An
-#   unknown creditor role or channel counts as covered (fail closed).
+#   candidate to which a statutory contact-hours rule in data.parameters.quiet_hours applies:
+#   US Regulation F for debt collectors and California's Rosenthal Act for creditors collecting
+#   their own consumer debts (Civil Code section 1788.17 makes 15 U.S.C. 1692c(a)(1) bind them).
+#   Each window carries its own rule id and citation; where no statute sets hours (DE, GB, New
+#   York for first-party creditors) there is no window. When the debtor may be in several time
+#   zones (timezone_offsets_minutes), the hours must hold in every one of them (Regulation F
+#   comment 6(b)(1)(i)-2): one window per zone, shifted into the debtor's own zone, which the
+#   pipeline intersects; should they not intersect, the candidate is denied. An unknown creditor
+#   role or channel counts as covered, unknown offsets as the widest US spread (fail closed).
 # related_resources:
 #   - ref: https://www.ecfr.gov/current/title-12/chapter-X/part-1006/subpart-B/section-1006.6
-#     description: 12 CFR 1006.6(b)(1)(i)
+#     description: 12 CFR 1006.6(b)(1)(i) and its official interpretation
 #   - ref: https://www.law.cornell.edu/uscode/text/15/1692c
 #     description: 15 U.S.C. 1692c(a)(1)
+#   - ref: https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=CIV&sectionNum=1788.17
+#     description: California Civil Code section 1788.17 (Rosenthal Fair Debt Collection Practices Act)
 # custom:
 #   id: FD-QUIET-HOURS
 #   jurisdiction: "*"
-#   citation: "per window in data.parameters.quiet_hours (US: 15 U.S.C. § 1692c(a)(1); 12 CFR 1006.6(b)(1)(i))"
+#   citation: "per window in data.parameters.quiet_hours (US: 15 U.S.C. § 1692c(a)(1); 12 CFR 1006.6(b)(1)(i); US-CA: Cal. Civ. Code § 1788.17)"
 #   severity: medium
 package rules.timing.quiet_hours
 
@@ -28,16 +35,27 @@ rule_id := "FD-QUIET-HOURS"
 # the family for the catalogue.
 citations := {"*": "per window in data.parameters.quiet_hours"}
 
-obligations contains lib.obligation(window.id, {"*": window.citation}, c, "send_window", params) if {
+params := data.parameters.quiet_hours
+
+obligations contains lib.obligation(window.id, {"*": window.citation}, id, "send_window", hours) if {
 	some window in windows
-	some c in lib.communicating
-	channel_covered(window, c)
-	params := {"not_before": window.not_before, "not_after": window.not_after}
+	window.id in intersecting
+	some id in lib.communicating
+	channel_covered(window, lib.channel[id])
+	some hours in shifted[window.id]
+}
+
+deny contains lib.deny(window.id, {"*": window.citation}, id, message) if {
+	some window in windows
+	not window.id in intersecting
+	some id in lib.communicating
+	channel_covered(window, lib.channel[id])
+	message := "no moment lies within the statutory contact hours of every time zone the debtor may be in"
 }
 
 # The windows that bind this creditor at the debtor's place.
 windows := [window |
-	some window in data.parameters.quiet_hours.windows
+	some window in object.get(params.windows_by_country, lib.country, [])
 	lib.place_in(window.jurisdictions)
 	role_covered(window)
 ]
@@ -46,6 +64,33 @@ role_covered(window) if lib.creditor_role in window.creditor_roles
 
 role_covered(_) if not lib.creditor_role in data.parameters.contract.creditor_roles
 
-channel_covered(window, c) if c.channel in window.channels
+channel_covered(window, channel) if channel in window.channels
 
-channel_covered(_, c) if not c.channel in data.parameters.contract.channels
+channel_covered(_, channel) if not channel in data.parameters.contract.channels
+
+# Minutes by which each zone the debtor may be in is ahead of the debtor's own zone.
+default offsets := params.offsets_when_unknown_minutes
+
+offsets := lib.debtor.timezone_offsets_minutes if count(lib.debtor.timezone_offsets_minutes) > 0
+
+# Each window in each zone, as minutes of the debtor's own day (start inclusive, end exclusive).
+# (Maps rather than functions: see the rego-cpp caveats in policies_rego/README.md.)
+spans := {window.id: [[start, end] |
+	some offset in offsets
+	start := lib.greater(lib.minutes(window.not_before) - offset, 0)
+	end := lib.lesser(lib.minutes(window.not_after) - offset, params.last_minute_of_day)
+] | some window in windows}
+
+shifted := {id: {{"not_before": lib.hhmm(span[0]), "not_after": lib.hhmm(span[1])} | some span in spans[id]} |
+	some id in object.keys(spans)
+}
+
+# The windows of all zones have a moment in common: no window ends before another begins.
+intersecting := {id | some id in object.keys(spans); not disjoint[id]}
+
+disjoint contains id if {
+	some id in object.keys(spans)
+	some a in spans[id]
+	some b in spans[id]
+	a[0] >= b[1]
+}

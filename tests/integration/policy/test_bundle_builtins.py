@@ -82,3 +82,34 @@ def test_the_scan_catches_a_clock_read_and_an_unsupported_built_in():
 
     assert planted == {"time.now_ns", "http.send"}
     assert not Interpreter().is_builtin("http.send")
+
+
+# rego-cpp 1.5.2 compares numbers as text in these (min([900, 1439]) is 1439): policies must not
+# rely on them (see policies_rego/README.md).
+UNRELIABLE = {"min", "max", "sort"}
+
+
+@pytest.mark.parametrize("path", sorted(RUNTIME))
+def test_runtime_modules_call_no_built_in_regopy_gets_wrong(path):
+    assert RUNTIME[path] & UNRELIABLE == set()
+
+
+def test_regopy_still_gets_min_wrong():
+    """When this fails, rego-cpp was fixed: the ban above can go."""
+    output = Interpreter().query("x := min([900, 1439])")
+    assert output.results[0].bindings["x"] == 1439
+
+
+_FUNCTION_DEF = re.compile(r"^([A-Za-z_]\w*)\(([^)]*)\)\s*(?::=|if\b|=)", re.MULTILINE)
+
+
+def test_functions_of_the_same_name_have_the_same_arity_everywhere():
+    """rego-cpp aborts the process when two packages define a function of the same name with
+    different arities."""
+    arities: dict[str, set[int]] = {}
+    for path in rego_files(BUNDLE.root):
+        code = _code((BUNDLE.root / path).read_text(encoding="utf-8"))
+        for name, args in _FUNCTION_DEF.findall(code):
+            arities.setdefault(name, set()).add(len([a for a in args.split(",") if a.strip()]))
+
+    assert {name: a for name, a in arities.items() if len(a) > 1} == {}

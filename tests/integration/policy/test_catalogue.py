@@ -72,11 +72,12 @@ def test_test_packages_are_unique():
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_every_table_row_is_run_by_a_test_of_the_same_name(rego, rule):
+    """(A rule may have further tests besides its table, e.g. for parameters that differ per row.)"""
     package = f"{_stem(rule)}_test"
     rows = set(rego(f"object.keys(data.{package}.cases)"))
     tests = {name.removeprefix("test_") for p, name in discover_rego_tests() if p == package}
 
-    assert rows == tests
+    assert rows <= tests, f"rows without a test: {sorted(rows - tests)}"
     assert len(rows) >= 3
 
 

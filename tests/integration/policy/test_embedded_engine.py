@@ -53,7 +53,7 @@ def test_fixture_cases_get_the_expected_verdicts(engine, case_file):
 def test_obligation_parameters_and_citations_reach_the_caller(engine):
     case = _load(Path(__file__).parent / "cases/us_ny_debt_collector.json")
 
-    window = engine.evaluate(case["input"]).verdicts["c0"].obligations[0]
+    [window] = [o for o in engine.evaluate(case["input"]).verdicts["c0"].obligations if o.kind == "send_window"]
 
     assert window.params == {"not_before": "08:00", "not_after": "21:00"}
     assert window.citation == "15 U.S.C. § 1692c(a)(1); 12 CFR 1006.6(b)(1)(i)"
@@ -67,11 +67,11 @@ def test_the_same_input_gives_the_same_outcome(engine):
 
 def test_non_ascii_text_survives_the_round_trip(engine):
     policy_input = _load(Path(__file__).parent / "cases/de_consumer_first_party.json")["input"]
-    policy_input["candidates"][0]["channel"] = "e-mäil ✉"
+    policy_input["case"]["debtor"].update(jurisdiction="Ü-✉", country="Ü")
 
     deny = engine.evaluate(policy_input).verdicts["c0"].deny
 
-    assert "no consent on record for channel e-mäil ✉" in {d.message for d in deny}
+    assert "no reviewed rule set for jurisdiction Ü-✉ (country Ü)" in {d.message for d in deny}
 
 
 # --- failing closed -----------------------------------------------------------------------------
@@ -83,10 +83,16 @@ def test_non_ascii_text_survives_the_round_trip(engine):
     (lambda i: i["case"].update(as_of=datetime.date(2026, 11, 22)), "policy input is not JSON"),
     (lambda i: i["case"]["risk"].update(uncertainty=float("nan")), "policy input is not JSON"),
     (lambda i: i["case"]["invoice"].update(amount_minor=2**70), "does not fit the embedded engine's 64 bits"),
-    (lambda i: i["candidates"][0].update(channel="letter\x00email"), "a string contains a NUL character"),
+    (lambda i: i["case"]["debtor"].update(language="de\x00en"), "a string contains a NUL character"),
+    (lambda i: i["candidates"][0].update(channel="fax"), "channel 'fax' is not a known channel"),
+    (lambda i: i["candidates"][0].update(kind="lawsuit"), "kind 'lawsuit' is not a known kind"),
+    (lambda i: i["candidates"][0].pop("communication"), "communication is not a boolean"),
+    (lambda i: i["candidates"][0]["fees"][0].update(amount_minor=-1), "not a non-negative integer amount"),
+    (lambda i: i["candidates"][0]["fees"][0].update(currency="USD"), "in the invoice currency"),
+    (lambda i: i["candidates"][3].update(channel="email"), "a \"none\" candidate communicates"),
 ])
 def test_inputs_the_engine_cannot_evaluate_raise(engine, mutate, reason):
-    policy_input = _load(CASES[0])["input"]
+    policy_input = _load(Path(__file__).parent / "cases/de_consumer_first_party.json")["input"]
     mutate(policy_input)
 
     with pytest.raises(PolicyError) as caught:

@@ -13,15 +13,15 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 
 
 def _inputs():
-    """Distinct inputs: every fixture case, and each with the first candidate's consent flipped."""
+    """Distinct inputs: every fixture case, and each with the global stop switch flipped (which
+    changes the obligations of every acting candidate)."""
     inputs = []
     for path in CASES:
         policy_input = json.loads(path.read_text(encoding="utf-8"))["input"]
         inputs.append(policy_input)
         flipped = copy.deepcopy(policy_input)
-        channel = flipped["candidates"][0]["channel"]
-        consents = flipped["case"]["debtor"]["consents"]
-        consents[channel] = not consents.get(channel, False)
+        controls = flipped["case"]["controls"]
+        controls["global_stop"] = not controls["global_stop"]
         inputs.append(flipped)
     return inputs
 

@@ -37,9 +37,22 @@ def test_the_catalogue_lists_every_rule_with_its_metadata():
     rules = {rule.id: rule for rule in load_bundle().rules}
 
     assert set(rules) == {
+        # common
         "FD-CONSENT-CHANNEL", "FD-DISPUTE-HOLD", "FD-DECEASED-STOP", "FD-INSOLVENCY-STOP",
-        "FD-QUIET-HOURS", "FD-OVERSIGHT-SIGNIFICANT-EFFECT", "EU-GDPR-22", "GB-UKGDPR-22C",
-        "FD-OVERSIGHT-UNCERTAIN-SCORE", "FD-JURISDICTION-UNSUPPORTED", "FD-INPUT-MALFORMED",
+        "FD-CEASE-COMMUNICATION", "FD-NO-WORK-CONTACT", "FD-CHANNEL-OPT-OUT", "FD-PROMISE-TO-PAY-PAUSE",
+        "FD-ESCALATION-MIN-AMOUNT", "FD-FEE-NOT-DUE", "FD-ONE-PER-DAY", "FD-GLOBAL-STOP", "FD-QUIET-HOURS",
+        "FD-OVERSIGHT-SIGNIFICANT-EFFECT", "FD-OVERSIGHT-UNCERTAIN-SCORE", "FD-JURISDICTION-UNSUPPORTED",
+        "FD-INPUT-MALFORMED", "GB-DRS-MORATORIUM",
+        # EU / GDPR and UK GDPR
+        "EU-GDPR-21", "EU-GDPR-22", "EU-GDPR-18", "EU-GDPR-21-4", "EU-GDPR-22-4", "GB-UKGDPR-22C",
+        # DE
+        "DE-BGB-286", "DE-DUNNING-FEE-COST", "DE-BGB-288", "DE-BGB-288-5", "DE-BDSG-31-2", "DE-RDG-13E",
+        "DE-BGB-195-199",
+        # US federal and states
+        "US-REGF-1006.14-b2", "US-REGF-1006.6-c", "US-REGF-1006.6-e", "US-REGF-1006.14-h",
+        "US-REGF-1006.26-b", "US-REGF-1006.30-a", "US-FCRA-605", "US-MA-940CMR-7.04-1-f", "US-WA-RCW-19.16.250",
+        # UK
+        "GB-FCA-CONC-7.3", "GB-FCA-CONC-7.7.5",
     }
     insolvency = rules["FD-INSOLVENCY-STOP"]
     assert insolvency.path == "rules/stops/insolvency_stop.rego"

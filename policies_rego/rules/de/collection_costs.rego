@@ -1,0 +1,68 @@
+# METADATA
+# title: German cap on collection costs at handover
+# description: >-
+#   The creditor may claim a collection agency's costs from the debtor only up to the fee a
+#   lawyer would earn for the same work under the RVG (RDG 13e(1)). For an undisputed claim that
+#   is a business fee of at most 0.9 (RVG VV Nr. 2300, note (2)) of the 1.0 fee for the open
+#   amount in the table of RVG 13(1) (Annex 2), plus expenses of 20 % of the fee, at most EUR 20
+#   (VV Nr. 7002). Every collection handover of a German case carries that cap as a fee_cap
+#   obligation on "collection_costs", which the agency must honour; an open amount above the
+#   table (data.parameters.de_collection_costs) or a currency other than EUR gets a
+#   cap of zero until a person sets it (fail closed).
+# related_resources:
+#   - ref: https://www.gesetze-im-internet.de/rdg/__13e.html
+#     description: RDG section 13e (Erstattungsfähigkeit der Kosten von Inkassodienstleistern)
+#   - ref: https://www.gesetze-im-internet.de/rvg/__13.html
+#     description: RVG section 13 and Annex 2 (fee table)
+#   - ref: https://www.gesetze-im-internet.de/rvg/anlage_1.html
+#     description: RVG Vergütungsverzeichnis Nr. 2300, 7002
+# custom:
+#   id: DE-RDG-13E
+#   jurisdiction: DE
+#   citation: "RDG § 13e(1); RVG § 13, VV Nr. 2300, 7002"
+#   severity: high
+package rules.de.collection_costs
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "DE-RDG-13E"
+
+citations := {"*": "RDG § 13e(1); RVG § 13, VV Nr. 2300, 7002"}
+
+params := data.parameters.de_collection_costs
+
+# Case-level conditions live in `applies`, which the rule body tests first: in a body that
+# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
+# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
+applies if {
+	lib.in_de
+	count(lib.significant) > 0
+}
+
+obligations contains lib.fee_cap(rule_id, citations, id, "collection_costs", cap) if {
+	applies
+	some id in lib.significant
+	lib.kind[id] == "collection_handover"
+}
+
+cap := business_fee + expenses if {
+	lib.invoice.currency == params.currency
+} else := 0
+
+# The 1.0 fee of the first table row (value up_to_minor[i], fee fee_minor[i], ascending) whose
+# value covers the open amount.
+table_fee := params.fee_minor[rows[0]]
+
+rows := [i |
+	some i in numbers.range(0, count(params.up_to_minor) - 1)
+	lib.invoice.open_amount_minor <= params.up_to_minor[i]
+]
+
+business_fee := floor((table_fee * params.business_fee_rate.numerator) / params.business_fee_rate.denominator)
+
+expenses := lib.lesser(
+	floor((business_fee * params.expenses_rate.numerator) / params.expenses_rate.denominator),
+	params.expenses_max_minor,
+)

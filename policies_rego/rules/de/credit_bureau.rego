@@ -1,0 +1,91 @@
+# METADATA
+# title: German credit-bureau report conditions
+# description: >-
+#   A claim may be reported to a credit bureau only if (BDSG 31(2) sentence 1 Nr. 4) the debtor
+#   was reminded in writing at least twice after the due date (a), at least four weeks passed
+#   between the first reminder and the report (b), the debtor was told beforehand, at the
+#   earliest with the first reminder, that the claim may be reported (c: a dunning message whose
+#   notices include the warning, which the ladder's final notice carries), and the claim is not
+#   disputed (d). Each unmet condition denies the report with its own message. "Written" is read
+#   as a letter (data.parameters.de_credit_bureau.written_channels). Since the CJEU's SCHUFA
+#   judgment (C-634/21) section 31 is doubtful as a legal basis of its own; its conditions stay
+#   the yardstick of the GDPR Art. 6(1)(f) balancing, so they are enforced here.
+# related_resources:
+#   - ref: https://www.gesetze-im-internet.de/bdsg_2018/__31.html
+#     description: BDSG section 31(2)
+#   - ref: https://curia.europa.eu/juris/liste.jsf?num=C-634/21
+#     description: CJEU C-634/21 (SCHUFA), 7 December 2023
+# custom:
+#   id: DE-BDSG-31-2
+#   jurisdiction: DE
+#   citation: "BDSG § 31(2) Satz 1 Nr. 4; GDPR Art. 6(1)(f)"
+#   severity: high
+package rules.de.credit_bureau
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "DE-BDSG-31-2"
+
+citations := {"*": "BDSG § 31(2) Satz 1 Nr. 4; GDPR Art. 6(1)(f)"}
+
+params := data.parameters.de_credit_bureau
+
+# Case-level conditions live in `applies`, which the rule body tests first: in a body that
+# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
+# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
+applies if {
+	lib.in_de
+	count(lib.significant) > 0
+}
+
+deny contains lib.deny(rule_id, citations, id, message) if {
+	applies
+	some id in lib.significant
+	lib.kind[id] == "credit_bureau_report"
+	some message in unmet
+}
+
+# Letters reminding of the claim after its due date.
+written_reminders := [step |
+	some step in lib.dunning
+	step.kind in params.reminder_kinds
+	step.channel in params.written_channels
+	lib.is_date(step.date)
+	step.date > lib.invoice.due_on
+]
+
+# The age in days of the first of them.
+first_reminder_age := age if {
+	some step in written_reminders
+	age := step.age_days
+	not younger_than_another(age)
+}
+
+younger_than_another(age) if {
+	some step in written_reminders
+	step.age_days > age
+}
+
+warned if {
+	some step in lib.dunning
+	params.warning_notice in step.notices
+	step.age_days <= first_reminder_age
+}
+
+unmet contains "fewer than two written reminders after the due date (lit. a)" if {
+	count(written_reminders) < params.min_written_reminders
+}
+
+unmet contains "less than four weeks since the first written reminder (lit. b)" if {
+	not first_reminder_age >= params.min_days_since_first_reminder
+}
+
+unmet contains "the debtor was not warned of the report, at the earliest with the first reminder (lit. c)" if {
+	not warned
+}
+
+unmet contains "the claim is disputed or its status unknown (lit. d)" if {
+	not lib.invoice.disputed == false
+}

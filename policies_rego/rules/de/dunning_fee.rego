@@ -1,0 +1,43 @@
+# METADATA
+# title: German dunning fee no higher than its cost
+# description: >-
+#   A dunning fee is damage for delay (BGB 280(1), (2), 286) and may cover only the material
+#   cost of a reminder sent after default (print, envelope, postage), not the creditor's staff
+#   time or overheads (BGH VIII ZR 95/18, 26 June 2019). A dunning fee of a German case above
+#   data.parameters.de_dunning_fee.cap_minor for the invoice currency (EUR 2.50 by default,
+#   configurable to the documented cost; zero for another currency) is capped there.
+# related_resources:
+#   - ref: https://www.gesetze-im-internet.de/bgb/__280.html
+#     description: BGB section 280
+#   - ref: https://iww.de/fmp/quellenmaterial/abrufnummer/210113
+#     description: BGH, judgment of 26 June 2019, VIII ZR 95/18
+# custom:
+#   id: DE-DUNNING-FEE-COST
+#   jurisdiction: DE
+#   citation: "BGB §§ 280(1), (2), 286; BGH, Urt. v. 26.6.2019, VIII ZR 95/18"
+#   severity: medium
+package rules.de.dunning_fee
+
+import rego.v1
+
+import data.fairdun.lib
+
+rule_id := "DE-DUNNING-FEE-COST"
+
+citations := {"*": "BGB §§ 280(1), (2), 286; BGH, Urt. v. 26.6.2019, VIII ZR 95/18"}
+
+# Case-level conditions live in `applies`, which the rule body tests first: in a body that
+# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
+# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
+applies if {
+	lib.in_de
+	count(lib.charging) > 0
+}
+
+obligations contains lib.fee_cap(rule_id, citations, id, "dunning_fee", cap) if {
+	applies
+	some id in lib.charging
+	lib.fee_above(id, "dunning_fee", cap)
+}
+
+cap := object.get(data.parameters.de_dunning_fee.cap_minor, lib.invoice.currency, 0)

@@ -1,0 +1,49 @@
+# METADATA
+# title: Regulation F time-barred debt
+# description: >-
+#   A debt collector must not sue or threaten to sue to collect a time-barred debt (12 CFR
+#   1006.26(b)). fairdun never sues; a message that announces court action (legal_action_threat,
+#   missing counts as announcing) is denied unless the claim is known to be enforceable under the
+#   state's limitation period (data.parameters.limitation: New York, California); in a state
+#   without a period on file the claim counts as time-barred (strict liability, fail closed).
+# related_resources:
+#   - ref: https://www.ecfr.gov/current/title-12/chapter-X/part-1006/subpart-C/section-1006.26
+#     description: 12 CFR 1006.26(b)
+#   - ref: https://www.nysenate.gov/legislation/laws/CVP/214-I
+#     description: N.Y. CPLR 214-i
+#   - ref: https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=CCP&sectionNum=337
+#     description: Cal. Code Civ. Proc. 337
+# custom:
+#   id: US-REGF-1006.26-b
+#   jurisdiction: US (debt collectors)
+#   citation: "12 CFR 1006.26(b); state limitation period per data.parameters.limitation"
+#   severity: high
+package rules.us.time_barred
+
+import rego.v1
+
+import data.fairdun.lib
+import data.fairdun.lib.limitation
+
+rule_id := "US-REGF-1006.26-b"
+
+citations := {"*": "12 CFR 1006.26(b)"}
+
+# Case-level conditions live in `applies`, which the rule body tests first: in a body that
+# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
+# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
+applies if {
+	lib.us_debt_collector
+	count(lib.threatening) > 0
+	not limitation.enforceable
+}
+
+deny contains lib.deny(rule_id, citations, id, message) if {
+	applies
+	some id in lib.threatening
+}
+
+message := sprintf("the debt is time-barred under %v since %v: no threat of suit", [limitation.period.citation, limitation.expires]) if {
+	is_string(lib.today)
+	lib.today > limitation.expires
+} else := "no limitation period of the state is on file: the debt counts as time-barred, no threat of suit"
