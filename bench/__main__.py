@@ -6,7 +6,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import batch_run, decision_latency, stages
+from . import batch_run, decision_latency, model, stages
+from . import ledger as ledger_bench
+from . import policy as policy_bench
 from ._common import git_revision, machine
 
 
@@ -41,6 +43,21 @@ def main() -> None:
               "| stage | median ms |", "|---|---|"]
     for stage, ms in stages.stages().items():
         lines.append(f"| {stage} | {ms:.3f} |")
+    r = model.measure()
+    print(r, file=sys.stderr)
+    lines += ["", "## Risk model (targets: one case <= 0.2 ms; 100k cases in batch <= 2 s)", "",
+              "| measure | value |", "|---|---|",
+              f"| one case: score, contributions, uncertainty (p50 / p99) | "
+              f"{r['one_case_score_and_contributions']['p50_ms']:.3f} / "
+              f"{r['one_case_score_and_contributions']['p99_ms']:.3f} ms |",
+              f"| one case: + reasons (EN/DE) and counterfactual hint (p50 / p99) | "
+              f"{r['one_case_score_reasons_counterfactual']['p50_ms']:.3f} / "
+              f"{r['one_case_score_reasons_counterfactual']['p99_ms']:.3f} ms |",
+              f"| {r['batch_rows']:,} cases, arrays (score_arrays) | {r['batch_score_arrays_s']:.2f} s |",
+              f"| {r['batch_rows']:,} cases, Score objects with contributions (score_many) | "
+              f"{r['batch_score_many_s']:.2f} s |"]
+    lines += ledger_bench.main()
+    lines += policy_bench.results_lines()
     Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines) + "\n")
 
 

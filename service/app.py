@@ -12,6 +12,8 @@ from decisions.risk import ModelUnavailable
 
 from . import errors
 from .api import bp as api_bp
+from .api_ledger import init_app as init_ledger
+from .api_models import bp as models_bp
 from .config import configure
 from .openapi import bp as openapi_bp
 from .runner import RunWorker
@@ -31,6 +33,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
+    init_ledger(app)
+    app.register_blueprint(models_bp)
     app.add_url_rule("/health", "health", _health)
     return app
 
@@ -38,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _health() -> Response:
     """Liveness and what decisions currently depend on; no authentication, no personal data."""
     runtime = current_app.extensions["fairdun"]
-    model, policy = runtime.context.model, runtime.context.policy
+    model, policy = runtime.current_context().model, runtime.context.policy   # the approved model now
     try:
         with runtime.db.reading() as session:
             session.execute(text("SELECT 1"))

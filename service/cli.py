@@ -16,6 +16,9 @@ import click
 from flask import Flask
 
 from .auth import Role, create_api_key
+from .cli_ledger import ledger_group
+from .cli_model import model_group
+from .cli_policy import policy_group
 from .schema import upgrade
 
 __all__ = ["main"]
@@ -108,23 +111,9 @@ def api_key_create_command(name: str, role: str) -> None:
     click.echo(secret)
 
 
-@main.group("ledger", help="The audit ledger.")
-def ledger_group() -> None:
-    pass
-
-
-@ledger_group.command("verify", help="Recompute the hash chain and check every sealed blob; exit 0 only if all hold.")
-def ledger_verify_command() -> None:
-    from ledger import LedgerError, verify_chain
-
-    runtime = open_app().extensions["fairdun"]
-    try:
-        with runtime.db.reading() as session:
-            report = verify_chain(session)
-    except LedgerError as exc:
-        click.echo(f"FAILED: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"ok: {report.entries} entries, head {report.head_hash}, {report.blobs_checked} sealed blobs")
+main.add_command(ledger_group)
+main.add_command(model_group)
+main.add_command(policy_group)
 
 
 if __name__ == "__main__":

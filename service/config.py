@@ -16,11 +16,19 @@ DEFAULTS: dict[str, Any] = {
     "MODEL_ARTIFACT": None,          # default: the shipped artifact (explain/models/default.json)
     "MODEL_SHA256": None,            # default: the shipped artifact's recorded SHA-256
     "POLICY_BUNDLE": None,           # default: the shipped policies_rego/
+    "OPA_URL": None,                 # http(s)://host:port of an OPA server: evaluate there instead of embedded
+    "OPA_TIMEOUT": 2.0,              # seconds per request to OPA
+    "GLOBAL_STOP": False,            # AI Act Art. 14(4)(e) stop switch: every decision goes to human review
     "LADDER": None,                  # default: decisions/ladder.json
+    "PROTECTED_ATTRIBUTES": None,    # never model features; default: explain.protected's list (a list replaces it)
+    "MODELS_MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # POST /v1/models (a model artifact)
     "MAX_CONTENT_LENGTH": 64 * 1024,              # one decision or event
     "RUNS_MAX_CONTENT_LENGTH": 32 * 1024 * 1024,  # POST /v1/runs
     "RUNS_MAX_ITEMS": 10_000,
     "RUNS_BATCH_SIZE": 250,
+    "LEDGER_ORIGIN": "fairdun/ledger",     # checkpoint origin line and signing key name
+    "LEDGER_CHECKPOINT_ENTRIES": 1000,     # sign a checkpoint at least every so many entries
+    "LEDGER_CHECKPOINT_SECONDS": 10,       # ... or seconds, while entries arrive
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }

@@ -17,18 +17,20 @@ from typing import Any
 from decisions.pipeline import Decision, DecisionContext, Job, evaluate
 from decisions.strategy import load_ladder
 
-from .runtime import load_policy_engine, load_risk_model
+from .runtime import global_stop_of, load_policy_engine, load_risk_model
 
 __all__ = ["ProcessEvaluator"]
 
-_CONFIG_KEYS = ("MODEL_ARTIFACT", "MODEL_SHA256", "POLICY_BUNDLE", "LADDER")
+# DATABASE_URL and INSTANCE_PATH: workers load the registry's approved model version
+_CONFIG_KEYS = ("MODEL_ARTIFACT", "MODEL_SHA256", "POLICY_BUNDLE", "LADDER", "DATABASE_URL", "INSTANCE_PATH",
+                "OPA_URL", "OPA_TIMEOUT", "GLOBAL_STOP")
 _context: DecisionContext | None = None
 
 
 def _start_worker(config: dict[str, Any]) -> None:
     global _context
     _context = DecisionContext(model=load_risk_model(config), policy=load_policy_engine(config),
-                               ladder=load_ladder(config.get("LADDER")))
+                               ladder=load_ladder(config.get("LADDER")), global_stop=global_stop_of(config))
 
 
 def _evaluate(job: Job) -> Decision:

@@ -7,9 +7,10 @@ same object, so the API, the CLI and the tests share one wiring.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,12 @@ from typing import Any
 from decisions.decider import Decider, Services
 from decisions.events import EventRecorder
 from decisions.pipeline import DecisionContext
-from decisions.policy import EmbeddedEngine, PolicyEngine, PolicyError, UnavailableEngine, load_bundle
+from decisions.policy import EmbeddedEngine, OpaEngine, PolicyEngine, PolicyError, UnavailableEngine, load_bundle
 from decisions.risk import ModelUnavailable, RiskModel
 from decisions.runs import Runs
 from decisions.strategy import load_ladder
-from explain import ModelError, default_artifact_path, default_sha256, load_model
+from explain import ModelError, default_artifact_path, default_sha256
+from explain.registry import ArtifactSource, Registry, RegistryState, load_artifact_model
 from ledger import Database
 from retention import KeyVault, Pseudonymizer, load_or_create_key
 
@@ -51,6 +53,20 @@ class Runtime:
     events: EventRecorder = field(init=False)
     runs: Runs = field(init=False)
     runner: Any = field(init=False)   # service.runner.RunWorker, set by the app factory
+    models: Registry = field(init=False)
+    model_state: RegistryState = field(init=False)
+    _model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def current_context(self) -> DecisionContext:
+        """The context for the next decision. The registry is read first (one small query): when
+        its approved version changed (an approval or retirement in any process), the model is
+        switched before anything is scored."""
+        state = self.models.state()
+        with self._model_lock:
+            if state != self.model_state:
+                self.context = replace(self.context, model=risk_model_for(self.models, state))
+                self.model_state = state
+            return self.context
 
 
 def build_runtime(config: dict[str, Any]) -> Runtime:
@@ -61,12 +77,17 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
     db = Database(config["DATABASE_URL"])
     vault = KeyVault(master_key=load_or_create_key(instance, "master"))
     pseudonyms = Pseudonymizer(key=load_or_create_key(instance, "pseudonym"))
+    models = model_registry(config, db)
+    model_state = models.state_at_start()
     runtime = Runtime(config=config, db=db, vault=vault, pseudonyms=pseudonyms, clock=clock, new_id=new_id,
-                      context=DecisionContext(model=load_risk_model(config), policy=load_policy_engine(config),
-                                              ladder=load_ladder(config.get("LADDER"))))
+                      context=DecisionContext(model=risk_model_for(models, model_state),
+                                              policy=load_policy_engine(config),
+                                              ladder=load_ladder(config.get("LADDER")),
+                                              global_stop=global_stop_of(config)))
+    runtime.models, runtime.model_state = models, model_state
     # Services read the runtime's current context on every decision, so a newly
     # approved model or activated policy bundle takes effect without a restart.
-    services = Services(db=db, context=lambda: runtime.context, vault=vault, pseudonyms=pseudonyms, clock=clock,
+    services = Services(db=db, context=runtime.current_context, vault=vault, pseudonyms=pseudonyms, clock=clock,
                         new_id=new_id)
     runtime.decider = Decider(services)
     runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]))
@@ -74,21 +95,63 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
     return runtime
 
 
-def load_risk_model(config: dict[str, Any]) -> RiskModel | ModelUnavailable:
-    """The configured artifact, checked against its expected SHA-256; an artifact
-    that fails the check makes every decision that needs it held."""
-    path = config.get("MODEL_ARTIFACT") or default_artifact_path()
-    expected = config.get("MODEL_SHA256") or (default_sha256() if not config.get("MODEL_ARTIFACT") else None)
+def deployment_default(config: dict[str, Any]) -> ArtifactSource:
+    """The model this deployment names: ``MODEL_ARTIFACT`` (checked against ``MODEL_SHA256``
+    when set) or the shipped model with its recorded SHA-256."""
+    if config.get("MODEL_ARTIFACT"):
+        return ArtifactSource(Path(config["MODEL_ARTIFACT"]), config.get("MODEL_SHA256") or None)
+    return ArtifactSource(default_artifact_path(), config.get("MODEL_SHA256") or default_sha256())
+
+
+def model_registry(config: dict[str, Any], db: Database) -> Registry:
+    return Registry(db=db, instance_path=config["INSTANCE_PATH"], default=deployment_default(config))
+
+
+def risk_model_for(models: Registry, state: RegistryState) -> RiskModel | ModelUnavailable:
+    """The model ``state`` names; one that is missing or fails its checks (SHA-256, schema,
+    monotonicity) makes every decision that needs it held."""
     try:
-        return load_model(path, expected_sha256=expected)
+        return models.model(state)
     except (ModelError, OSError) as exc:
         log.error("risk model unavailable, decisions needing it will be held: %s", exc)
-        return ModelUnavailable(reason=str(exc)[:200], id=Path(path).stem, sha256=expected)
+        if state.kind == "empty":   # the deployment default failed its checks
+            return ModelUnavailable(reason=str(exc)[:200], id=models.default.path.stem, sha256=models.default.sha256)
+        return ModelUnavailable(reason=str(exc)[:200], id=state.model_id, sha256=state.sha256)
+
+
+def load_risk_model(config: dict[str, Any]) -> RiskModel | ModelUnavailable:
+    """The model that scores live decisions, for a process without a runtime (batch workers):
+    the registry's approved version when ``DATABASE_URL`` is configured (the deployment default
+    while nothing is registered), else the deployment default."""
+    if not config.get("DATABASE_URL"):
+        default = deployment_default(config)
+        try:
+            return load_artifact_model(default)
+        except (ModelError, OSError) as exc:
+            log.error("risk model unavailable, decisions needing it will be held: %s", exc)
+            return ModelUnavailable(reason=str(exc)[:200], id=default.path.stem, sha256=default.sha256)
+    db = Database(config["DATABASE_URL"])
+    try:
+        models = model_registry(config, db)
+        return risk_model_for(models, models.state_at_start())
+    finally:
+        db.dispose()
 
 
 def load_policy_engine(config: dict[str, Any]) -> PolicyEngine:
+    """The configured bundle in the embedded engine, or in the OPA server at ``OPA_URL``."""
+    remote = bool(config.get("OPA_URL"))
     try:
-        return EmbeddedEngine(load_bundle(config.get("POLICY_BUNDLE")))
-    except (PolicyError, OSError) as exc:
+        bundle = load_bundle(config.get("POLICY_BUNDLE"))
+        if remote:
+            return OpaEngine(bundle, str(config["OPA_URL"]), timeout=float(config.get("OPA_TIMEOUT") or 2.0))
+        return EmbeddedEngine(bundle)
+    except (PolicyError, OSError, ValueError) as exc:
         log.error("policy engine unavailable, every decision will be held: %s", exc)
-        return UnavailableEngine(reason=str(exc)[:200])
+        return UnavailableEngine(reason=str(exc)[:200], name="opa" if remote else "embedded")
+
+
+def global_stop_of(config: dict[str, Any]) -> bool:
+    """``GLOBAL_STOP`` as a flag (``FAIRDUN_GLOBAL_STOP=true``, ``1``, ``yes`` or ``on``)."""
+    value = config.get("GLOBAL_STOP")
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")

@@ -20,8 +20,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         from .app import create_app
+        from .cli_policy import record_activation_at_start
 
-        return create_app()
+        app = create_app()
+        record_activation_at_start(app)
+        return app
 
 
 def serve(*, host: str, port: int, workers: int, threads: int) -> None:

@@ -58,6 +58,12 @@ class FlagsSchema(Schema):
     breathing_space_until = Day(load_default=None, allow_none=True)
     cease_communication = StrictBool(load_default=False)
     no_work_contact = StrictBool(load_default=False)
+    mental_health_crisis_moratorium = StrictBool(
+        load_default=False, metadata={"description": "UK Debt Respite Scheme: a mental health crisis moratorium is "
+                                                     "in place (it has no end date the creditor knows)"})
+    financial_difficulty = StrictBool(
+        load_default=False, metadata={"description": "the debtor is known to be in financial difficulty "
+                                                     "(FCA CONC 7: forbearance, routed to human review)"})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Flags:
@@ -73,10 +79,18 @@ class DebtorSchema(Schema):
     contact = fields.Nested(ContactSchema, load_default=Contact)
     consents = fields.Nested(ConsentsSchema, load_default=Consents)
     flags = fields.Nested(FlagsSchema, load_default=Flags)
+    other_timezones = fields.List(
+        TimeZone(), load_default=list, validate=validate.Length(max=5),
+        metadata={"description": "other IANA time zones the debtor may be in (conflicting location data); "
+                                 "contact hours are then kept in every one of them (12 CFR 1006.6(b)(1)(i))"})
+    opted_out_channels = fields.List(
+        fields.String(validate=validate.OneOf(CHANNELS)), load_default=list,
+        metadata={"description": "channels the debtor asked not to be contacted through (12 CFR 1006.14(h))"})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Debtor:
-        return Debtor(**data)
+        return Debtor(**{**data, "other_timezones": tuple(data["other_timezones"]),
+                         "opted_out_channels": tuple(sorted(set(data["opted_out_channels"])))})
 
 
 class InvoiceSchema(Schema):
@@ -89,6 +103,12 @@ class InvoiceSchema(Schema):
     disputed = StrictBool(load_default=False)
     promise_to_pay_on = Day(load_default=None, allow_none=True)
     last_payment_on = Day(load_default=None, allow_none=True)
+    due_date_agreed = StrictBool(
+        load_default=False, metadata={"description": "the due date was agreed by the calendar in the contract "
+                                                     "(DE: default without a reminder, BGB § 286(2) Nr. 1)"})
+    default_notice_in_invoice = StrictBool(
+        load_default=False, metadata={"description": "the invoice pointed out that the debtor is in default 30 "
+                                                     "days after due date and receipt (DE consumers, BGB § 286(3))"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -115,10 +135,15 @@ class DunningStepSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(DUNNING_KINDS))
     level = StrictInt(required=True, validate=validate.Range(min=0, max=4))
     channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+    notices = fields.List(
+        fields.String(validate=validate.Regexp(r"^[a-z0-9_]{1,60}$")), load_default=list,
+        validate=validate.Length(max=10),
+        metadata={"description": "disclosures the message carried, e.g. credit_bureau_warning "
+                                 "(DE: BDSG § 31(2) Nr. 4 lit. c)"})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> DunningStep:
-        return DunningStep(**data)
+        return DunningStep(**{**data, "notices": tuple(sorted(set(data["notices"])))})
 
 
 class ContactAttemptSchema(Schema):
@@ -209,8 +234,8 @@ class ActionSchema(Schema):
 
 
 class ModelRefSchema(Schema):
-    id = fields.String()
-    sha256 = fields.String()
+    id = fields.String(allow_none=True, metadata={"description": "null when no model version is approved"})
+    sha256 = fields.String(allow_none=True)
 
 
 class RiskSchema(Schema):
@@ -242,10 +267,28 @@ class PolicyTraceSchema(Schema):
     message = fields.String()
 
 
+class CounterfactualSchema(Schema):
+    """The one feature change within the range seen in training that would move the risk band."""
+
+    feature = fields.String()
+    value = fields.Raw(allow_none=True, metadata={"description": "the value the decision was scored with"})
+    change = fields.String(validate=validate.OneOf(("later", "lower")),
+                           metadata={"description": "later: the invoice stays unpaid; lower: a lower value"})
+    threshold = fields.Float(metadata={"description": "days past due from which the new band applies, or the "
+                                                      "value the feature must fall below (staff)"})
+    band = fields.String(validate=validate.OneOf(("low", "medium", "high")))
+    counterfactual_band = fields.String(validate=validate.OneOf(("low", "medium", "high")))
+    counterfactual_p_late = fields.Float()
+    paid_by = fields.String(allow_none=True, metadata={"format": "date",
+                                                       "description": "change 'later': the last day of the band"})
+    text = fields.String(metadata={"description": "plain-language hint for the debtor"})
+
+
 class ExplanationSchema(Schema):
     language = fields.String()
     summary = fields.String()
     reasons = fields.List(fields.Nested(ReasonSchema))
+    counterfactual = fields.Nested(CounterfactualSchema, allow_none=True)
     policy = fields.List(fields.Nested(PolicyTraceSchema))
 
 
