@@ -40,7 +40,7 @@ def decision_body(i: int) -> dict[str, Any]:
                    "fees": [{"kind": "dunning_fee", "amount": "2.50", "currency": "EUR",
                              "basis": "BGB §§ 280(1),(2), 286: Verzugsschaden, pauschaliert"}]},
         "risk": {"p_late": 0.020409, "band": "low", "uncertainty": 0.00256, "profiling": True,
-                 "model": {"id": "ebm-ar-ibm-179a37b11241", "sha256": "17" * 32}},
+                 "model": {"id": "ebm-ar-ibm-fb92dbb7310a", "sha256": "17" * 32}},
         "explanation": {"language": "de", "summary": "Mahnung Nr. 2 per Brief, geplant für 2026-11-23 09:00: "
                                                     "die Rechnung ist seit 22 Tagen fällig.",
                         "reasons": [{"feature": f"feature_{k}", "value": 120.0 + k, "contribution": 0.313925 - k / 10,
@@ -49,7 +49,7 @@ def decision_body(i: int) -> dict[str, Any]:
                                     "channel": "email", "citation": "GDPR Art. 6(1)(a), Art. 7(3)",
                                     "message": "no consent on record for channel email"}]},
         "policy": {"bundle_sha256": "84" * 32, "engine": "embedded"},
-        "strategy": {"ladder_version": "2026.11-1", "ladder_sha256": "ab" * 32}, "hold": None,
+        "strategy": {"ladder_version": "2026.11-2", "ladder_sha256": "ab" * 32}, "hold": None,
         "subject": f"{i % 9973:064x}", "claim": f"{i:064x}",
     }
 
