@@ -15,11 +15,12 @@ from ledger.chain import lock_head
 from retention import KeyVault
 
 from .activity import ClaimMemory
+from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
 from .situation import Activity
 from .tables import DecisionRow
 
-__all__ = ["record_decision", "record_or_hold"]
+__all__ = ["record_decision", "record_or_hold", "claim_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,14 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
                     run: tuple[str, int] | None = None) -> dict[str, Any]:
     """Append ``decision`` and project it; return the contract document with ``ledger``.
 
-    The ledger body carries pseudonyms and the decision; the request (with its
+    The ledger body carries pseudonyms, the decision and the claim's facts (``claim_facts``:
+    jurisdiction, amounts, due date; no identifiers); the request (with its
     contact data) and the policy input (with special-category flags) are sealed
     under the subject's key, so erasure can shred them.
     """
     lock_head(session)   # serialise before creating a subject key (see ledger.chain)
     document = decision.document()
-    body = {**document, "subject": subject_id, "claim": claim_id}
+    body = {**document, "subject": subject_id, "claim": claim_id, "facts": claim_facts(decision)}
     if run is not None:
         body["run"] = {"run_id": run[0], "item": run[1]}
     sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision), now=now)
@@ -71,6 +73,17 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
                    activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
                                      channel=action.channel, decision_id=decision.decision_id))
     return document
+
+
+def claim_facts(decision: Decision) -> dict[str, Any]:
+    """The claim's facts as the decision saw them, without identifiers: what the reports need to
+    compute collection KPIs (amounts, due date) and count by jurisdiction from the ledger alone."""
+    case = decision.case
+    invoice = case.invoice
+    return {"jurisdiction": case.debtor.jurisdiction, "debtor_kind": case.debtor.kind,
+            "currency": invoice.currency, "amount": format_amount(invoice.amount, invoice.currency),
+            "open_amount": format_amount(invoice.open_amount, invoice.currency),
+            "due_on": invoice.due_on.isoformat()}
 
 
 def _sealed_payload(request_json: dict[str, Any], decision: Decision) -> bytes:
