@@ -1,0 +1,132 @@
+"""HTML to PDF/A-3b with weasyprint: templates, embedded evidence, reproducible bytes.
+
+Every report is rendered from a JSON-able dict by a Jinja2 template (``reports/templates``) and
+written by weasyprint as PDF/A-3b (ISO 19005-3, level B), the PDF/A part that allows files of
+any type to be embedded: the report's evidence travels inside it as attachments, so its
+numbers can be re-checked by machine (``pdfdetach -saveall report.pdf``).
+
+Reproducible bytes: nothing in the output depends on the clock, the host or chance.
+(1) The document's creation and modification dates (Info dictionary and XMP) come from the
+    ``created`` argument, never from the clock; so do the attachments' dates.
+(2) The file identifier (``/ID``) is weasyprint's MD5 of the document's objects, i.e. a
+    function of the content (``pdf_identifier=True``; ISO 32000-1 §14.4 allows any value).
+(3) Fonts are Debian's DejaVu (``fonts-dejavu-core``), resolved by fontconfig; SVG charts
+    embed their glyphs as paths (``explain.charts.RC``).
+(4) Attachments are given in a fixed order and JSON is written with sorted keys.
+Same inputs, same weasyprint, Pango and fonts: the same bytes (tested across processes).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+__all__ = ["Evidence", "render_pdf", "template_environment", "evidence_json", "PDF_VARIANT"]
+
+# ISO 19005-3 (PDF/A-3), conformance level B: visual appearance preserved, any attachments.
+PDF_VARIANT = "pdf/a-3b"
+# weasyprint logs every CSS property it skips at WARNING; the templates are ours, so those
+# messages are noise in a service log (errors still show).
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file embedded in the PDF (ISO 19005-3 §6.8: an associated file with a relationship)."""
+
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Data"   # ISO 32000-2 §14.13: Source | Data | Alternative | Supplement | Unspecified
+
+
+def evidence_json(document: Any) -> bytes:
+    """JSON as embedded evidence: sorted keys, UTF-8, one trailing newline (stable bytes)."""
+    return (json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False,
+                       default=_json_default) + "\n").encode("utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return _w3c(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@cache
+def template_environment() -> Any:
+    """The Jinja2 environment of ``reports/templates`` (autoescaped; undefined values fail loudly)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(num=_num, pct=_pct, svg_uri=_svg_uri, dec=_dec)
+    return env
+
+
+def _num(value: Any, digits: int | None = None) -> str:
+    """1234567 -> '1,234,567'; floats with ``digits`` decimals; None -> '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, int) and digits is None:
+        return f"{value:,}"
+    return f"{float(value):,.{2 if digits is None else digits}f}"
+
+
+def _pct(value: Any, digits: int = 1) -> str:
+    return "–" if value is None else f"{float(value) * 100:.{digits}f} %"
+
+
+def _dec(value: Any) -> str:
+    """A decimal string with thousands separators, keeping its digits ('1234.50' -> '1,234.50')."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value))
+    exponent = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    return f"{amount:,.{exponent}f}"
+
+
+def _svg_uri(data: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _data_only(url: str, *args: Any, **kwargs: Any) -> Any:
+    """Templates embed everything as ``data:`` URIs; nothing is fetched from files or the network."""
+    from weasyprint import default_url_fetcher
+
+    if not url.startswith("data:"):
+        raise ValueError("reports fetch nothing but data: URIs")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
+def render_pdf(template: str, context: dict[str, Any], *, title: str, created: datetime | None,
+               lang: str = "en", evidence: tuple[Evidence, ...] = ()) -> bytes:
+    """Render ``template`` with ``context`` to PDF/A-3b bytes, ``evidence`` embedded.
+
+    ``created`` is the document's date (the report's ``now``); None leaves the dates out.
+    """
+    from weasyprint import HTML, Attachment
+
+    stamp = _w3c(created) if created is not None else None
+    html = template_environment().get_template(template).render(
+        **context, document_title=title, document_lang=lang, document_created=stamp)
+    # (1) fixed dates for the attachments (weasyprint would otherwise take the clock)
+    fixed = created.astimezone(UTC) if created is not None else datetime(1970, 1, 1, tzinfo=UTC)
+    attachments = [Attachment(string=item.data, name=item.name, description=item.description,
+                              created=fixed, modified=fixed, relationship=item.relationship)
+                   for item in evidence]
+    # (2) the identifier is the content's hash
+    return HTML(string=html, url_fetcher=_data_only).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments,
+                                                     pdf_identifier=True, uncompressed_pdf=False)

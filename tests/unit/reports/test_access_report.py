@@ -1,0 +1,74 @@
+"""The access report renders whatever the access export holds, in English or German, with
+the export embedded; it never fails on keys it does not know or on missing ones."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from reports import render_access_report
+
+from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
+
+EXPORT: dict[str, Any] = {
+    "generated_at": "2026-11-22T10:00:00Z",
+    "subject": {"ref": "C-10023", "pseudonym": "7f" * 32},
+    "decisions": [{
+        "decision_id": "00000000-0000-0000-0000-000000000001", "as_of": "2026-11-22T09:00:00Z",
+        "status": "needs_review", "action": {"kind": "final_notice", "level": 3, "channel": "letter"},
+        "explanation": {"summary": "Final notice by letter, pending review.",
+                        "reasons": [{"feature": "days_past_due", "text": "The invoice is 40 days overdue."},
+                                    {"feature": "open_amount", "text": "The open amount is high."}]},
+        "review": {"status": "open", "due_by": "2026-12-22"},
+    }],
+    "recipients": ["the creditor that asked for the decision"],
+    "retention": [{"category": "decision records", "period": "10 years", "basis": "HGB § 257"}],
+    "rights": ["object (Art. 21)", "human review (Art. 22(3))"],
+    "quantum_flux": {"capacitor": 1.21},
+}
+
+
+def test_known_sections_reasons_and_review_are_shown_in_english() -> None:
+    text = pdf_text(render_access_report(EXPORT, lang="en"))
+    for expected in ("Access to your personal data", "About you", "C-10023", "Decisions about your invoices",
+                     "waiting for a person to review it", "The invoice is 40 days overdue.",
+                     "The open amount is high.", "Recipients", "the creditor that asked for the decision",
+                     "How long the data is kept", "HGB § 257", "Your rights", "human review (Art. 22(3))"):
+        assert expected in text, expected
+
+
+def test_german_headings_for_a_german_subject() -> None:
+    text = pdf_text(render_access_report(EXPORT, lang="de"))
+    assert "Auskunft über Ihre personenbezogenen Daten" in text
+    assert "Entscheidungen zu Ihren Rechnungen" in text
+    assert "wartet auf Prüfung durch einen Menschen" in text
+    assert "Access to your personal data" not in text
+
+
+def test_unknown_keys_are_shown_under_their_own_name_and_missing_keys_are_left_out() -> None:
+    export = {k: v for k, v in EXPORT.items() if k not in ("recipients", "retention")}
+    text = pdf_text(render_access_report(export, lang="en"))
+    assert "Quantum flux" in text and "1.21" in text
+    assert "Recipients" not in text and "How long the data is kept" not in text
+
+
+@pytest.mark.parametrize("export", [{}, {"decisions": []}, {"decisions": ["not a mapping", 3]},
+                                    {"subject": None, "generated_at": "not a date"},
+                                    {"decisions": [{"explanation": "text instead of a mapping"}]}])
+def test_odd_exports_still_render(export: dict[str, Any]) -> None:
+    assert pdf_text(render_access_report(export, lang="en")).startswith("fairdun")
+
+
+def test_the_export_is_embedded_unchanged_and_the_pdf_is_pdf_a_3b() -> None:
+    pdf = render_access_report(EXPORT, lang="en")
+    assert list(pdf_attachments(pdf)) == ["access-export.json"]
+    assert pdf_json(pdf, "access-export.json") == EXPORT
+    meta = pdf_meta(pdf)
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
+    assert "2026-11-22T10:00:00Z" in meta
+
+
+def test_same_export_same_bytes() -> None:
+    assert render_access_report(EXPORT, lang="de") == render_access_report(copy.deepcopy(EXPORT), lang="de")
