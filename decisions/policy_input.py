@@ -26,17 +26,19 @@ __all__ = ["RightsStatus", "policy_input"]
 
 @dataclass(frozen=True, slots=True)
 class RightsStatus:
-    """Facts from the data-subject workflows (objection, rectification, human review).
+    """Facts from the data-subject workflows (``decisions/rights``), read before each decision.
 
-    Until those workflows record them, every fact is at the value that asks the most of the
-    policy: no compelling grounds documented (GDPR Art. 21(1)), no completed human review
-    (Art. 22(3)). ``processing_restricted`` is false because no restriction can have been
-    requested yet (Art. 18); the rules read a *missing* value as restricted.
+    The defaults ask the most of the policy where a fact needs a person: no compelling grounds
+    documented (GDPR Art. 21(1)), no completed human review (Art. 22(3)).
+    ``processing_restricted`` (Art. 18) and ``escalation_paused`` (a review of the claim is open,
+    or a reviewer overturned a decision and no one has resumed escalation) default to false, the
+    state of a subject who never made a request; the rules read a *missing* value as true.
     """
 
     compelling_grounds_documented: bool = False
     processing_restricted: bool = False
     human_review_completed: bool = False
+    escalation_paused: bool = False
 
 
 def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, risk: dict[str, Any],
@@ -89,6 +91,7 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "due_date_agreed": invoice.due_date_agreed,
                 "default_notice_in_invoice": invoice.default_notice_in_invoice,
                 "human_review_completed": rights.human_review_completed,
+                "escalation_paused": rights.escalation_paused,
             },
             "history": {
                 "dunning": [{"at": rfc3339(s.at), **_day(s.at, zone, today), "kind": s.kind, "level": s.level,

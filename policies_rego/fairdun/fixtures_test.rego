@@ -54,6 +54,7 @@ case := {
 		"due_date_agreed": false,
 		"default_notice_in_invoice": false,
 		"human_review_completed": false,
+		"escalation_paused": false,
 	},
 	"history": {
 		"dunning": [{

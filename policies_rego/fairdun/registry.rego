@@ -23,6 +23,7 @@ deny_everywhere := [
 	data.rules.escalation.min_amount.deny,
 	data.rules.input.malformed_input.deny,
 	data.rules.jurisdiction.unsupported_jurisdiction.deny,
+	data.rules.oversight.review_pause.deny,
 	data.rules.stops.debt_moratorium.deny,
 	data.rules.stops.deceased_stop.deny,
 	data.rules.stops.insolvency_stop.deny,
