@@ -3,5 +3,8 @@ explanation letter. Data first, pictures second: figures are plain dicts compute
 ledger and the read models; templates render them; the evidence is embedded in the PDF."""
 
 from .access import render_access_report
+from .audit import Period, audit_figures
+from .audit_pdf import EVIDENCE_CHECKPOINT, EVIDENCE_FIGURES, render_audit_report
 
-__all__ = ["render_access_report"]
+__all__ = ["render_access_report", "Period", "audit_figures", "render_audit_report", "EVIDENCE_FIGURES",
+           "EVIDENCE_CHECKPOINT"]

@@ -102,15 +102,6 @@ def _svg_uri(data: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _data_only(url: str, *args: Any, **kwargs: Any) -> Any:
-    """Templates embed everything as ``data:`` URIs; nothing is fetched from files or the network."""
-    from weasyprint import default_url_fetcher
-
-    if not url.startswith("data:"):
-        raise ValueError("reports fetch nothing but data: URIs")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
 def render_pdf(template: str, context: dict[str, Any], *, title: str, created: datetime | None,
                lang: str = "en", evidence: tuple[Evidence, ...] = ()) -> bytes:
     """Render ``template`` with ``context`` to PDF/A-3b bytes, ``evidence`` embedded.
@@ -118,6 +109,7 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
     ``created`` is the document's date (the report's ``now``); None leaves the dates out.
     """
     from weasyprint import HTML, Attachment
+    from weasyprint.urls import URLFetcher
 
     stamp = _w3c(created) if created is not None else None
     html = template_environment().get_template(template).render(
@@ -128,5 +120,7 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
                               created=fixed, modified=fixed, relationship=item.relationship)
                    for item in evidence]
     # (2) the identifier is the content's hash
-    return HTML(string=html, url_fetcher=_data_only).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments,
+    # templates embed everything as data: URIs; nothing is fetched from files or the network
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments,
                                                      pdf_identifier=True, uncompressed_pdf=False)

@@ -14,6 +14,7 @@ from . import errors
 from .api import bp as api_bp
 from .api_ledger import init_app as init_ledger
 from .api_models import bp as models_bp
+from .api_reports import bp as reports_bp
 from .config import configure
 from .openapi import bp as openapi_bp
 from .runner import RunWorker
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi_bp)
     init_ledger(app)
     app.register_blueprint(models_bp)
+    app.register_blueprint(reports_bp)
     app.add_url_rule("/health", "health", _health)
     return app
 

@@ -19,6 +19,7 @@ from .auth import Role, create_api_key
 from .cli_ledger import ledger_group
 from .cli_model import model_group
 from .cli_policy import policy_group
+from .cli_report import report_group
 from .schema import upgrade
 
 __all__ = ["main"]
@@ -114,6 +115,7 @@ def api_key_create_command(name: str, role: str) -> None:
 main.add_command(ledger_group)
 main.add_command(model_group)
 main.add_command(policy_group)
+main.add_command(report_group)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,14 @@ bp = Blueprint("openapi", __name__, url_prefix="/v1")
 
 
 def operation(*, summary: str, responses: dict[int, Any], request: Any = None,
-              idempotent: bool = False) -> Callable[[F], F]:
-    """Declare what a view takes and returns, for the OpenAPI document."""
+              idempotent: bool = False, media_type: str = "application/json") -> Callable[[F], F]:
+    """Declare what a view takes and returns, for the OpenAPI document. A response schema of
+    None with another ``media_type`` (``application/pdf``) is a binary body."""
 
     def decorate(view: F) -> F:
         setattr(view, OPERATION_ATTRIBUTE, {"summary": summary, "request": request, "responses": responses,
-                                            "idempotent": idempotent, "description": (view.__doc__ or "").strip()})
+                                            "idempotent": idempotent, "media_type": media_type,
+                                            "description": (view.__doc__ or "").strip()})
         return view
 
     return decorate
@@ -72,7 +74,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
                                "description": "same key + same body = same answer (200); "
                                               "same key + another body = 409"})
         responses: dict[str, Any] = {
-            str(status): {"description": "success", "content": {"application/json": {"schema": schema}}}
+            str(status): {"description": "success", "content": {declared.get("media_type", "application/json"): {
+                "schema": schema if schema is not None else {"type": "string", "format": "binary"}}}}
             for status, schema in declared["responses"].items()
         }
         for status in (400, 401, 403, 404, 409, 413, 415, 422, 503):

@@ -1,0 +1,68 @@
+"""Report endpoints (``GET /v1/reports/audit``) and the plain functions the CLI shares with them.
+
+Views parse the query, call one function, return the PDF. The figures are computed in
+``reports`` (no Flask there); time comes from the runtime's clock (the CLI's ``--now``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from ledger import LedgerError
+from reports import Period, audit_figures, render_audit_report
+
+from .api_ledger import notary
+from .auth import Role, requires
+from .errors import ApiError
+from .openapi import operation
+from .schemas.report import AuditQuerySchema
+
+__all__ = ["bp", "audit_report", "REPORT_ROLES"]
+
+bp = Blueprint("reports", __name__, url_prefix="/v1")
+REPORT_ROLES = (Role.COMPLIANCE_OFFICER, Role.AUDITOR)
+_audit_query = AuditQuerySchema()
+
+
+@contextmanager
+def unavailable_as_503() -> Iterator[None]:
+    try:
+        yield
+    except (SQLAlchemyError, LedgerError) as exc:
+        current_app.logger.error("report not produced: %s", type(exc).__name__)
+        raise ApiError(503, "ledger_unavailable", "the ledger could not be read or checkpointed; "
+                                                  "no report was produced") from exc
+
+
+def audit_report(app: Flask, *, first_day: date, last_day: date, now: datetime) -> tuple[bytes, dict[str, Any]]:
+    """The audit report of ``first_day`` .. ``last_day`` as of ``now``: (PDF bytes, figures)."""
+    runtime = app.extensions["fairdun"]
+    figures = audit_figures(runtime.db, period=Period(first_day, last_day), now=now, notary=notary(app),
+                            models=runtime.models)
+    return render_audit_report(figures), figures
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/audit")
+@requires(*REPORT_ROLES)
+@operation(summary="The audit report of a period (PDF/A-3b with its figures and checkpoint embedded)",
+           responses={200: None}, media_type="application/pdf")
+def get_audit_report() -> Response:
+    """Query ``from`` and ``to`` (YYYY-MM-DD, UTC days, inclusive); the report's time is now."""
+    query = _audit_query.load(request.args)
+    with unavailable_as_503():
+        pdf, _ = audit_report(current_app._get_current_object(), first_day=query["first_day"],
+                              last_day=query["last_day"], now=current_app.extensions["fairdun"].clock())
+    return pdf_response(pdf, f"audit-report-{query['first_day']}-{query['last_day']}.pdf")
