@@ -5,6 +5,7 @@ ledger and the read models; templates render them; the evidence is embedded in t
 from .access import render_access_report
 from .audit import Period, audit_figures
 from .audit_pdf import EVIDENCE_CHECKPOINT, EVIDENCE_FIGURES, render_audit_report
+from .letter import SubjectErased, letter_data, render_letter
 
 __all__ = ["render_access_report", "Period", "audit_figures", "render_audit_report", "EVIDENCE_FIGURES",
-           "EVIDENCE_CHECKPOINT"]
+           "EVIDENCE_CHECKPOINT", "SubjectErased", "letter_data", "render_letter"]

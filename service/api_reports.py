@@ -15,15 +15,16 @@ from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import LedgerError
-from reports import Period, audit_figures, render_audit_report
+from reports import Period, audit_figures, letter_data, render_audit_report, render_letter
 
+from .api import READERS
 from .api_ledger import notary
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
 from .schemas.report import AuditQuerySchema
 
-__all__ = ["bp", "audit_report", "REPORT_ROLES"]
+__all__ = ["bp", "audit_report", "explanation_letter", "REPORT_ROLES"]
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 REPORT_ROLES = (Role.COMPLIANCE_OFFICER, Role.AUDITOR)
@@ -66,3 +67,21 @@ def get_audit_report() -> Response:
         pdf, _ = audit_report(current_app._get_current_object(), first_day=query["first_day"],
                               last_day=query["last_day"], now=current_app.extensions["fairdun"].clock())
     return pdf_response(pdf, f"audit-report-{query['first_day']}-{query['last_day']}.pdf")
+
+
+def explanation_letter(app: Flask, decision_id: str) -> bytes:
+    """The explanation letter of one decision (the debtor's name and address unsealed for it)."""
+    runtime = app.extensions["fairdun"]
+    return render_letter(letter_data(runtime.db, runtime.vault, decision_id))
+
+
+@bp.get("/decisions/<uuid:decision_id>/letter.pdf")
+@requires(*READERS)
+@operation(summary="The debtor-facing explanation letter of a decision (PDF/A-3b, English or German)",
+           responses={200: None}, media_type="application/pdf")
+def get_letter(decision_id: Any) -> Response:
+    """What was decided and why, fees with their legal basis, the debtor's rights and the portal
+    access code; 410 when the debtor's data was erased."""
+    with unavailable_as_503():
+        pdf = explanation_letter(current_app._get_current_object(), str(decision_id))
+    return pdf_response(pdf, f"letter-{decision_id}.pdf")

@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from decisions.errors import IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
+from reports.letter import SubjectErased
 
 __all__ = ["ApiError", "init_app", "flatten_messages"]
 
@@ -79,6 +80,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IdempotencyConflict)
     def _conflict(exc: IdempotencyConflict) -> Any:
         return _body(409, exc.code, str(exc))
+
+    @app.errorhandler(SubjectErased)
+    def _erased(exc: SubjectErased) -> Any:
+        return _body(410, exc.code, str(exc))
 
     @app.errorhandler(StorageUnavailable)
     def _unavailable(exc: StorageUnavailable) -> Any:

@@ -1,0 +1,85 @@
+"""GET /v1/decisions/{id}/letter.pdf: the debtor-facing explanation of one decision, in the
+decision's language, addressed from the sealed request; erased subjects get no letter."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from fakes import request_with
+
+from pdf_tools import pdf_meta, pdf_text
+
+
+def _decide(client: Any, auth: Any, **changes: Any) -> dict[str, Any]:
+    response = client.post("/v1/decisions", json=request_with(**changes), headers=auth("ar_system"))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def _letter(client: Any, auth: Any, decision_id: str, role: str = "compliance_officer") -> Any:
+    return client.get(f"/v1/decisions/{decision_id}/letter.pdf", headers=auth(role))
+
+
+def _words(pdf: bytes) -> str:
+    return " ".join(pdf_text(pdf).split())
+
+
+def test_german_letter_explains_the_decision_fees_and_rights(client: Any, auth: Any,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    decision = _decide(client, auth, **{"debtor.consents.email": False})
+    assert decision["explanation"]["language"] == "de" and decision["action"]["fees"]
+    response = _letter(client, auth, decision["decision_id"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    words = _words(response.data)
+    # addressed from the sealed request
+    assert "Erika Mustermann" in words and "Musterstraße 1, 10115 Berlin" in words
+    assert "Guten Tag Erika Mustermann," in words
+    # what was decided and why, in the decision's own words
+    assert " ".join(decision["explanation"]["summary"].split()) in words
+    for reason in decision["explanation"]["reasons"]:
+        assert " ".join(reason["text"].split()) in words
+    # fees with their legal basis
+    fee = decision["action"]["fees"][0]
+    assert f"Mahngebühr: {fee['amount']} {fee['currency']}" in words
+    assert " ".join(fee["basis"].split()) in words
+    # the rights: objection, human review, access
+    for right in ("Widerspruch (Art. 21 DSGVO)", "Überprüfung durch einen Menschen (Art. 22 Abs. 3 DSGVO)",
+                  "Auskunft (Art. 15 DSGVO)"):
+        assert right in words
+    assert decision["decision_id"] in words
+    assert 'pdfaid:part="3"' in pdf_meta(response.data)
+    # the personal data went into the PDF, not into the log
+    assert "Mustermann" not in caplog.text and "Musterstraße" not in caplog.text
+
+
+def test_english_letter_for_an_english_speaking_debtor_and_the_review_note(client: Any, auth: Any) -> None:
+    decision = _decide(client, auth, **{"debtor.language": "en", "debtor.contact.name": "Jane Roe"})
+    words = _words(_letter(client, auth, decision["decision_id"], role="auditor").data)
+    assert "Why we decided this about your invoice" in words and "Dear Jane Roe," in words
+    assert "Human review (GDPR Art. 22(3))" in words and "Objection (GDPR Art. 21)" in words
+    assert "Mahnung" not in words
+
+
+def test_same_decision_same_letter_bytes(client: Any, auth: Any) -> None:
+    decision_id = _decide(client, auth)["decision_id"]
+    assert _letter(client, auth, decision_id).data == _letter(client, auth, decision_id, role="reviewer").data
+
+
+def test_letter_roles_unknown_decisions_and_erased_subjects(app: Any, client: Any, auth: Any) -> None:
+    decision_id = _decide(client, auth)["decision_id"]
+    assert _letter(client, auth, decision_id, role="admin").status_code == 403
+    assert client.get(f"/v1/decisions/{decision_id}/letter.pdf").status_code == 401
+    missing = _letter(client, auth, "00000000-0000-4000-8000-000000000099")
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
+    assert _letter(client, auth, "not-a-uuid").status_code == 404
+    # crypto-shredding the subject's key makes the letter impossible to address
+    runtime = app.extensions["fairdun"]
+    with runtime.db.unit_of_work() as uow:
+        runtime.vault.shred(uow.session, runtime.pseudonyms.subject("C-10023"), now=runtime.clock())
+        uow.commit()
+    erased = _letter(client, auth, decision_id)
+    assert erased.status_code == 410 and erased.json["error"]["code"] == "subject_erased"
