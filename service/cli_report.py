@@ -60,3 +60,19 @@ def audit_command(first_day: str, last_day: str, now: str | None, out: Path) -> 
                + ("verified" if verification["ok"] else f"verification FAILED at seq {verification['seq']}"))
     if not verification["ok"]:
         sys.exit(1)
+
+
+@report_group.command("letter", help="Write the explanation letter of a decision (PDF/A-3b, the decision's language).")
+@click.argument("decision_id")
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def letter_command(decision_id: str, out: Path) -> None:
+    from .api_reports import explanation_letter
+    from .cli import open_app
+
+    try:
+        pdf = explanation_letter(open_app(), decision_id)
+    except DomainError as exc:
+        _fail(str(exc))
+        return
+    out.write_bytes(pdf)
+    click.echo(f"wrote {out} ({len(pdf):,} bytes)")

@@ -83,3 +83,20 @@ def test_letter_roles_unknown_decisions_and_erased_subjects(app: Any, client: An
         uow.commit()
     erased = _letter(client, auth, decision_id)
     assert erased.status_code == 410 and erased.json["error"]["code"] == "subject_erased"
+
+
+def test_cli_writes_the_same_letter(app: Any, client: Any, auth: Any, tmp_path: Any, database_url: str) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    decision_id = _decide(client, auth)["decision_id"]
+    env = {"FAIRDUN_INSTANCE_PATH": app.config["INSTANCE_PATH"], "FAIRDUN_DATABASE_URL": database_url,
+           "FAIRDUN_LOG_LEVEL": "WARNING"}
+    out = tmp_path / "letter.pdf"
+    result = CliRunner().invoke(main, ["report", "letter", decision_id, "-o", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == _letter(client, auth, decision_id).data
+    missing = CliRunner().invoke(main, ["report", "letter", "00000000-0000-4000-8000-000000000099", "-o", str(out)],
+                                 env=env)
+    assert missing.exit_code == 2 and "no decision with this id" in missing.output
