@@ -9,6 +9,7 @@ from pathlib import Path
 from . import batch_run, decision_latency, model, stages
 from . import ledger as ledger_bench
 from . import policy as policy_bench
+from . import report as report_bench
 from ._common import git_revision, machine
 
 
@@ -58,6 +59,7 @@ def main() -> None:
               f"{r['batch_score_many_s']:.2f} s |"]
     lines += ledger_bench.main()
     lines += policy_bench.results_lines()
+    lines += report_bench.main()
     Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines) + "\n")
 
 
