@@ -231,13 +231,19 @@ class _Scan:
         }
 
     def refusals(self) -> list[dict[str, Any]]:
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        """One row per rule id: its refusals, by citation (a rule cites the law of the case's
+        jurisdiction) and by the refused action."""
+        rows: dict[str, dict[str, Any]] = {}
         for (rule, citation, action), n in self.refused.items():
-            row = rows.setdefault((rule, citation), {"rule": rule, "citation": citation, "count": 0, "actions": {}})
+            row = rows.setdefault(rule, {"rule": rule, "count": 0, "citations": Counter(), "actions": Counter()})
             row["count"] += n
-            row["actions"][action] = row["actions"].get(action, 0) + n
-        return sorted(({**r, "actions": dict(sorted(r["actions"].items()))} for r in rows.values()),
-                      key=lambda r: (-r["count"], r["rule"], r["citation"]))
+            row["citations"][citation] += n
+            row["actions"][action] += n
+        return [{"rule": r["rule"], "count": r["count"],
+                 "citations": [{"citation": c, "count": n} for c, n in sorted(r["citations"].items(),
+                                                                              key=lambda i: (-i[1], i[0]))],
+                 "actions": dict(sorted(r["actions"].items()))}
+                for r in sorted(rows.values(), key=lambda r: (-r["count"], r["rule"]))]
 
     def obligations(self) -> list[dict[str, Any]]:
         return [{"rule": rule, "citation": citation, "obligation": obligation, "count": n}

@@ -114,7 +114,10 @@ def test_decision_figures_equal_independent_counts_from_the_database(app: Any, s
     denials = Counter(step["rule"] for doc in documents for step in doc["explanation"]["policy"]
                       if step["effect"] == "deny")
     assert {r["rule"]: r["count"] for r in figures["policy"]["refusals"]} == denials
-    assert all(r["citation"] for r in figures["policy"]["refusals"])
+    citations = Counter((step["rule"], step["citation"]) for doc in documents for step in doc["explanation"]["policy"]
+                        if step["effect"] == "deny")
+    assert {(r["rule"], c["citation"]): c["count"] for r in figures["policy"]["refusals"]
+            for c in r["citations"]} == citations
     # ledger entries by kind in the period: the decisions and the three events of the period
     assert figures["integrity"]["entries_by_kind"] == entries == {"decision": total, "event": 3}
 
