@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ._pdf import Evidence, evidence_json, render_pdf
@@ -24,7 +24,10 @@ _SECTIONS = (("summary", "Summary"), ("integrity", "Integrity of the record"), (
 def render_audit_report(figures: dict[str, Any]) -> bytes:
     """``figures`` (from ``audit_figures``) as PDF/A-3b bytes; same figures, same bytes."""
     period = figures["report"]["period"]
-    first_day, last_day = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+    first_day = date.fromisoformat(period["from"])
+    # the chart ends with the last day the (possibly cut) period touches
+    end = datetime.fromisoformat(period["end"].replace("Z", "+00:00"))
+    last_day = min(date.fromisoformat(period["to"]), (end - timedelta(microseconds=1)).date())
     generated = datetime.fromisoformat(figures["report"]["generated_at"].replace("Z", "+00:00"))
     charts = {
         "per_day": decisions_per_day_svg(figures["decisions"]["per_day"], first_day=first_day, last_day=last_day)

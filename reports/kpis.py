@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -123,13 +123,15 @@ def collection_kpis(decisions: Iterable[DecisionFact], payments: Iterable[Paymen
         claims[d.claim].decisions.append(d)
     for p in payments:
         claims[p.claim].payments.append(p)
-    first_day, end_day = start.date(), end.date()
+    # days of the period: from the first to the last day it touches (its end may be cut at the
+    # report's time in the middle of a day, which then belongs to the period)
+    first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     return {
         "dso": {"value": None, "computable": False},
-        "cei": _cei(claims, start, end, end_day),
-        **_payment_timeliness(claims, first_day, end_day, end),
+        "cei": _cei(claims, start, end, end.date()),
+        **_payment_timeliness(claims, first_day, last_day, end),
         "dunning_rate": _dunning_rate(claims, start, end),
-        "ptp_kept_rate": _ptp(claims, list(promises), first_day, end_day, today),
+        "ptp_kept_rate": _ptp(claims, list(promises), first_day, last_day, today),
     }
 
 
@@ -178,12 +180,12 @@ def _cei(claims: dict[str, _Claim], start: datetime, end: datetime, end_day: dat
     return {"computable": bool(by_currency), "by_currency": by_currency}
 
 
-def _payment_timeliness(claims: dict[str, _Claim], first_day: date, end_day: date,
+def _payment_timeliness(claims: dict[str, _Claim], first_day: date, last_day: date,
                         end: datetime) -> dict[str, Any]:
     on_time = late_days = counted = unknown_due = 0
     for claim in claims.values():
         for payment in claim.payments:
-            if not payment.full or not first_day <= payment.paid_on < end_day:
+            if not payment.full or not first_day <= payment.paid_on <= last_day:
                 continue
             due = next((d.due_on for d in reversed(claim.decisions) if d.due_on is not None and d.ts < end), None)
             if due is None:
@@ -212,11 +214,11 @@ def _dunning_rate(claims: dict[str, _Claim], start: datetime, end: datetime) -> 
     return {"value": _ratio(dunned, decided), "dunned_claims": dunned, "claims": decided, "computable": decided > 0}
 
 
-def _ptp(claims: dict[str, _Claim], promises: list[PromiseFact], first_day: date, end_day: date,
+def _ptp(claims: dict[str, _Claim], promises: list[PromiseFact], first_day: date, last_day: date,
          today: date) -> dict[str, Any]:
     due = kept = pending = 0
     for promise in promises:
-        if promise.due_on is None or not first_day <= promise.due_on < end_day:
+        if promise.due_on is None or not first_day <= promise.due_on <= last_day:
             continue
         if promise.due_on >= today:
             pending += 1

@@ -87,3 +87,12 @@ def test_nothing_to_count_is_reported_as_not_computable_and_dso_never_is() -> No
                                                            "dunning_rate", "ptp_kept_rate"))
     assert result["on_time_rate"]["value"] is None and result["dso"]["value"] is None
     assert set(FORMULAS) == {"dso", "cei", "on_time_rate", "avg_days_late", "dunning_rate", "ptp_kept_rate"}
+
+
+def test_a_period_cut_in_the_middle_of_a_day_keeps_that_day() -> None:
+    cut = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    result = collection_kpis([decision("a", at(2), due=date(2026, 11, 30))], [payment("a", at(20))],
+                             [PromiseFact("a", date(2026, 11, 3), date(2026, 11, 20), None, None)],
+                             start=START, end=cut, today=date(2026, 11, 21))
+    assert result["on_time_rate"]["payments"] == 1 and result["on_time_rate"]["on_time"] == 1
+    assert result["ptp_kept_rate"]["due"] == 1 and result["ptp_kept_rate"]["kept"] == 1
