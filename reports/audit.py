@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from decisions.errors import InvalidInput
 from decisions.policy.activation import activations
 from ledger import BlobMismatch, ChainBroken, Database, LedgerError, SignedCheckpoint
-from ledger.offline import SHREDDED_KIND
 from ledger.tables import LedgerCheckpoint, LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 
@@ -88,7 +87,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
     with db.reading() as session:
         scan = _scan(session, start, end)
         bundles = _policy_bundles(session, start, end, scan.decisions_by_bundle)
-        reviews = review_figures(session, start=start, end=end, now=now)
+        rights = review_figures(session, start=start, end=end)
     checkpoint = _covering_checkpoint(db, notary, scan.size_at_end)
     return {
         "report": {
@@ -104,11 +103,11 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
             "period_entries": scan.period_entries,
             "entries_by_kind": dict(sorted(scan.kinds.items())),
             "ledger_size_at_end": scan.size_at_end,
-            "shredded_subjects": {"in_period": scan.shredded_in_period, "before_period_end": scan.shredded_total},
+            "shredded_subjects": rights.pop("erasure"),
         },
         "decisions": scan.decision_figures(),
         "policy": {"bundles": bundles, "refusals": scan.refusals(), "obligations": scan.obligations()},
-        **reviews,
+        **rights,
         "model": _model_figures(models, scan, start, end),
         "kpis": {**collection_kpis(scan.decision_facts, scan.payments, scan.promises, start=start, end=end,
                                    today=now.date()),
@@ -126,7 +125,6 @@ class _Scan:
         self.kinds: Counter[str] = Counter()
         self.period_entries: dict[str, int | None] = {"count": 0, "first_seq": None, "last_seq": None}
         self.size_at_end = 0
-        self.shredded_in_period = self.shredded_total = 0
         self.total = 0
         self.by = {name: Counter() for name in ("status", "action", "level", "channel", "jurisdiction", "band",
                                                  "engine")}
@@ -263,9 +261,6 @@ def _scan(session: Session, start: datetime, end: datetime) -> _Scan:
         p["last_seq"] = last if p["last_seq"] is None else max(int(p["last_seq"]), last)
     last_seq = session.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.ts < end))
     scan.size_at_end = 0 if last_seq is None else last_seq + 1
-    scan.shredded_in_period = scan.kinds.get(SHREDDED_KIND, 0)
-    scan.shredded_total = session.scalar(select(func.count()).select_from(LedgerEntry).where(
-        LedgerEntry.kind == SHREDDED_KIND, LedgerEntry.ts < end)) or 0
     # decisions, events and model governance recorded before the end, in ledger order
     kinds = ("decision", "event", "model_registered", "model_approved", "model_retired")
     query = (select(LedgerEntry.kind, LedgerEntry.ts, LedgerEntry.entry)
