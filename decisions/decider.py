@@ -22,6 +22,9 @@ from .errors import InvalidInput, NotFound, storage_guard
 from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
 from .pipeline import DecisionContext, evaluate
 from .recording import record_or_hold
+from .rights._common import DEFAULT_RIGHTS, RightsConfig
+from .rights.reviews import review_of_decision
+from .rights.status import rights_facts
 from .tables import DecisionRow
 
 __all__ = ["Services", "Decider", "decide_in_session", "too_far_ahead", "AS_OF_TOO_FAR_AHEAD"]
@@ -46,6 +49,7 @@ class Services:
     pseudonyms: Pseudonymizer
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
+    rights: RightsConfig = DEFAULT_RIGHTS   # retention schedule, calendar, portal keys
 
 
 def decide_in_session(session: Session, case: Case, request_json: dict[str, Any], *, decision_id: str,
@@ -55,11 +59,15 @@ def decide_in_session(session: Session, case: Case, request_json: dict[str, Any]
     decision, inside the caller's transaction; returns the contract document."""
     pseudonyms = services.pseudonyms
     claim_id = pseudonyms.claim(case.debtor.ref, case.invoice.ref)
+    subject_id = pseudonyms.subject(case.debtor.ref)
+    remembered = memory.before(claim_id, case.as_of)   # locks the claim first
+    facts = rights_facts(session, [subject_id], [claim_id])
     decision = evaluate(case, decision_id=decision_id, context=context or services.context(),
-                        remembered=memory.before(claim_id, case.as_of))
-    return record_or_hold(session, decision, request_json=request_json,
-                          subject_id=pseudonyms.subject(case.debtor.ref), claim_id=claim_id,
-                          vault=services.vault, memory=memory, now=services.clock(), run=run)
+                        remembered=remembered, profiling=facts.profiling(subject_id),
+                        rights=facts.status(subject_id, claim_id))
+    return record_or_hold(session, decision, request_json=request_json, subject_id=subject_id, claim_id=claim_id,
+                          vault=services.vault, memory=memory, now=services.clock(), run=run,
+                          rights=services.rights)
 
 
 class Decider:
@@ -91,4 +99,6 @@ class Decider:
             row = session.get(DecisionRow, decision_id)
             if row is None:
                 raise NotFound("no decision with this id")
-            return json.loads(row.document)
+            # the recorded decision, and (read beside it, never written into it) its latest human review
+            return {**json.loads(row.document),
+                    "review": review_of_decision(session, decision_id, now=self._services.clock())}

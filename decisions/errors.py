@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import LedgerError
 
-__all__ = ["DomainError", "NotFound", "IdempotencyConflict", "StorageUnavailable", "InvalidInput", "storage_guard"]
+__all__ = ["DomainError", "NotFound", "Conflict", "IdempotencyConflict", "StorageUnavailable", "InvalidInput", "storage_guard"]
 
 
 class DomainError(Exception):
@@ -16,6 +16,17 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request contradicts the state of what it concerns (e.g. an outcome for a review
+    already closed, an extension after the first month): nothing was written."""
+
+    code = "conflict"
+
+    def __init__(self, message: str, code: str = "conflict") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class IdempotencyConflict(DomainError):

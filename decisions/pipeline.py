@@ -26,7 +26,7 @@ from .case import Case
 from .features import model_features
 from .money import currency_exponent, format_amount, to_minor
 from .policy import PolicyEngine, PolicyError
-from .policy_input import policy_input
+from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
 from .sendtime import NoSendTime, Window, earliest_send_time
 from .situation import Activity, Situation, situate
@@ -91,9 +91,11 @@ class Decision:
 
 
 def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
-             remembered: tuple[Activity, ...] = (), profiling: bool = True) -> Decision:
-    """Decide what to do about ``case`` at ``case.as_of``. Never raises for a case
-    that passed validation: an unexpected failure is a held decision."""
+             remembered: tuple[Activity, ...] = (), profiling: bool = True,
+             rights: RightsStatus = RightsStatus()) -> Decision:
+    """Decide what to do about ``case`` at ``case.as_of``; ``profiling`` is false after the debtor
+    objected, ``rights`` the facts of the data-subject workflows (``decisions.rights.status``).
+    Never raises for a case that passed validation: an unexpected failure is a held decision."""
     frame = _Frame(
         situation=situate(case, remembered), decision_id=decision_id,
         lang=explanation.language_of(case.debtor.language),
@@ -101,7 +103,7 @@ def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
         strategy={"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
     )
     try:
-        return _evaluate(frame, context=context, profiling=profiling)
+        return _evaluate(frame, context=context, profiling=profiling, rights=rights)
     except Exception as exc:  # fail closed on anything unforeseen; the reason is recorded
         log.exception("decision %s held after an unexpected error", decision_id)
         return frame.held(Hold("internal_error", type(exc).__name__), risk=_risk_unscored(context.model, profiling))
@@ -114,12 +116,17 @@ class Job:
     case: Case
     decision_id: str
     remembered: tuple[Activity, ...]
+    profiling: bool = True                 # looked up by the parent: workers have no database
+    rights: RightsStatus = RightsStatus()
+
+    def evaluate(self, context: DecisionContext) -> Decision:
+        return evaluate(self.case, decision_id=self.decision_id, context=context, remembered=self.remembered,
+                        profiling=self.profiling, rights=self.rights)
 
 
 def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
     """Evaluate a batch in this process (batch runs may spread it over processes instead)."""
-    return [evaluate(job.case, decision_id=job.decision_id, context=context, remembered=job.remembered)
-            for job in jobs]
+    return [job.evaluate(context) for job in jobs]
 
 
 def hold_decision(decision: Decision, hold: Hold) -> Decision:
@@ -160,7 +167,7 @@ class _Frame:
         )
 
 
-def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> Decision:
+def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool, rights: RightsStatus) -> Decision:
     situation, lang = frame.situation, frame.lang
     # (1) risk from the glass-box model, unless the debtor objected to profiling
     score = hint = None
@@ -181,7 +188,7 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool) -> De
     proposal = propose(situation, band=risk["band"], ladder=context.ladder)
 
     # (3) one policy evaluation over all candidates
-    document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop)
+    document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop, rights=rights)
     try:
         outcome = context.policy.evaluate(document)
     except PolicyError as exc:

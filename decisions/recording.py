@@ -18,9 +18,11 @@ from .activity import ClaimMemory
 from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
 from .situation import Activity
+from .rights._common import DEFAULT_RIGHTS, RightsConfig
+from .rights.reviews import open_automatic_case
 from .tables import DecisionRow
 
-__all__ = ["record_decision", "record_or_hold", "claim_facts"]
+__all__ = ["record_decision", "record_or_hold", "record_facts", "claim_facts"]
 
 log = logging.getLogger(__name__)
 
@@ -38,27 +40,34 @@ def record_or_hold(session: Session, decision: Decision, **kwargs: Any) -> dict[
 
 def record_decision(session: Session, decision: Decision, *, request_json: dict[str, Any], subject_id: str,
                     claim_id: str, vault: KeyVault, memory: ClaimMemory, now: datetime,
-                    run: tuple[str, int] | None = None) -> dict[str, Any]:
+                    run: tuple[str, int] | None = None, rights: RightsConfig = DEFAULT_RIGHTS) -> dict[str, Any]:
     """Append ``decision`` and project it; return the contract document with ``ledger``.
 
     The ledger body carries pseudonyms, the decision and the claim's facts (``claim_facts``:
     jurisdiction, amounts, due date; no identifiers); the request (with its
     contact data) and the policy input (with special-category flags) are sealed
-    under the subject's key, so erasure can shred them.
+    under the subject's key for the record's retention category (``retention/schedule.json``:
+    a booking voucher, a business letter, a Regulation F record, …), so erasure can shred them
+    and a retention run can shred them when their period ends.
+
+    In the same transaction: a ``needs_review`` decision opens its review case, and the portal
+    lookup rows of the subject and claim are written (``rights.portal``).
     """
     lock_head(session)   # serialise before creating a subject key (see ledger.chain)
     document = decision.document()
     body = {**document, "subject": subject_id, "claim": claim_id, "facts": claim_facts(decision)}
     if run is not None:
         body["run"] = {"run_id": run[0], "item": run[1]}
-    sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision), now=now)
+    placement = rights.schedule.place("decision", record_facts(decision), at=now, claim_id=claim_id)
+    sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision), now=now,
+                        category=placement.category, scope=placement.scope)
     try:
         appended = append(session, kind="decision", body=body, ts=now, sealed=sealed)
     except (TypeError, ValueError) as exc:   # not representable as canonical JSON (e.g. NaN)
         raise LedgerError(f"decision {decision.decision_id} cannot be canonicalised: {type(exc).__name__}") from exc
     document["ledger"] = {"seq": appended.seq, "entry_hash": appended.entry_hash}
     action = decision.action
-    session.add(DecisionRow(
+    row = DecisionRow(
         decision_id=decision.decision_id, ledger_seq=appended.seq, entry_hash=appended.entry_hash,
         subject_id=subject_id, claim_id=claim_id, as_of=decision.case.as_of, recorded_at=now,
         status=decision.status, action_kind=action.kind if action else "none",
@@ -66,7 +75,13 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         send_at=action.send_at if action else None, hold_code=decision.hold.code if decision.hold else None,
         run_id=run[0] if run else None, run_item=run[1] if run else None,
         document=json.dumps(document, separators=(",", ":")),
-    ))
+    )
+    session.add(row)
+    if decision.status == "needs_review":
+        open_automatic_case(session, row, now=now, calendar=rights.calendar)
+    if rights.portal is not None:
+        rights.portal.remember(session, subject_id=subject_id, claim_id=claim_id,
+                               invoice_ref=decision.case.invoice.ref)
     if decision.executes and action is not None and action.send_at is not None:
         memory.add(claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
                    ledger_seq=appended.seq,
@@ -84,6 +99,16 @@ def claim_facts(decision: Decision) -> dict[str, Any]:
             "currency": invoice.currency, "amount": format_amount(invoice.amount, invoice.currency),
             "open_amount": format_amount(invoice.open_amount, invoice.currency),
             "due_on": invoice.due_on.isoformat()}
+
+
+def record_facts(decision: Decision) -> dict[str, Any]:
+    """What the retention schedule places a decision by (``retention/schedule.json``)."""
+    action = decision.action
+    acts = decision.status in ("decided", "needs_review") and action is not None and action.kind != "none"
+    return {"creditor_role": decision.case.creditor_role, "country": decision.case.debtor.country,
+            "debtor_kind": decision.case.debtor.kind,
+            "charges": acts and action is not None and bool(action.fees),
+            "communicates": acts and action is not None and action.channel is not None}
 
 
 def _sealed_payload(request_json: dict[str, Any], decision: Decision) -> bytes:

@@ -162,7 +162,8 @@ def _unsealed(session: Any, vault: KeyVault, body: Mapping[str, Any], sealed_sha
     if blob is None:
         return None
     try:
-        return json.loads(vault.unseal(session, Sealed(subject_id=body["subject"], data=blob.data)))
+        # the blob names the key it was sealed under (the subject's key for its retention category)
+        return json.loads(vault.unseal(session, Sealed(subject_id=blob.subject_id, data=blob.data)))
     except VaultError:
         return None
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from ledger import Sealed
+from retention import key_id
 
 from .activity import ClaimMemory
 from .case import Case
@@ -24,7 +25,8 @@ from .decider import AS_OF_TOO_FAR_AHEAD, Services, decide_in_session, too_far_a
 from .errors import NotFound, StorageUnavailable, storage_guard
 from .idempotency import IdempotencyKey, remember_response
 from .pipeline import Decision, DecisionContext, Job, evaluate_jobs
-from .recording import record_or_hold
+from .recording import record_facts, record_or_hold
+from .rights.status import rights_facts
 from .tables import DecisionRow, RunItemRow, RunRow
 
 __all__ = ["RunItem", "Runs", "BatchEvaluator"]
@@ -75,11 +77,14 @@ class Runs:
             session = uow.session
             session.add(RunRow(run_id=run_id, source_sha256=source_sha256, as_of=as_of, status="pending",
                                total=len(items), invalid=0, created_at=now))
+            placement = self._services.rights.schedule.place("run_item", at=now)
             for item in items:
                 assert item.case is not None and item.request_json is not None
                 subject_id = self._services.pseudonyms.subject(item.case.debtor.ref)
-                sealed = self._services.vault.seal(session, subject_id, json.dumps(item.request_json).encode(), now=now)
-                session.add(RunItemRow(run_id=run_id, item=item.index, subject_id=subject_id, sealed=sealed.data))
+                sealed = self._services.vault.seal(session, subject_id, json.dumps(item.request_json).encode(), now=now,
+                                                   category=placement.category, scope=placement.scope)
+                # the row names the key it is sealed under (the subject's key for batch inputs)
+                session.add(RunItemRow(run_id=run_id, item=item.index, subject_id=sealed.subject_id, sealed=sealed.data))
             remember_response(session, idempotency, resource_id=run_id, response=document, now=now)
             uow.commit()
         return document
@@ -149,17 +154,28 @@ class Runs:
             session = uow.session
             memory = ClaimMemory(session)
             memory.prefetch(list(claims.values()))
-            services.vault.preload(session, [services.pseudonyms.subject(item.case.debtor.ref) for item in batch
-                                             if item.case is not None])
+            subjects = {item.index: services.pseudonyms.subject(item.case.debtor.ref) for item in batch
+                        if item.case is not None}
+            # the rights facts are looked up here and shipped with each job: workers have no database
+            facts = rights_facts(session, subjects.values(), claims.values())
             jobs = [Job(case=item.case, decision_id=services.new_id(),
-                        remembered=memory.before(claims[item.index], item.case.as_of))
+                        remembered=memory.before(claims[item.index], item.case.as_of),
+                        profiling=facts.profiling(subjects[item.index]),
+                        rights=facts.status(subjects[item.index], claims[item.index]))
                     for item in firsts if item.case is not None]
-            for item, decision in zip(firsts, evaluate_batch(jobs, context), strict=True):
+            decisions = evaluate_batch(jobs, context)
+            now = services.clock()
+            schedule = services.rights.schedule
+            services.vault.preload(session, [
+                key_id(subjects[item.index], placement.category, placement.scope)
+                for item, decision in zip(firsts, decisions, strict=True)
+                for placement in [schedule.place("decision", record_facts(decision), at=now,
+                                                 claim_id=claims[item.index])]])
+            for item, decision in zip(firsts, decisions, strict=True):
                 assert item.case is not None and item.request_json is not None
                 record_or_hold(session, decision, request_json=item.request_json,
-                               subject_id=services.pseudonyms.subject(item.case.debtor.ref),
-                               claim_id=claims[item.index], vault=services.vault, memory=memory,
-                               now=services.clock(), run=(run_id, item.index))
+                               subject_id=subjects[item.index], claim_id=claims[item.index], vault=services.vault,
+                               memory=memory, now=services.clock(), run=(run_id, item.index), rights=services.rights)
             for item in repeats:
                 assert item.case is not None and item.request_json is not None
                 decide_in_session(session, item.case, item.request_json, decision_id=services.new_id(),

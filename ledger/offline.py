@@ -41,7 +41,7 @@ __all__ = [
     "EMPTY_ROOT", "leaf_hash", "node_hash", "CompactRange", "verify_inclusion", "verify_consistency",
     "ALGORITHM_ED25519", "SIGNATURE_PREFIX", "NoteVerifier", "Note", "key_id", "open_note", "split_note",
     "Checkpoint", "parse_checkpoint", "open_checkpoint",
-    "GENESIS_PREV", "SHREDDED_KIND", "Walked", "WalkSummary", "ChainWalker", "shredded_blobs",
+    "GENESIS_PREV", "SHREDDED_KIND", "RETENTION_RUN_KIND", "SHREDDING_KINDS", "Walked", "WalkSummary", "ChainWalker", "shredded_blobs",
     "ENTRIES_FILE", "CHECKPOINT_FILE", "PUBLIC_KEYS_FILE", "ExportReport", "read_public_keys", "verify_export", "describe", "main",
 ]
 
@@ -377,6 +377,10 @@ def open_checkpoint(note: str, verifiers: Sequence[NoteVerifier]) -> Checkpoint:
 
 GENESIS_PREV = "0" * 64
 SHREDDED_KIND = "subject_shredded"
+# Entries that declare sealed blobs destroyed (``body.blobs``): a subject's crypto-shredding, and
+# a retention run's single entry for every key whose retention period ended.
+RETENTION_RUN_KIND = "retention_run"
+SHREDDING_KINDS = frozenset({SHREDDED_KIND, RETENTION_RUN_KIND})
 # RFC 8785 orders members by their UTF-16 code units, so every entry ends in the same
 # fields in the same order after its body. Reading them from the tail spares parsing
 # the body (which the leaf hash covers byte for byte anyway). The kind cannot contain
@@ -477,7 +481,7 @@ class ChainWalker:
         if sealed_sha256 is not None:
             self._sealed += 1
         kind_text = kind.decode("utf-8")
-        if kind_text == SHREDDED_KIND:
+        if kind_text in SHREDDING_KINDS:
             self._shredded.update(shredded_blobs(entry, seq))
         # (4) the Merkle tree
         nodes = self._tree.push(digest)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .canonical import sha256_hex
 from .errors import BlobMismatch, ChainBroken
-from .offline import (BAD_SIGNATURE, INCONSISTENT, SHREDDED_KIND, ChainWalker, Checkpoint, NoteInvalid, NoteVerifier,
+from .offline import (BAD_SIGNATURE, INCONSISTENT, SHREDDING_KINDS, ChainWalker, Checkpoint, NoteInvalid, NoteVerifier,
                       VerificationFailed, WalkSummary, open_checkpoint, shredded_blobs)
 from .tables import LedgerBlob, LedgerCheckpoint, LedgerEntry, LedgerNode
 
@@ -143,12 +143,13 @@ def _as_utf8(dialect: str) -> Any:
 
 
 def _shredding(session: Session) -> dict[str, int]:
-    """Blob digest -> seq of the ``subject_shredded`` entry that declares it destroyed.
+    """Blob digest -> seq of the ``subject_shredded`` or ``retention_run`` entry that declares it
+    destroyed.
 
     Found through the ``kind`` column; the walk verifies those entries' text. A
     shredding hidden by a tampered column only makes its blobs count as missing."""
     declared: dict[str, int] = {}
-    rows = session.execute(select(LedgerEntry.seq, LedgerEntry.entry).where(LedgerEntry.kind == SHREDDED_KIND))
+    rows = session.execute(select(LedgerEntry.seq, LedgerEntry.entry).where(LedgerEntry.kind.in_(sorted(SHREDDING_KINDS))))
     for seq, entry in rows:
         try:
             for digest in shredded_blobs(entry.encode("utf-8"), seq):

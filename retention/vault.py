@@ -1,19 +1,27 @@
-"""The subject key vault: per-subject AES-256-GCM data keys, wrapped by the master key.
+"""The subject key vault: AES-256-GCM data keys per subject, retention category and scope,
+wrapped by the master key.
 
-Sealing personal data under the subject's own key is what makes erasure by
-crypto-shredding possible: destroy the key and every blob of that subject is
-unreadable, while the ledger's hashes over the blobs still verify.
+Sealing personal data under the subject's own keys is what makes erasure by crypto-shredding
+possible: destroy a key and every blob sealed under it is unreadable, while the ledger's hashes
+over the blobs still verify. A subject has one key per retention category and scope (see
+``schedule.py``: e.g. the business letters of 2026), so an erasure can shred what no duty keeps
+while the records a duty keeps stay readable until their own period ends.
 
-Division of labour: the vault seals and shreds; the ledger stores entries and
-blobs and knows nothing of keys. Shredding deletes the subject's key, asks the
-ledger to drop the subject's blobs and appends a ``subject_shredded`` entry naming
-their digests, so verification reports them as shredded, never as tampering.
+A key is named by ``key_id(subject, category, scope)``; the ``general`` category without scope
+(records sealed without a category, and every key from before categories) is named by the
+subject's pseudonym itself. ``Sealed.subject_id`` and the ledger's blob rows carry the key id.
+
+Division of labour: the vault seals and shreds; the ledger stores entries and blobs and knows
+nothing of keys. Shredding deletes keys, asks the ledger to drop their blobs and appends an
+entry naming the blobs' digests (``subject_shredded``, or a retention run's one
+``retention_run`` entry), so verification reports them as shredded, never as tampering.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -26,10 +34,13 @@ from sqlalchemy.orm import Session
 from ledger import append, discard_blobs
 from ledger.chain import Sealed, lock_head
 from ledger.offline import SHREDDED_KIND
+from ledger.tables import LedgerBlob
+from ledger.timestamps import as_utc
 
+from .schedule import GENERAL
 from .tables import SubjectKey
 
-__all__ = ["KeyVault", "VaultError", "MasterKey", "LocalMasterKey", "Shredded"]
+__all__ = ["KeyVault", "VaultError", "MasterKey", "LocalMasterKey", "Shredded", "key_id"]
 
 _BLOB_VERSION = b"\x01"
 _NONCE_BYTES = 12  # NIST SP 800-38D §8.2: 96-bit nonces for GCM
@@ -69,12 +80,28 @@ class LocalMasterKey:
             raise VaultError("subject key does not unwrap under the master key") from exc
 
 
+def key_id(subject_id: str, category: str = GENERAL, scope: str = "") -> str:
+    """The id of the data key of ``subject_id`` for ``category`` and ``scope`` (a pseudonym of
+    pseudonyms: it reveals nothing the subject pseudonym does not)."""
+    if category == GENERAL and not scope:
+        return subject_id
+    return hashlib.sha256("\x1f".join(("fairdun/subject-key", subject_id, category, scope)).encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Shredded:
     """The ledger entry recording a crypto-shredding, and the blobs it destroyed."""
 
     seq: int
     entry_hash: str
+    blobs: list[str]
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    """Keys destroyed and the digests of the blobs they sealed (to be ledgered by the caller)."""
+
+    keys: list[SubjectKey]
     blobs: list[str]
 
 
@@ -86,72 +113,126 @@ class KeyVault:
         self._master: MasterKey = master or LocalMasterKey(master_key, random_bytes=random_bytes)
         self._random_bytes = random_bytes
 
-    def seal(self, session: Session, subject_id: str, plaintext: bytes, *, now: datetime) -> Sealed:
-        """Encrypt ``plaintext`` under the subject's data key (created on first use)."""
-        key = self._data_key(session, subject_id, now=now, create=True)
+    def seal(self, session: Session, subject_id: str, plaintext: bytes, *, now: datetime,
+             category: str = GENERAL, scope: str = "") -> Sealed:
+        """Encrypt ``plaintext`` under the subject's data key for ``category`` and ``scope``
+        (created on first use; its ``last_sealed_at`` moves to ``now``)."""
+        kid = key_id(subject_id, category, scope)
+        key = self._data_key(session, kid, create=(subject_id, category, scope, now))
         nonce = self._random_bytes(_NONCE_BYTES)
-        ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.encode("ascii"))
-        return Sealed(subject_id=subject_id, data=_BLOB_VERSION + nonce + ciphertext)
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, kid.encode("ascii"))
+        return Sealed(subject_id=kid, data=_BLOB_VERSION + nonce + ciphertext)
 
-    def preload(self, session: Session, subject_ids: list[str]) -> None:
-        """Unwrap the keys of ``subject_ids`` that exist, in one query (batch runs)."""
+    def preload(self, session: Session, key_ids: Iterable[str]) -> None:
+        """Unwrap the keys of ``key_ids`` that exist, in one query per 500 (batch runs)."""
         cache = self._cache(session)
-        wanted = sorted(set(subject_ids) - set(cache))
+        wanted = sorted(set(key_ids) - set(cache))
         with session.no_autoflush:
             for start in range(0, len(wanted), 500):
-                rows = session.scalars(select(SubjectKey).where(SubjectKey.subject_id.in_(wanted[start:start + 500])))
+                rows = session.scalars(select(SubjectKey).where(SubjectKey.key_id.in_(wanted[start:start + 500])))
                 for row in rows:
-                    cache[row.subject_id] = self._unwrap(row)
+                    cache[row.key_id] = (self._unwrap(row), row)
 
     def unseal(self, session: Session, sealed: Sealed) -> bytes:
-        key = self._data_key(session, sealed.subject_id, now=None, create=False)
+        """Decrypt ``sealed``. ``sealed.subject_id`` is the key id the blob names (its ledger row's
+        ``subject_id``), or the subject pseudonym: then the blob's own row names the key, which
+        must be a key of that subject."""
+        kid = self._key_of(session, sealed)
+        key = self._data_key(session, kid, create=None)
         if sealed.data[:1] != _BLOB_VERSION:
             raise VaultError("unknown blob version")
         nonce, ciphertext = sealed.data[1:1 + _NONCE_BYTES], sealed.data[1 + _NONCE_BYTES:]
         try:
-            return AESGCM(key).decrypt(nonce, ciphertext, sealed.subject_id.encode("ascii"))
+            return AESGCM(key).decrypt(nonce, ciphertext, kid.encode("ascii"))
         except InvalidTag as exc:
             raise VaultError("blob does not authenticate under the subject's key") from exc
 
-    def _data_key(self, session: Session, subject_id: str, *, now: datetime | None, create: bool) -> bytes:
+    def _key_of(self, session: Session, sealed: Sealed) -> str:
+        with session.no_autoflush:
+            owner = session.scalar(select(LedgerBlob.subject_id).where(LedgerBlob.sha256 == sealed.sha256))
+            if owner is None or owner == sealed.subject_id:
+                return sealed.subject_id
+            row = session.get(SubjectKey, owner)
+        if row is None or row.subject_id != sealed.subject_id:
+            raise VaultError("no data key of this subject seals this blob (never sealed, or shredded)")
+        return owner
+
+    def _data_key(self, session: Session, kid: str,
+                  create: tuple[str, str, str, datetime] | None) -> bytes:
         cache = self._cache(session)
-        if subject_id in cache:
-            return cache[subject_id]
-        with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
-            row = session.get(SubjectKey, subject_id)
-        if row is not None:
-            key = self._unwrap(row)
-        elif create and now is not None:
-            key = self._random_bytes(32)
-            session.add(SubjectKey(subject_id=subject_id, wrapped_key=self._master.wrap(subject_id, key),
-                                   created_at=now))
+        if kid in cache:
+            key, row = cache[kid]
         else:
-            raise VaultError("no data key for this subject (never sealed, or shredded)")
-        cache[subject_id] = key
+            with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
+                row = session.get(SubjectKey, kid)
+            if row is not None:
+                key = self._unwrap(row)
+            elif create is not None:
+                subject_id, category, scope, now = create
+                key = self._random_bytes(32)
+                row = SubjectKey(key_id=kid, subject_id=subject_id, category=category, scope=scope,
+                                 wrapped_key=self._master.wrap(kid, key), created_at=now, last_sealed_at=now)
+                session.add(row)
+            else:
+                raise VaultError("no data key for this subject (never sealed, or shredded)")
+            cache[kid] = (key, row)
+        if create is not None and as_utc(row.last_sealed_at) < create[3]:
+            row.last_sealed_at = create[3]
         return key
 
     def _unwrap(self, row: SubjectKey) -> bytes:
-        return self._master.unwrap(row.subject_id, row.wrapped_key)
+        return self._master.unwrap(row.key_id, row.wrapped_key)
 
-    def shred(self, session: Session, subject_id: str, *, now: datetime) -> Shredded:
-        """Crypto-shred ``subject_id`` inside the caller's transaction: destroy its data
-        key, drop its sealed blobs and ledger the fact (``subject_shredded``)."""
-        lock_head(session)   # no blob of this subject can be appended meanwhile
-        session.execute(delete(SubjectKey).where(SubjectKey.subject_id == subject_id))
-        self._cache(session).pop(subject_id, None)
-        digests = discard_blobs(session, subject_id)
-        appended = append(session, kind=SHREDDED_KIND, body={"subject": subject_id, "blobs": digests}, ts=now)
-        return Shredded(seq=appended.seq, entry_hash=appended.entry_hash, blobs=digests)
+    def keys_of(self, session: Session, subject_id: str) -> list[SubjectKey]:
+        """The subject's keys (every category and scope), oldest first."""
+        return list(session.scalars(select(SubjectKey).where(SubjectKey.subject_id == subject_id)
+                                    .order_by(SubjectKey.created_at, SubjectKey.key_id)))
 
-    @staticmethod
-    def _cache(session: Session) -> dict[str, bytes]:
-        """Unwrapped keys of the current transaction only: a key created in a
-        transaction that rolls back must not outlive it."""
+    def destroy(self, session: Session, keys: Iterable[SubjectKey]) -> Destroyed:
+        """Delete ``keys`` and the blobs sealed under them, inside the caller's transaction,
+        without ledgering: the caller appends the entry that names the blobs (``shred`` does)."""
+        lock_head(session)   # no blob under these keys can be appended meanwhile
+        keys = list(keys)
+        cache = self._cache(session)
+        digests: list[str] = []
+        for row in keys:
+            cache.pop(row.key_id, None)
+            if row in session:
+                session.expunge(row)
+            session.execute(delete(SubjectKey).where(SubjectKey.key_id == row.key_id))
+            digests += discard_blobs(session, row.key_id)
+        return Destroyed(keys=keys, blobs=sorted(digests))
+
+    def shred(self, session: Session, subject_id: str, *, now: datetime,
+              keys: Iterable[SubjectKey] | None = None) -> Shredded:
+        """Crypto-shred ``subject_id`` (every key, or only ``keys`` of it) inside the caller's
+        transaction: destroy the keys, drop their sealed blobs and ledger the fact
+        (``subject_shredded``: the subject, the categories shredded, the blob digests, and
+        whether any key of the subject is left)."""
+        lock_head(session)
+        chosen = self.keys_of(session, subject_id) if keys is None else list(keys)
+        if any(row.subject_id != subject_id for row in chosen):
+            raise VaultError("a key of another subject was given to shred")
+        destroyed = self.destroy(session, chosen)
+        blobs = destroyed.blobs
+        if keys is None:   # blobs under the subject's own id whose key row is gone already
+            blobs = sorted(set(blobs) | set(discard_blobs(session, subject_id)))
+        remaining = session.scalar(select(SubjectKey.key_id).where(SubjectKey.subject_id == subject_id).limit(1))
+        body = {"subject": subject_id, "categories": sorted({row.category for row in chosen}),
+                "keys": len(chosen), "complete": remaining is None, "blobs": blobs}
+        appended = append(session, kind=SHREDDED_KIND, body=body, ts=now)
+        return Shredded(seq=appended.seq, entry_hash=appended.entry_hash, blobs=blobs)
+
+    def _cache(self, session: Session) -> dict[str, tuple[bytes, SubjectKey]]:
+        """Unwrapped keys (and their rows) of this vault in the current transaction only: a key
+        created in a transaction that rolls back must not outlive it, and a vault under another
+        master key must not read this one's keys."""
         transaction = session.get_transaction()
-        cached = session.info.get(_CACHE_KEY)
+        name = (_CACHE_KEY, id(self))
+        cached = session.info.get(name)
         if cached is None or cached[0] is not transaction:
             cached = (transaction, {})
-            session.info[_CACHE_KEY] = cached
+            session.info[name] = cached
         return cached[1]
 
 

@@ -15,6 +15,7 @@ from .api import bp as api_bp
 from .api_ledger import init_app as init_ledger
 from .api_models import bp as models_bp
 from .api_reports import bp as reports_bp
+from .api_rights import bp as rights_bp
 from .config import configure
 from .openapi import bp as openapi_bp
 from .runner import RunWorker
@@ -37,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_ledger(app)
     app.register_blueprint(models_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(rights_bp)
     app.add_url_rule("/health", "health", _health)
     return app
 

@@ -19,6 +19,7 @@ from .auth import Role, create_api_key
 from .cli_ledger import ledger_group
 from .cli_model import model_group
 from .cli_policy import policy_group
+from .cli_rights import requests_command, retention_group, reviews_command, user_group
 from .cli_report import report_group
 from .schema import upgrade
 
@@ -116,6 +117,10 @@ main.add_command(ledger_group)
 main.add_command(model_group)
 main.add_command(policy_group)
 main.add_command(report_group)
+main.add_command(user_group)
+main.add_command(retention_group)
+main.add_command(requests_command)
+main.add_command(reviews_command)
 
 
 if __name__ == "__main__":

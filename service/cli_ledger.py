@@ -10,6 +10,7 @@ from typing import NoReturn
 import click
 from flask import Flask
 
+from decisions.rights import verify_and_record
 from ledger import ChainBroken, LedgerError, Notary
 from ledger.errors import BlobMismatch
 from ledger.offline import NoteInvalid, VerificationFailed, describe, read_public_keys, verify_export
@@ -52,8 +53,10 @@ def verify_command(export_dir: Path | None, public_key: Path | None, checkpoints
                 raise click.UsageError("--export needs --public-key: an export is checked against keys you trust")
             click.echo(describe(verify_export(export_dir, trusted, checkpoints=notes)))
             return
-        _, ledger_notary = _notary()
-        report = ledger_notary.verify(trusted=trusted, checkpoints=notes)
+        app, ledger_notary = _notary()
+        runtime = app.extensions["fairdun"]
+        # the result is kept either way: the officer console shows the last one
+        report = verify_and_record(runtime.db, ledger_notary, now=runtime.clock(), trusted=trusted, checkpoints=notes)
     except (VerificationFailed, ChainBroken) as exc:
         _fail(f"at seq {exc.seq}: {exc.reason}" + (f" ({exc.detail})" if exc.detail else ""))
     except BlobMismatch as exc:

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "LEDGER_ORIGIN": "fairdun/ledger",     # checkpoint origin line and signing key name
     "LEDGER_CHECKPOINT_ENTRIES": 1000,     # sign a checkpoint at least every so many entries
     "LEDGER_CHECKPOINT_SECONDS": 10,       # ... or seconds, while entries arrive
+    "RETENTION_SCHEDULE": None,      # default: the shipped retention/schedule.json
+    "RIGHTS_TIMEZONE": "Europe/Berlin",  # the controller's zone: Art. 12(3) deadlines end at its midnight
+    "RIGHTS_HOLIDAYS": "DE",         # public holidays that move a deadline (ISO 3166: DE, DE-BY; none)
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }

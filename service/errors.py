@@ -11,7 +11,7 @@ from flask import Flask, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from decisions.errors import IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
+from decisions.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
 from reports.letter import SubjectErased
 
 __all__ = ["ApiError", "init_app", "flatten_messages"]
@@ -76,6 +76,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Any:
         return _body(404, exc.code, str(exc))
+
+    @app.errorhandler(Conflict)
+    def _state_conflict(exc: Conflict) -> Any:
+        return _body(409, exc.code, str(exc))
 
     @app.errorhandler(IdempotencyConflict)
     def _conflict(exc: IdempotencyConflict) -> Any:

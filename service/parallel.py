@@ -14,7 +14,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from decisions.pipeline import Decision, DecisionContext, Job, evaluate
+from decisions.pipeline import Decision, DecisionContext, Job
 from decisions.strategy import load_ladder
 
 from .runtime import global_stop_of, load_policy_engine, load_risk_model
@@ -35,7 +35,7 @@ def _start_worker(config: dict[str, Any]) -> None:
 
 def _evaluate(job: Job) -> Decision:
     assert _context is not None, "worker not started"
-    return evaluate(job.case, decision_id=job.decision_id, context=_context, remembered=job.remembered)
+    return job.evaluate(_context)
 
 
 class ProcessEvaluator:

@@ -21,11 +21,12 @@ from decisions.pipeline import DecisionContext
 from decisions.policy import EmbeddedEngine, OpaEngine, PolicyEngine, PolicyError, UnavailableEngine, load_bundle
 from decisions.risk import ModelUnavailable, RiskModel
 from decisions.runs import Runs
+from decisions.rights import Calendar, PortalAccess, RightsConfig, RightsContext
 from decisions.strategy import load_ladder
 from explain import ModelError, default_artifact_path, default_sha256
 from explain.registry import ArtifactSource, Registry, RegistryState, load_artifact_model
 from ledger import Database
-from retention import KeyVault, Pseudonymizer, load_or_create_key
+from retention import KeyVault, Pseudonymizer, load_or_create_key, load_schedule
 
 __all__ = ["Runtime", "build_runtime", "utc_now", "new_uuid"]
 
@@ -52,6 +53,7 @@ class Runtime:
     decider: Decider = field(init=False)
     events: EventRecorder = field(init=False)
     runs: Runs = field(init=False)
+    rights: RightsContext = field(init=False)
     runner: Any = field(init=False)   # service.runner.RunWorker, set by the app factory
     models: Registry = field(init=False)
     model_state: RegistryState = field(init=False)
@@ -87,8 +89,14 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
     runtime.models, runtime.model_state = models, model_state
     # Services read the runtime's current context on every decision, so a newly
     # approved model or activated policy bundle takes effect without a restart.
+    rights = RightsConfig(schedule=load_schedule(config.get("RETENTION_SCHEDULE")),
+                          calendar=Calendar.parse(config.get("RIGHTS_TIMEZONE") or "Europe/Berlin",
+                                                  config.get("RIGHTS_HOLIDAYS")),
+                          portal=PortalAccess(key=load_or_create_key(instance, "portal")))
     services = Services(db=db, context=runtime.current_context, vault=vault, pseudonyms=pseudonyms, clock=clock,
-                        new_id=new_id)
+                        new_id=new_id, rights=rights)
+    runtime.rights = RightsContext(db=db, vault=vault, pseudonyms=pseudonyms, config=rights, clock=clock,
+                                   new_id=new_id, policy=lambda: runtime.current_context().policy)
     runtime.decider = Decider(services)
     runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]))
     runtime.events = EventRecorder(db=db, pseudonyms=pseudonyms, clock=clock, new_id=new_id)

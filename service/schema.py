@@ -19,6 +19,7 @@ __all__ = ["alembic_config", "upgrade", "metadata"]
 def metadata() -> MetaData:
     # Importing the table modules registers them on the shared Base.
     import decisions.policy.tables  # noqa: F401
+    import decisions.rights.tables  # noqa: F401
     import decisions.tables  # noqa: F401
     import explain.tables  # noqa: F401
     import ledger.tables  # noqa: F401

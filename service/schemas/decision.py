@@ -323,3 +323,7 @@ class DecisionResponseSchema(Schema):
     strategy = fields.Nested(StrategyRefSchema)
     hold = fields.Nested(HoldSchema, allow_none=True)
     ledger = fields.Nested(LedgerRefSchema)
+    review = fields.Dict(allow_none=True, metadata={
+        "description": "GET only: the decision's latest human review (case_id, status, origin, outcome uphold | "
+                       "modify | overturn, action of a modify, escalation); null when never reviewed. "
+                       "An overturned decision must not be carried out."})

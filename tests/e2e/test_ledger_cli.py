@@ -43,10 +43,11 @@ def test_an_export_verifies_offline_and_a_changed_byte_fails_at_its_seq(fairdun:
                                                                        tmp_path: Path) -> None:
     out = tmp_path / "export"
     exported = fairdun("ledger", "export", "--out", str(out))
-    assert exported.exit_code == 0 and "exported 9 entries" in exported.output
+    # 9 decisions and the review case that the one needing review opened
+    assert exported.exit_code == 0 and "exported 10 entries" in exported.output
     assert sorted(p.name for p in out.iterdir()) == ["checkpoint.txt", "entries.jsonl", "public-keys.txt"]
     verified = fairdun("ledger", "verify", "--export", str(out), "--public-key", str(ledgered))
-    assert verified.exit_code == 0 and verified.output.startswith("ok: 9 entries")
+    assert verified.exit_code == 0 and verified.output.startswith("ok: 10 entries")
     lines = (out / "entries.jsonl").read_text().splitlines(keepends=True)
     wire = json.loads(lines[6])
     wire["entry"] = wire["entry"].replace('"kind":"decision"', '"kind":"decisioN"')
@@ -68,7 +69,7 @@ def test_an_export_needs_keys_the_auditor_trusts(fairdun: Any, ledgered: Path, t
 
 def test_checkpoints_on_demand_and_a_rotated_key(fairdun: Any, ledgered: Path, tmp_path: Path) -> None:
     signed = fairdun("ledger", "checkpoint")
-    assert signed.exit_code == 0 and signed.output.startswith("fairdun/ledger\n9\n")
+    assert signed.exit_code == 0 and signed.output.startswith("fairdun/ledger\n10\n")
     (tmp_path / "earlier.txt").write_text(signed.output)
     rotated = fairdun("ledger", "rotate-key")
     assert rotated.exit_code == 0

@@ -24,6 +24,14 @@ def run_decisions(app: Any, run_id: str) -> list[tuple[int, str]]:
                 session.query(DecisionRow.run_item, DecisionRow.decision_id).filter_by(run_id=run_id)]
 
 
+def _review_cases(app: Any) -> int:
+    """Review cases opened by decisions that need review (one ledger entry each)."""
+    from decisions.rights.tables import ReviewCaseRow
+
+    with app.extensions["fairdun"].db.reading() as session:
+        return session.query(ReviewCaseRow).count()
+
+
 def test_an_api_run_decides_every_item_once_and_reports_progress(client: Any, auth: Any, app: Any) -> None:
     items = list(generate_portfolio(30, seed=7, as_of=AS_OF))
     response = client.post("/v1/runs", json={"items": items}, headers=auth("ar_system"))
@@ -36,7 +44,7 @@ def test_an_api_run_decides_every_item_once_and_reports_progress(client: Any, au
     assert summary["decisions"] == 30 and sum(summary["by_status"].values()) == 30
     decided = run_decisions(app, run_id)
     assert sorted(item for item, _ in decided) == list(range(30))
-    assert verify(app).entries == 30
+    assert verify(app).entries == 30 + summary["by_status"].get("needs_review", 0)   # + their review cases
 
 
 def test_one_invalid_item_rejects_the_whole_run(client: Any, auth: Any, app: Any) -> None:
@@ -101,10 +109,11 @@ def test_a_file_run_interrupted_mid_way_resumes_without_duplicates_or_gaps(make_
     assert summary["resumed"] is True and summary["decisions"] == 45
     items = [item for item, _ in run_decisions(app, run_id)]
     assert sorted(items) == sorted(set(items)) and len(items) == 45
-    assert verify(app).entries == 45
+    entries = 45 + summary["by_status"].get("needs_review", 0)   # each needing review opened a case
+    assert verify(app).entries == entries
     # Running the finished file again decides nothing new.
     assert run_file(app, path, progress=False)["decisions"] == 45
-    assert verify(app).entries == 45
+    assert verify(app).entries == entries
 
 
 def test_invalid_rows_are_reported_and_skipped_not_fatal(make_app: Any, tmp_path: Path) -> None:
@@ -147,12 +156,12 @@ def test_a_run_killed_mid_transaction_leaves_no_partial_entry_and_resumes(make_a
         process.wait()
     committed = len(run_decisions(app, run_id))
     assert committed % 25 == 0 and committed < 1000       # whole batches only
-    assert verify(app).entries == committed
+    assert verify(app).entries == committed + _review_cases(app)
 
     summary = run_file(app, path, progress=False)
     items = [item for item, _ in run_decisions(app, run_id)]
     assert summary["decisions"] == len(items) == len(set(items)) == 1000
-    assert verify(app).entries == 1000
+    assert verify(app).entries == 1000 + summary["by_status"].get("needs_review", 0) == 1000 + _review_cases(app)
 
 
 def test_worker_processes_decide_exactly_as_the_run_process_would() -> None:
@@ -177,7 +186,7 @@ def test_a_run_evaluated_in_worker_processes_is_complete_and_verifies(make_app: 
     app = make_app(RUNS_BATCH_SIZE=15)
     summary = run_file(app, _file(tmp_path, 40, "jsonl"), progress=False, workers=2, parallel_from=1)
     assert summary["decisions"] == 40 and sum(summary["by_status"].values()) == 40
-    assert verify(app).entries == 40
+    assert verify(app).entries == 40 + summary["by_status"].get("needs_review", 0)
 
 
 def test_items_dated_far_ahead_are_refused_by_the_api_and_skipped_by_file_runs(client: Any, auth: Any,

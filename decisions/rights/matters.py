@@ -1,0 +1,64 @@
+"""What the debtor portal shows a signed-in subject (plain functions; the portal calls them with
+the subject pseudonym its sign-in returned, never with anything from the request): the matters
+(claims) with their decisions, plain-language explanations and review status, and one decision
+("why?"). A decision of another subject does not exist for this one (``NotFound``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import NotFound, storage_guard
+from ..tables import DecisionRow
+from ._common import RightsContext, iso, unseal_entry
+from .reviews import review_of_decision
+
+__all__ = ["matters_of", "decision_of"]
+
+
+def _view(document: dict[str, Any], review: dict[str, Any] | None) -> dict[str, Any]:
+    explanation = document.get("explanation") or {}
+    outcome = review.get("outcome") if review else None
+    state = ("under_review" if review and review["status"] == "open"
+             else {"uphold": "upheld", "modify": "modified", "overturn": "overturned"}.get(outcome or "", "decided"))
+    return {"decision_id": document["decision_id"], "as_of": document.get("as_of"), "status": document.get("status"),
+            "action": document.get("action"), "summary": explanation.get("summary"),
+            "reasons": [r.get("text") for r in explanation.get("reasons", []) if r.get("text")],
+            "counterfactual": explanation.get("counterfactual"), "language": explanation.get("language"),
+            "policy": explanation.get("policy", []), "profiling": (document.get("risk") or {}).get("profiling"),
+            "review": review, "state": state}
+
+
+def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
+    """The subject's claims, most recent first, each with its decisions (newest first)."""
+    now = ctx.clock()
+    with storage_guard("the matters"), ctx.db.reading() as session:
+        rows = session.scalars(select(DecisionRow).where(DecisionRow.subject_id == subject_id)
+                               .order_by(DecisionRow.recorded_at.desc(), DecisionRow.ledger_seq.desc())).all()
+        matters: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            matter = matters.get(row.claim_id)
+            if matter is None:
+                payload = unseal_entry(session, ctx.vault, row.ledger_seq) or {}
+                invoice = (payload.get("request") or {}).get("invoice") or {}
+                matter = matters[row.claim_id] = {
+                    "claim": row.claim_id, "invoice_ref": invoice.get("ref"), "currency": invoice.get("currency"),
+                    "open_amount": invoice.get("open_amount"), "due_on": invoice.get("due_on"),
+                    "last_decided_at": iso(row.recorded_at), "decisions": []}
+            view = _view(json.loads(row.document), review_of_decision(session, row.decision_id, now=now))
+            matter["decisions"].append(view)
+        for matter in matters.values():
+            matter["state"] = matter["decisions"][0]["state"]
+        return list(matters.values())
+
+
+def decision_of(ctx: RightsContext, subject_id: str, decision_id: str) -> dict[str, Any]:
+    """One of the subject's decisions with its explanation ("why?")."""
+    with storage_guard("the decision"), ctx.db.reading() as session:
+        row = session.get(DecisionRow, decision_id)
+        if row is None or row.subject_id != subject_id:
+            raise NotFound("no decision with this id for this person")
+        return _view(json.loads(row.document), review_of_decision(session, decision_id, now=ctx.clock()))

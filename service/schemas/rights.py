@@ -1,0 +1,199 @@
+"""Schemas of the data-subject and human-review endpoints (requests validated, responses
+documented). Free text is bounded and free of control characters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from decisions.case import CHANNELS
+from decisions.rights import (EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS)
+from decisions.rights.reviews import MODIFIABLE_KINDS
+from decisions.rights.tables import OUTCOMES, REQUEST_TYPES
+from retention.holds import HOLD_REASONS
+
+from .fields import Day, Ref, StrictBool, StrictInt, Text, Timestamp
+
+__all__ = ["ObjectionSchema", "ReviewRequestSchema", "RectificationSchema", "ErasureSchema", "GroundsSchema",
+           "ExtensionSchema", "ResolutionSchema", "OutcomeSchema", "ResumeSchema", "RequestQuerySchema",
+           "ReviewQuerySchema", "AccessQuerySchema", "LegalHoldSchema", "SubjectRequestSchema", "RequestListSchema",
+           "ReviewCaseSchema", "ReviewListSchema", "ReviewCaseViewSchema", "AccessExportSchema", "GroundsResultSchema",
+           "LegalHoldResultSchema", "LegalHoldListSchema", "LedgerStatusSchema", "MAX_STATEMENT"]
+
+MAX_STATEMENT = 4000
+
+
+def Statement(**kwargs: Any) -> Text:
+    return Text(max_length=MAX_STATEMENT, **kwargs)
+
+
+class ObjectionSchema(Schema):
+    scope = fields.String(required=True, validate=validate.OneOf(OBJECTION_SCOPES))
+    statement = Statement(load_default=None, metadata={"description": "the debtor's words (sealed, never logged)"})
+
+
+class ReviewRequestSchema(Schema):
+    decision_id = fields.UUID(required=True)
+    statement = Statement(load_default=None)
+
+
+class RectificationSchema(Schema):
+    concerns = fields.String(required=True, validate=validate.OneOf(RECTIFICATION_CONCERNS))
+    statement = Statement(required=True, min_length=1, metadata={"description": "what is wrong and what is right"})
+
+
+class ErasureSchema(Schema):
+    statement = Statement(load_default=None)
+
+
+class GroundsSchema(Schema):
+    basis = fields.String(required=True, validate=validate.OneOf(GROUNDS))
+    rationale = Statement(required=True, min_length=20)
+
+
+class ExtensionSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(EXTENSION_REASONS))
+    notice = Statement(required=True, min_length=20, metadata={"description": "the reasoned notice sent to the person"})
+    until = Day(load_default=None, metadata={"description": "default: the latest allowed (three months from receipt)"})
+
+
+class ResolutionSchema(Schema):
+    resolution = fields.String(required=True, validate=validate.OneOf(RESOLUTIONS))
+    rationale = Statement(required=True, min_length=1)
+
+
+class ReviewActionSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(MODIFIABLE_KINDS))
+    level = StrictInt(load_default=None, allow_none=True, validate=validate.Range(min=0, max=4))
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CHANNELS))
+    tone = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("gentle", "neutral", "firm")))
+    send_at = Timestamp(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _channel(self, data: dict[str, Any], **_: Any) -> None:
+        if data["kind"] not in ("none", "collection_handover", "credit_bureau_report") and data.get("channel") is None:
+            raise ValidationError({"channel": ["A message needs a channel."]})
+
+
+class OutcomeSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    rationale = Statement(required=True, min_length=1)
+    explanation_opened = StrictBool(required=True, metadata={"description": "whether the reviewer opened the explanation"})
+    action = fields.Nested(ReviewActionSchema, load_default=None, metadata={"description": "required for modify only"})
+
+    @validates_schema
+    def _action(self, data: dict[str, Any], **_: Any) -> None:
+        if (data["outcome"] == "modify") != (data.get("action") is not None):
+            raise ValidationError({"action": ["Required for modify, and only for modify."]})
+
+
+class ResumeSchema(Schema):
+    rationale = Statement(required=True, min_length=1)
+
+
+class RequestQuerySchema(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "overdue", "fulfilled", "all")))
+    type = fields.String(load_default=None, validate=validate.OneOf(REQUEST_TYPES))
+
+
+class ReviewQuerySchema(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "closed", "all")))
+
+
+class AccessQuerySchema(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf")))
+    lang = fields.String(load_default="en", validate=validate.OneOf(("en", "de")))
+
+
+class LegalHoldSchema(Schema):
+    debtor_ref = Ref(required=True)
+    invoice_ref = Ref(load_default=None, metadata={"description": "hold one claim; without it the whole subject"})
+    reason = fields.String(required=True, validate=validate.OneOf(HOLD_REASONS))
+    note = Text(max_length=500, load_default=None, metadata={"description": "kept in the database, not in the ledger"})
+
+
+# -- responses (documentation) ------------------------------------------------------------------
+
+class SubjectRequestSchema(Schema):
+    request_id = fields.String()
+    type = fields.String(validate=validate.OneOf(REQUEST_TYPES))
+    channel = fields.String()
+    status = fields.String(validate=validate.OneOf(("open", "fulfilled")))
+    received_at = fields.String(metadata={"format": "date-time"})
+    due_on = fields.String(metadata={"format": "date", "description": "last day (GDPR Art. 12(3), Reg. 1182/71)"})
+    due_at = fields.String(metadata={"format": "date-time"})
+    extended_to = fields.String(allow_none=True, metadata={"format": "date"})
+    extension_reason = fields.String(allow_none=True)
+    effective_due_at = fields.String(metadata={"format": "date-time"})
+    overdue = fields.Boolean()
+    sla = fields.String(allow_none=True, metadata={"description": "on_time | due_soon | overdue"})
+    outcome = fields.String(allow_none=True)
+    fulfilled_at = fields.String(allow_none=True)
+    decision_id = fields.String(allow_none=True)
+    case_id = fields.String(allow_none=True)
+    detail = fields.Dict(allow_none=True)
+
+
+class RequestListSchema(Schema):
+    requests = fields.List(fields.Nested(SubjectRequestSchema))
+
+
+class ReviewCaseSchema(Schema):
+    case_id = fields.String()
+    decision_id = fields.String()
+    origin = fields.String(validate=validate.OneOf(("automatic", "debtor")))
+    status = fields.String()
+    due_at = fields.String(metadata={"format": "date-time"})
+    sla = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    outcome = fields.String(allow_none=True)
+    escalation = fields.String(metadata={"description": "paused | resumed | free"})
+
+
+class ReviewListSchema(Schema):
+    reviews = fields.List(fields.Nested(ReviewCaseSchema))
+
+
+class ReviewCaseViewSchema(ReviewCaseSchema):
+    decision = fields.Dict()
+    contributions = fields.List(fields.Dict())
+    uncertainty = fields.Dict()
+    policy_trace = fields.List(fields.Dict())
+    statement = fields.String(allow_none=True)
+    rationale = fields.String(allow_none=True)
+
+
+class AccessExportSchema(Schema):
+    """GDPR Art. 15 export; the shape is documented in ``decisions/rights/access.py``."""
+
+    format = fields.String()
+    version = fields.Integer()
+    generated_at = fields.String()
+    subject = fields.Dict()
+    decisions = fields.List(fields.Dict())
+    requests = fields.List(fields.Dict())
+    retention = fields.Dict()
+
+
+class GroundsResultSchema(Schema):
+    basis = fields.String()
+    documented_at = fields.String()
+    ledger = fields.Dict()
+
+
+class LegalHoldResultSchema(Schema):
+    hold_id = fields.String()
+    target = fields.String()
+    reason = fields.String()
+    placed_at = fields.String()
+    released_at = fields.String(allow_none=True)
+
+
+class LegalHoldListSchema(Schema):
+    holds = fields.List(fields.Nested(LegalHoldResultSchema))
+
+
+class LedgerStatusSchema(Schema):
+    checkpoint = fields.Dict(allow_none=True)
+    last_verification = fields.Dict(allow_none=True)
