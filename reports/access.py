@@ -37,7 +37,7 @@ def render_access_report(export: dict[str, Any], *, lang: str) -> bytes:
     sections = []
     for key in SECTION_ORDER:
         if key in export and export[key] not in (None, "", [], {}):
-            sections.append(_section(key, titles[key], export[key]))
+            sections.append(_section(key, titles[key], export[key], t, lang))
     others = [(k, v) for k, v in export.items() if k not in SECTION_ORDER and k not in _META]
     if others:
         sections.append({"key": "other", "title": t["access"]["other"], "kind": "generic",
@@ -51,33 +51,90 @@ def render_access_report(export: dict[str, Any], *, lang: str) -> bytes:
                       evidence=evidence)
 
 
-def _section(key: str, title: str, value: Any) -> dict[str, Any]:
-    if key == "decisions" and isinstance(value, list) and all(isinstance(d, dict) for d in value):
-        return {"key": key, "title": title, "kind": "decisions", "decisions": [_decision(d) for d in value]}
+def _section(key: str, title: str, value: Any, t: dict[str, Any], lang: str) -> dict[str, Any]:
+    section: dict[str, Any] = {"key": key, "title": title}
+    try:
+        if key == "decisions" and isinstance(value, list) and all(isinstance(d, dict) for d in value):
+            return {**section, "kind": "decisions", "decisions": [_decision(d, t, lang) for d in value]}
+        if key == "retention" and isinstance(value, dict) and isinstance(value.get("periods", []), list):
+            return {**section, "kind": "retention", **_retention(value, t)}
+        if key == "requests" and isinstance(value, list) and all(isinstance(r, dict) for r in value):
+            return {**section, "kind": "requests", "rows": [_request(r, t) for r in value]}
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass   # a shape this renderer does not expect: shown as it is, below
     if isinstance(value, str):
-        return {"key": key, "title": title, "kind": "text", "text": value}
-    return {"key": key, "title": title, "kind": "generic", "body": blocks(value)}
+        return {**section, "kind": "text", "text": value}
+    return {**section, "kind": "generic", "body": blocks(value)}
 
 
-def _decision(document: dict[str, Any]) -> dict[str, Any]:
-    """A decision as the person reads it: when, what, why, and where review stands."""
+def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A decision as the person reads it: when, what, why, where review stands, then the
+    technical record and the data it was made from."""
     explanation = document.get("explanation") if isinstance(document.get("explanation"), dict) else {}
     reasons = [r.get("text") for r in explanation.get("reasons") or [] if isinstance(r, dict) and r.get("text")]
     known = {"decision_id", "as_of", "decided_at", "recorded_at", "status", "action", "explanation", "review",
-             "review_status"}
-    rest = {k: v for k, v in document.items() if k not in known}
-    action = document.get("action")
+             "review_status", "data"}
+    technical = {k: v for k, v in document.items() if k not in known}
+    data = document.get("data")
+    review = document.get("review") or document.get("review_status")
     return {
         "id": document.get("decision_id"),
         "at": document.get("decided_at") or document.get("recorded_at") or document.get("as_of"),
         "status": document.get("status"),
-        "action": blocks(action) if isinstance(action, dict) else blocks(action) if action else None,
+        "action": _action_label(document.get("action"), t, lang),
         "summary": explanation.get("summary") or document.get("summary"),
         "reasons": reasons,
-        "review": blocks(document.get("review") or document.get("review_status"))
-        if (document.get("review") or document.get("review_status")) else None,
-        "rest": blocks(rest) if rest else None,
+        "review": blocks(review) if review else None,
+        "technical": blocks(technical) if technical else None,
+        "data": None if data is None else ({"type": "text", "text": t["access"]["shredded"], "hash": False}
+                                           if isinstance(data, dict) and data.get("shredded") else blocks(data)),
     }
+
+
+def _action_label(action: Any, t: dict[str, Any], lang: str) -> str | None:
+    from decisions.explanation import text
+
+    if not isinstance(action, dict):
+        return None
+    kind = action.get("kind")
+    if not kind or kind == "none":
+        return t["access"]["no_action"]
+    try:
+        label = text(lang, "action", kind).format(level=action.get("level"))
+        if action.get("channel"):
+            label += " " + text(lang, "channel", action["channel"])
+    except KeyError:
+        label = str(kind)
+    fees = ", ".join(f"{f.get('amount')} {f.get('currency')}" for f in action.get("fees") or [] if isinstance(f, dict))
+    return label + (f" ({fees})" if fees else "")
+
+
+def _retention(value: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
+    a = t["access"]
+    yes_no = {True: a["yes"], False: a["no"]}
+    schedule = value.get("schedule") or {}
+    periods = []
+    for p in value.get("periods") or []:
+        length = ", ".join(f"{n} {a['units'].get(unit, unit)}" for unit, n in (p.get("period") or {}).items())
+        periods.append({"category": p.get("category"), "description": p.get("description"), "kept_for": length,
+                        "starts": a["starts"].get(p.get("starts"), p.get("starts")),
+                        "duty": yes_no.get(p.get("duty"), "–"), "basis": p.get("legal_basis"),
+                        "citation": p.get("citation")})
+    records = [{"category": r.get("category"), "kept_until": r.get("kept_until"), "duty": yes_no.get(r.get("duty"), "–")}
+               for r in value.get("your_records") or []]
+    rest = {k: v for k, v in value.items() if k not in ("schedule", "periods", "your_records", "legal_holds")}
+    return {"schedule": a["schedule"].format(version=schedule.get("version", "–"), sha256=schedule.get("sha256", "–"))
+            if schedule else None,
+            "periods": periods, "records": records,
+            "holds": a["legal_holds"].format(n=value["legal_holds"]) if "legal_holds" in value else None,
+            "rest": blocks(rest) if rest else None}
+
+
+def _request(r: dict[str, Any], t: dict[str, Any]) -> dict[str, Any]:
+    return {"type": r.get("type"), "received": (r.get("received_at") or "")[:10] or "–",
+            "due": (r.get("effective_due_at") or r.get("due_at") or "")[:10] or "–",
+            "status": r.get("status") or "–", "outcome": r.get("outcome") or "–",
+            "fulfilled": (r.get("fulfilled_at") or "")[:10] or "–", "statement": r.get("statement")}
 
 
 def _moment(value: Any) -> datetime | None:

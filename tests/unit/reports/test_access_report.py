@@ -72,3 +72,35 @@ def test_the_export_is_embedded_unchanged_and_the_pdf_is_pdf_a_3b() -> None:
 
 def test_same_export_same_bytes() -> None:
     assert render_access_report(EXPORT, lang="de") == render_access_report(copy.deepcopy(EXPORT), lang="de")
+
+
+def test_the_rights_workflows_export_shape_reads_as_tables() -> None:
+    export = {
+        "format": "fairdun-access-export", "version": 1, "generated_at": "2026-11-22T10:00:00Z", "language": "de",
+        "retention": {"schedule": {"version": "2026.12-1", "sha256": "ab" * 32},
+                      "periods": [{"category": "books", "duty": True, "period": {"years": 10},
+                                   "starts": "end_of_calendar_year", "legal_basis": "Buchführungspflicht",
+                                   "citation": "HGB § 257(1) Nr. 1", "description": "Handelsbücher", "url": "https://x"}],
+                      "your_records": [{"category": "general", "scope": "", "kept_until": "2034-12-31T23:00:00Z",
+                                        "duty": True}], "legal_holds": 0},
+        "requests": [{"type": "objection", "received_at": "2026-11-20T08:00:00Z", "due_at": "2026-12-21T23:00:00Z",
+                      "effective_due_at": "2026-12-21T23:00:00Z", "status": "fulfilled",
+                      "outcome": "objection_in_force", "fulfilled_at": "2026-11-20T08:00:00Z",
+                      "statement": "Ich widerspreche."}],
+        "decisions": [{"decision_id": "d-1", "recorded_at": "2026-11-21T09:00:00Z", "status": "decided",
+                       "action": {"kind": "reminder", "level": 2, "channel": "letter",
+                                  "fees": [{"amount": "2.50", "currency": "EUR"}]},
+                       "explanation": {"summary": "Mahnung", "reasons": []}, "risk": {"p_late": 0.2},
+                       "data": {"shredded": True}, "review": None}],
+    }
+    words = " ".join(pdf_text(render_access_report(export, lang="de")).split())
+    assert "Aufbewahrungsplan 2026.12-1" in words
+    for cell in ("books", "Handelsbücher", "10 Jahre", "dem Ende des Kalenderjahres", "Buchführungspflicht",
+                 "HGB § 257(1) Nr. 1"):
+        assert cell in words, cell
+    assert "general 2034-12-31T23:00:00Z ja" in words
+    assert "objection 2026-11-20 2026-12-21 fulfilled objection in force 2026-11-20" in words
+    assert "„Ich widerspreche.“" in words or "“Ich widerspreche.”" in words
+    assert "Mahnung Nr. 2 per Brief (2.50 EUR)" in words
+    assert "gelöscht (der Schlüssel, der sie schützte, wurde vernichtet)" in words
+    assert "Technische Aufzeichnung dieser Entscheidung" in words and "0.2" in words
