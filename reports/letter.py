@@ -31,9 +31,9 @@ from ._texts import language, texts
 
 __all__ = ["SubjectErased", "letter_data", "render_letter", "AccessCodes"]
 
-# (session, subject pseudonym, decision id) -> the portal access code printed in the letter,
-# or None when the installation issues none. Provided by the rights workflow.
-AccessCodes = Callable[[Session, str, str], str | None]
+# subject pseudonym -> the portal access code printed in the letter (the rights workflow's
+# ``PortalAccess.access_code``: derived from the pseudonym, never stored).
+AccessCodes = Callable[[str], str]
 
 
 class SubjectErased(DomainError):
@@ -53,7 +53,7 @@ def letter_data(db: Database, vault: KeyVault, decision_id: str, *,
             raise NotFound("no decision with this id")
         document = json.loads(row.document)
         request = _unsealed_request(session, vault, row.ledger_seq, row.subject_id)
-        code = access_code(session, row.subject_id, decision_id) if access_code is not None else None
+        code = access_code(row.subject_id) if access_code is not None else None
     debtor = request.get("debtor") or {}
     contact = debtor.get("contact") or {}
     invoice = request.get("invoice") or {}

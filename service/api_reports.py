@@ -70,9 +70,12 @@ def get_audit_report() -> Response:
 
 
 def explanation_letter(app: Flask, decision_id: str) -> bytes:
-    """The explanation letter of one decision (the debtor's name and address unsealed for it)."""
+    """The explanation letter of one decision (the debtor's name and address unsealed for it),
+    with the subject's portal access code."""
     runtime = app.extensions["fairdun"]
-    return render_letter(letter_data(runtime.db, runtime.vault, decision_id))
+    portal = runtime.rights.portal
+    return render_letter(letter_data(runtime.db, runtime.vault, decision_id,
+                                     access_code=portal.access_code if portal is not None else None))
 
 
 @bp.get("/decisions/<uuid:decision_id>/letter.pdf")

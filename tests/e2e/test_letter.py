@@ -26,7 +26,7 @@ def _words(pdf: bytes) -> str:
     return " ".join(pdf_text(pdf).split())
 
 
-def test_german_letter_explains_the_decision_fees_and_rights(client: Any, auth: Any,
+def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: Any, auth: Any,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     decision = _decide(client, auth, **{"debtor.consents.email": False})
@@ -51,6 +51,11 @@ def test_german_letter_explains_the_decision_fees_and_rights(client: Any, auth: 
                   "Auskunft (Art. 15 DSGVO)"):
         assert right in words
     assert decision["decision_id"] in words
+    # the portal access code (derived from the subject's pseudonym) and the invoice number to sign in with
+    runtime = app.extensions["fairdun"]
+    code = runtime.rights.portal.access_code(runtime.pseudonyms.subject("C-10023"))
+    assert f"Nutzen Sie diese Rechte im Schuldnerportal mit diesem Zugangscode: {code}" in words
+    assert "INV-42" in words
     assert 'pdfaid:part="3"' in pdf_meta(response.data)
     # the personal data went into the PDF, not into the log
     assert "Mustermann" not in caplog.text and "Musterstraße" not in caplog.text
