@@ -17,6 +17,7 @@ from marshmallow import Schema
 
 from decisions import rights
 from decisions.errors import InvalidInput
+from ledger.timestamps import rfc3339
 
 from .api import json_body
 from .auth import Role, requires
@@ -191,8 +192,6 @@ def review_outcome(case_id: Any) -> Response:
     body = _body(OutcomeSchema)
     action = body["action"]
     if action is not None and action.get("send_at") is not None:
-        from ledger.timestamps import rfc3339
-
         action = {**action, "send_at": rfc3339(action["send_at"])}
     return jsonify(rights.record_outcome(_ctx(), str(case_id), outcome=body["outcome"], rationale=body["rationale"],
                                          explanation_opened=body["explanation_opened"], action=action,
