@@ -250,3 +250,23 @@ def test_http_audit_report_roles_and_validation(client: Any, auth: Any, seeded: 
         response = client.get(f"/v1/reports/audit?{query}", headers=auth("auditor"))
         assert response.status_code == 422, (query, response.status_code)
         assert field in response.json["error"]["fields"], (query, response.json)
+
+
+def test_embedded_figures_can_be_rechecked_from_a_ledger_export(app: Any, seeded: Any, tmp_path: Path) -> None:
+    """What Appendix B tells an auditor to do: counts from entries.jsonl equal figures.json."""
+    pdf = render_audit_report(_figures(app))
+    figures = pdf_json(pdf, "figures.json")
+    exported = notary(app).export(tmp_path / "export")
+    statuses: Counter[str] = Counter()
+    jurisdictions: Counter[str] = Counter()
+    for line in (exported.directory / "entries.jsonl").read_text().splitlines():
+        entry = json.loads(json.loads(line)["entry"])
+        ts = datetime.fromisoformat(entry["ts"].replace("Z", "+00:00"))
+        if entry["kind"] == "decision" and START <= ts < END:
+            statuses[entry["body"]["status"]] += 1
+            jurisdictions[entry["body"]["facts"]["jurisdiction"]] += 1
+    assert {r["value"]: r["count"] for r in figures["decisions"]["by_status"]} == statuses
+    assert {r["value"]: r["count"] for r in figures["decisions"]["by_jurisdiction"]} == jurisdictions
+    checkpoint = pdf_attachments(pdf)["checkpoint.txt"].decode()
+    keys = read_public_keys((exported.directory / "public-keys.txt").read_text())
+    assert open_checkpoint(checkpoint, keys).tree_size <= exported.entries
