@@ -270,3 +270,20 @@ def test_embedded_figures_can_be_rechecked_from_a_ledger_export(app: Any, seeded
     checkpoint = pdf_attachments(pdf)["checkpoint.txt"].decode()
     keys = read_public_keys((exported.directory / "public-keys.txt").read_text())
     assert open_checkpoint(checkpoint, keys).tree_size <= exported.entries
+
+
+def test_cli_refuses_bad_options_with_a_message(tmp_path: Path, database_url: str) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    env = {"FAIRDUN_INSTANCE_PATH": str(tmp_path / "instance"), "FAIRDUN_DATABASE_URL": database_url,
+           "FAIRDUN_LOG_LEVEL": "WARNING"}
+    out = tmp_path / "r.pdf"
+    for args, message in ((["--from", "2026-13-01", "--to", "2026-11-24"], "--from"),
+                          (["--from", "2026-11-23", "--to", "2026-11-24", "--now", "yesterday"], "--now"),
+                          (["--from", "2026-11-25", "--to", "2026-11-24", "--now", "2026-11-26T00:00:00Z"],
+                           "the period ends before it begins")):
+        result = CliRunner().invoke(main, ["report", "audit", *args, "-o", str(out)], env=env)
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert not out.exists()
