@@ -31,10 +31,6 @@ __all__ = ["Evidence", "render_pdf", "template_environment", "evidence_json", "P
 
 # ISO 19005-3 (PDF/A-3), conformance level B: visual appearance preserved, any attachments.
 PDF_VARIANT = "pdf/a-3b"
-# weasyprint logs every CSS property it skips at WARNING; the templates are ours, so those
-# messages are noise in a service log (errors still show).
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
-logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
@@ -110,6 +106,11 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
     """
     from weasyprint import HTML, Attachment
     from weasyprint.urls import URLFetcher
+
+    # weasyprint and fontTools log at INFO/WARNING about font subsetting and skipped CSS; the
+    # templates are ours, so those messages are noise in a service log (errors still show)
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(max(logging.getLogger(name).level, logging.ERROR))
 
     stamp = _w3c(created) if created is not None else None
     html = template_environment().get_template(template).render(
