@@ -112,6 +112,8 @@ class KeyVault:
             raise ValueError("give the vault either master_key (embedded) or a master key provider")
         self._master: MasterKey = master or LocalMasterKey(master_key, random_bytes=random_bytes)
         self._random_bytes = random_bytes
+        # names this vault's key cache in a session; an object, not id(self), which a later vault may reuse
+        self._cache_token = object()
 
     def seal(self, session: Session, subject_id: str, plaintext: bytes, *, now: datetime,
              category: str = GENERAL, scope: str = "") -> Sealed:
@@ -228,7 +230,7 @@ class KeyVault:
         created in a transaction that rolls back must not outlive it, and a vault under another
         master key must not read this one's keys."""
         transaction = session.get_transaction()
-        name = (_CACHE_KEY, id(self))
+        name = (_CACHE_KEY, self._cache_token)
         cached = session.info.get(name)
         if cached is None or cached[0] is not transaction:
             cached = (transaction, {})

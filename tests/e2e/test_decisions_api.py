@@ -47,7 +47,8 @@ def test_a_recorded_decision_reads_back_unchanged(client: Any, auth: Any) -> Non
     created = post(client, request_with(), auth("ar_system")).json
     for role in ("ar_system", "reviewer", "compliance_officer", "auditor"):
         fetched = client.get(f"{URL}/{created['decision_id']}", headers=auth(role))
-        assert fetched.status_code == 200 and fetched.json == created
+        # as recorded, plus its latest human review read beside it (none here)
+        assert fetched.status_code == 200 and fetched.json == {**created, "review": None}
     missing = client.get(f"{URL}/00000000-0000-0000-0000-00000000ffff", headers=auth("auditor"))
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
 
