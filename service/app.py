@@ -10,14 +10,16 @@ from sqlalchemy import text
 
 from decisions.risk import ModelUnavailable
 
-from . import errors
+from . import errors, web
 from .api import bp as api_bp
 from .api_ledger import init_app as init_ledger
 from .api_models import bp as models_bp
 from .api_reports import bp as reports_bp
 from .api_rights import bp as rights_bp
 from .config import configure
+from .console import bp as console_bp
 from .openapi import bp as openapi_bp
+from .portal import bp as portal_bp
 from .runner import RunWorker
 from .runtime import build_runtime
 
@@ -39,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(models_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rights_bp)
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(console_bp)
+    web.init_app(app)   # sessions, CSRF (the /v1 blueprints exempt), sign-in rate limits, error pages
     app.add_url_rule("/health", "health", _health)
     return app
 

@@ -32,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_SCHEDULE": None,      # default: the shipped retention/schedule.json
     "RIGHTS_TIMEZONE": "Europe/Berlin",  # the controller's zone: Art. 12(3) deadlines end at its midnight
     "RIGHTS_HOLIDAYS": "DE",         # public holidays that move a deadline (ISO 3166: DE, DE-BY; none)
+    "WEB_COOKIE_SECURE": True,       # portal/console session cookie only over HTTPS (false: plain-HTTP local demo)
+    "WEB_SESSION_IDLE_MINUTES": 30,  # a portal or console session ends after so long without a request
+    "WEB_SESSION_MAX_MINUTES": 480,  # ... and so long after signing in, whatever happens
+    "WEB_SIGN_IN_RATE_LIMIT": "10 per minute",  # sign-in POSTs per client address (on top of the lockout)
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }

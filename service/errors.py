@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from decisions.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
 from reports.letter import SubjectErased
 
-__all__ = ["ApiError", "init_app", "flatten_messages"]
+__all__ = ["ApiError", "init_app", "flatten_messages", "error_response"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,14 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "_body": [str(messages)]}
 
 
-def _body(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Any:
+def error_response(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None) -> Any:
+    """The error as ``{"error": {…}}``; the server-rendered surfaces (``service.web``) may answer
+    it as an HTML page with the same status and code instead."""
+    page = current_app.extensions.get("fairdun.error_page")
+    if page is not None:
+        rendered = page(status, code, message, fields)
+        if rendered is not None:
+            return rendered
     error: dict[str, Any] = {"status": status, "code": code, "message": message}
     if fields:
         error["fields"] = fields
@@ -62,45 +69,45 @@ def _body(status: int, code: str, message: str, fields: dict[str, list[str]] | N
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Any:
-        return _body(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError) -> Any:
-        return _body(422, "validation_error", "the request is not valid", flatten_messages(exc.messages))
+        return error_response(422, "validation_error", "the request is not valid", flatten_messages(exc.messages))
 
     @app.errorhandler(InvalidInput)
     def _invalid(exc: InvalidInput) -> Any:
         fields = {exc.field: [str(exc)]} if exc.field else None
-        return _body(422, exc.code, str(exc), fields)
+        return error_response(422, exc.code, str(exc), fields)
 
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Any:
-        return _body(404, exc.code, str(exc))
+        return error_response(404, exc.code, str(exc))
 
     @app.errorhandler(Conflict)
     def _state_conflict(exc: Conflict) -> Any:
-        return _body(409, exc.code, str(exc))
+        return error_response(409, exc.code, str(exc))
 
     @app.errorhandler(IdempotencyConflict)
     def _conflict(exc: IdempotencyConflict) -> Any:
-        return _body(409, exc.code, str(exc))
+        return error_response(409, exc.code, str(exc))
 
     @app.errorhandler(SubjectErased)
     def _erased(exc: SubjectErased) -> Any:
-        return _body(410, exc.code, str(exc))
+        return error_response(410, exc.code, str(exc))
 
     @app.errorhandler(StorageUnavailable)
     def _unavailable(exc: StorageUnavailable) -> Any:
-        response = _body(503, exc.code, str(exc))
+        response = error_response(503, exc.code, str(exc))
         response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _body(exc.code or 500, code, exc.description or exc.name)
+        return error_response(exc.code or 500, code, exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled %s", type(exc).__name__)
-        return _body(500, "internal_error", "an unexpected error occurred; nothing is guaranteed to be recorded")
+        return error_response(500, "internal_error", "an unexpected error occurred; nothing is guaranteed to be recorded")

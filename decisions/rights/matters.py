@@ -28,8 +28,21 @@ def _view(document: dict[str, Any], review: dict[str, Any] | None) -> dict[str, 
             "action": document.get("action"), "summary": explanation.get("summary"),
             "reasons": [r.get("text") for r in explanation.get("reasons", []) if r.get("text")],
             "counterfactual": explanation.get("counterfactual"), "language": explanation.get("language"),
-            "policy": explanation.get("policy", []), "profiling": (document.get("risk") or {}).get("profiling"),
+            "policy": _rules_once(explanation.get("policy", [])), "profiling": (document.get("risk") or {}).get("profiling"),
             "review": review, "state": state}
+
+
+def _rules_once(trace: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The policy trace as the debtor reads it: each rule's finding once (the trace repeats a
+    rule for every candidate action it was asked about)."""
+    seen: set[tuple[Any, ...]] = set()
+    rules = []
+    for rule in trace:
+        key = (rule.get("rule"), rule.get("effect"), rule.get("citation"), rule.get("message"))
+        if key not in seen:
+            seen.add(key)
+            rules.append(rule)
+    return rules
 
 
 def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:

@@ -1,0 +1,193 @@
+"""The debtor portal (``/portal``): server-rendered pages in English and German.
+
+A debtor signs in with the access code printed on every letter and one of their invoice
+numbers (POSTed, never in a URL; the domain's lockout in the database plus a per-address rate
+limit). The session then holds only the subject pseudonym the sign-in returned; every page
+asks the domain for *that* subject's data (``matters_of``, ``decision_of``, ``requests_of``,
+``access_export``) and ids in URLs are decision ids, checked to belong to the subject (another
+subject's id is simply not found: 404). Views parse, call one domain function, render.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from marshmallow import ValidationError
+
+from decisions import rights
+from decisions.errors import storage_guard
+
+from . import web
+from .errors import ApiError
+from .schemas.web import AccessFormSchema, PortalSignInSchema, StatementFormSchema
+
+__all__ = ["bp", "SESSION_KEY", "GUARD_ATTRIBUTE", "portal_sign_in"]
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+SESSION_KEY = "portal"
+ACTOR = "portal"
+GUARD_ATTRIBUTE = "_fairdun_portal_guard"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _ctx() -> rights.RightsContext:
+    return current_app.extensions["fairdun"].rights
+
+
+def debtor_required(view: F) -> F:
+    """Only for a signed-in debtor: anonymous GETs go to the sign-in page, anything else is 401."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        identity = web.signed_in(SESSION_KEY)
+        if identity is None:
+            if request.method == "GET":
+                return redirect(url_for("portal.sign_in_form"), 303)
+            raise ApiError(401, "unauthenticated", "sign in first")
+        g.subject = identity["subject"]
+        return view(*args, **kwargs)
+
+    setattr(guarded, GUARD_ATTRIBUTE, True)
+    return guarded  # type: ignore[return-value]
+
+
+def portal_sign_in(ctx: rights.RightsContext, *, code: str, invoice_ref: str) -> str:
+    """``PortalAccess.sign_in`` in its own unit of work; failures (and lockouts) are committed."""
+    if ctx.portal is None:
+        raise ApiError(503, "portal_unavailable", "the portal has no key: sign-in is not possible")
+    with storage_guard("the sign-in"), ctx.db.unit_of_work() as uow:
+        try:
+            subject = ctx.portal.sign_in(uow.session, code=code, invoice_ref=invoice_ref, now=ctx.clock())
+        except (rights.SignInRefused, rights.SignInLocked):
+            uow.commit()
+            raise
+        uow.commit()
+        return subject
+
+
+# -- sign-in ---------------------------------------------------------------------------------
+
+@bp.get("/")
+def sign_in_form() -> Any:
+    if web.signed_in(SESSION_KEY) is not None:
+        return redirect(url_for("portal.matters"), 303)
+    return render_template("portal/sign_in.html")
+
+
+@bp.post("/sign-in")
+def sign_in() -> Any:
+    """Rate-limited per client address (``service.web``) on top of the domain's lockout."""
+    try:
+        body = web.form_data(PortalSignInSchema())
+        subject = portal_sign_in(_ctx(), code=body["code"], invoice_ref=body["invoice_ref"])
+    except ValidationError as exc:
+        return render_template("portal/sign_in.html", errors=web.field_errors(exc)), 422
+    except rights.SignInLocked:
+        return render_template("portal/sign_in.html", failure="sign_in.locked"), 429
+    except rights.SignInRefused:
+        return render_template("portal/sign_in.html", failure="sign_in.refused"), 401
+    web.start_session(SESSION_KEY, {"subject": subject})
+    return redirect(url_for("portal.matters"), 303)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Any:
+    web.end_session(SESSION_KEY)
+    flash("signed_out", "portal")
+    return redirect(url_for("portal.sign_in_form"), 303)
+
+
+@bp.get("/language/<any(en, de):lang>")
+def set_language(lang: str) -> Any:
+    """Switch the portal's language (a page setting: no personal data, no state on the server)."""
+    session["lang"] = lang
+    return redirect(web.safe_next(request.args.get("next"), "/portal") or url_for("portal.sign_in_form"), 303)
+
+
+# -- pages -----------------------------------------------------------------------------------
+
+@bp.get("/matters")
+@debtor_required
+def matters() -> Any:
+    """My open matters and what was decided."""
+    return render_template("portal/matters.html", matters=rights.matters_of(_ctx(), g.subject))
+
+
+@bp.get("/decisions/<uuid:decision_id>")
+@debtor_required
+def decision(decision_id: Any) -> Any:
+    """Why? The plain-language explanation, the review state and the review request form."""
+    return render_template("portal/decision.html", decision=rights.decision_of(_ctx(), g.subject, str(decision_id)))
+
+
+@bp.post("/decisions/<uuid:decision_id>/review")
+@debtor_required
+def request_review(decision_id: Any) -> Any:
+    try:
+        body = web.form_data(StatementFormSchema())
+    except ValidationError as exc:
+        document = rights.decision_of(_ctx(), g.subject, str(decision_id))
+        return render_template("portal/decision.html", decision=document, errors=web.field_errors(exc)), 422
+    rights.request_review(_ctx(), g.subject, decision_id=str(decision_id), statement=body["statement"],
+                          channel="portal", actor=ACTOR)
+    flash("review_requested", "portal")
+    return redirect(url_for("portal.requests"), 303)
+
+
+@bp.get("/objection")
+@debtor_required
+def objection_form() -> Any:
+    return render_template("portal/objection.html", requests=rights.requests_of(_ctx(), g.subject))
+
+
+@bp.post("/objection")
+@debtor_required
+def objection() -> Any:
+    try:
+        body = web.form_data(StatementFormSchema())
+    except ValidationError as exc:
+        return render_template("portal/objection.html", requests=rights.requests_of(_ctx(), g.subject),
+                               errors=web.field_errors(exc)), 422
+    rights.object_to_profiling(_ctx(), g.subject, scope="profiling", statement=body["statement"], channel="portal",
+                               actor=ACTOR)
+    flash("objection_recorded", "portal")
+    return redirect(url_for("portal.requests"), 303)
+
+
+@bp.get("/data")
+@debtor_required
+def data() -> Any:
+    return render_template("portal/data.html")
+
+
+@bp.post("/data")
+@debtor_required
+def download() -> Any:
+    """The access export (GDPR Art. 15) as JSON or PDF, in the page's language; recorded as an
+    access request received and fulfilled."""
+    try:
+        body = web.form_data(AccessFormSchema())
+    except ValidationError as exc:
+        return render_template("portal/data.html", errors=web.field_errors(exc)), 422
+    lang = web.language()
+    export = rights.access_export(_ctx(), g.subject, lang=lang, channel="portal", actor=ACTOR)
+    if body["format"] == "json":
+        data, mimetype = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8"), "application/json"
+    else:
+        from reports import render_access_report
+
+        data, mimetype = render_access_report(export, lang=lang), "application/pdf"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="fairdun-my-data.{body["format"]}"'
+    return response
+
+
+@bp.get("/requests")
+@debtor_required
+def requests() -> Any:
+    """The status of my requests, with their deadlines."""
+    return render_template("portal/requests.html", requests=rights.requests_of(_ctx(), g.subject))
