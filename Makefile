@@ -16,6 +16,9 @@ demo: $(STAMP)
 	$(BIN)/fairdun demo
 
 test: $(STAMP)
+	@# axe-core for the browser suite's accessibility checks (test-only; without npm those tests skip, or fail with CI=true)
+	@if [ ! -d tests/e2e/browser/node_modules/axe-core ] && command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/e2e/browser --no-audit --no-fund; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
