@@ -92,6 +92,9 @@ def demo_command(invoices: int, serve_after: bool, port: int) -> None:
     from .demo import seed_demo
     from .serve import serve
 
+    # The demo serves plain HTTP on loopback: its session cookie cannot be Secure (a deployment
+    # behind TLS keeps the default), unless the operator said otherwise.
+    os.environ.setdefault("FAIRDUN_WEB_COOKIE_SECURE", "false")
     seed_demo(open_app(), invoices=invoices, port=port, echo=click.echo)
     if serve_after:
         serve(host="127.0.0.1", port=port, workers=2, threads=4)

@@ -1,16 +1,20 @@
 """``fairdun demo``: a synthetic portfolio decided and ledgered, demo API keys for
-every role, and where to look."""
+every role, demo staff accounts for the console, one demo debtor's portal sign-in, and
+where to look."""
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from decisions.portfolio import generate_portfolio, write_jsonl
+from decisions import rights
+from decisions.errors import Conflict
+from decisions.portfolio import generate_portfolio, read_jsonl, write_jsonl
 
 from .auth import Role, create_api_key
 from .commands import run_file
@@ -40,11 +44,11 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     for role in Role:
         secret = create_api_key(runtime.db, name=f"demo {role.value}", role=role, now=runtime.clock(),
                                 new_id=runtime.new_id)
-        path = keys_dir / role.value
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secret)
+        _write_secret(keys_dir / role.value, secret)
         keys[role.value] = secret
+    staff = {role: _demo_staff(runtime, keys_dir, role) for role in rights.STAFF_ROLES}
+    debtor = next(read_jsonl(portfolio))
+    code = runtime.rights.portal.access_code(runtime.pseudonyms.subject(debtor["debtor"]["ref"]))
 
     base = f"http://127.0.0.1:{port}"
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary["by_status"].items()))
@@ -59,5 +63,31 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     for role, secret in keys.items():
         echo(f"    {role:<20} {secret}")
     echo(f"  Try the decision in README.md (it reads the key from {keys_dir / 'ar_system'}).")
+    echo(f"  Portal        {base}/portal/  (debtors)")
+    echo(f"    demo debtor: access code {code}, invoice number {debtor['invoice']['ref']}")
+    echo(f"  Console       {base}/console/  (staff; passwords also in {keys_dir}/staff-<role>)")
+    for role, (name, password) in staff.items():
+        echo(f"    {role:<20} {name:<24} {password}")
     echo("")
-    return {"summary": summary, "keys": keys}
+    return {"summary": summary, "keys": keys, "staff": staff,
+            "debtor": {"access_code": code, "invoice_ref": debtor["invoice"]["ref"]}}
+
+
+def _write_secret(path: Path, secret: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+
+
+def _demo_staff(runtime: Any, keys_dir: Path, role: str) -> tuple[str, str]:
+    """The demo account of ``role`` (``demo-<role>``): created with a random password on the
+    instance's first demo, found again (with its saved password) on later ones."""
+    name, saved = f"demo-{role.replace('_', '-')}", keys_dir / f"staff-{role}"
+    password = secrets.token_urlsafe(15)
+    try:
+        rights.create_staff_user(runtime.db, name=name, role=role, password=password, now=runtime.clock(),
+                                 new_id=runtime.new_id, actor="demo")
+    except Conflict:
+        return name, saved.read_text().strip() if saved.exists() else "(chosen before; not saved here)"
+    _write_secret(saved, password)
+    return name, password
