@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Response, current_app, render_template, request, session
 from flask_limiter import Limiter
@@ -130,8 +130,17 @@ def _has_text(key: str) -> bool:
     return key in texts(language())
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin")
+def _zone(name: str | None = None) -> ZoneInfo:
+    """The zone ``name`` (a debtor's, checked when their request came in), else the controller's."""
+    try:
+        return ZoneInfo(name or current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin")
+
+
+def _date_words(day: date) -> str:
+    month = texts(language())["months"][day.month - 1]
+    return f"{day.day}. {month} {day.year}" if language() == "de" else f"{day.day} {month} {day.year}"
 
 
 def _day(value: Any) -> str:
@@ -144,19 +153,19 @@ def _day(value: Any) -> str:
                else datetime.strptime(text[:10], "%Y-%m-%d").date())
     except ValueError:
         return text
-    month = texts(language())["months"][day.month - 1]
-    return f"{day.day}. {month} {day.year}" if language() == "de" else f"{day.day} {month} {day.year}"
+    return _date_words(day)
 
 
-def _moment(value: Any) -> str:
-    """A moment as local date and time in the controller's zone."""
+def _moment(value: Any, zone: str | None = None) -> str:
+    """A moment as local date and time in ``zone`` (the debtor's, for what happens to them),
+    else in the controller's zone."""
     if not value:
         return ""
     try:
-        local = parse_rfc3339(str(value)).astimezone(_zone())
+        local = parse_rfc3339(str(value)).astimezone(_zone(zone))
     except ValueError:
         return str(value)
-    return f"{_day(str(value))}, {local:%H:%M} ({local.tzname()})"
+    return f"{_date_words(local.date())}, {local:%H:%M} ({local.tzname()})"
 
 
 def _money(amount: Any, currency: Any = "") -> str:

@@ -19,7 +19,7 @@ from .reviews import review_of_decision
 __all__ = ["matters_of", "decision_of"]
 
 
-def _view(document: dict[str, Any], review: dict[str, Any] | None) -> dict[str, Any]:
+def _view(document: dict[str, Any], review: dict[str, Any] | None, timezone: str | None) -> dict[str, Any]:
     explanation = document.get("explanation") or {}
     outcome = review.get("outcome") if review else None
     state = ("under_review" if review and review["status"] == "open"
@@ -29,7 +29,13 @@ def _view(document: dict[str, Any], review: dict[str, Any] | None) -> dict[str, 
             "reasons": [r.get("text") for r in explanation.get("reasons", []) if r.get("text")],
             "counterfactual": explanation.get("counterfactual"), "language": explanation.get("language"),
             "policy": _rules_once(explanation.get("policy", [])), "profiling": (document.get("risk") or {}).get("profiling"),
-            "review": review, "state": state}
+            "review": review, "state": state, "timezone": timezone}
+
+
+def _debtor_zone(payload: dict[str, Any]) -> str | None:
+    """The debtor's time zone from the decision's sealed request (gone once erased): times of
+    what is sent to them are shown in it."""
+    return ((payload.get("request") or {}).get("debtor") or {}).get("timezone")
 
 
 def _rules_once(trace: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -59,9 +65,11 @@ def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
                 invoice = (payload.get("request") or {}).get("invoice") or {}
                 matter = matters[row.claim_id] = {
                     "claim": row.claim_id, "invoice_ref": invoice.get("ref"), "currency": invoice.get("currency"),
+                    "timezone": _debtor_zone(payload),
                     "open_amount": invoice.get("open_amount"), "due_on": invoice.get("due_on"),
                     "last_decided_at": iso(row.recorded_at), "decisions": []}
-            view = _view(json.loads(row.document), review_of_decision(session, row.decision_id, now=now))
+            view = _view(json.loads(row.document), review_of_decision(session, row.decision_id, now=now),
+                         matter["timezone"])
             matter["decisions"].append(view)
         for matter in matters.values():
             matter["state"] = matter["decisions"][0]["state"]
@@ -74,4 +82,6 @@ def decision_of(ctx: RightsContext, subject_id: str, decision_id: str) -> dict[s
         row = session.get(DecisionRow, decision_id)
         if row is None or row.subject_id != subject_id:
             raise NotFound("no decision with this id for this person")
-        return _view(json.loads(row.document), review_of_decision(session, decision_id, now=ctx.clock()))
+        payload = unseal_entry(session, ctx.vault, row.ledger_seq) or {}
+        return _view(json.loads(row.document), review_of_decision(session, decision_id, now=ctx.clock()),
+                     _debtor_zone(payload))

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rights_support import HANDOVER, entries
 from web_support import (OTHER, access_code, ar_auth, csrf_token, decide, ledger_size, personal_data, portal_sign_in)
@@ -59,6 +61,18 @@ def test_the_why_page_lists_each_rules_finding_once(make_app: Any) -> None:
     page = client.get(f"/portal/decisions/{paused['decision_id']}").get_data(as_text=True)
     rows = re.findall(r'<tr><td><span class="mono">([A-Z0-9-]+)</span>', page)
     assert rows.count("FD-REVIEW-PAUSE") == 1 and set(rows) == set(trace)
+
+
+def test_times_of_what_is_sent_are_shown_in_the_debtors_own_zone(make_app: Any) -> None:
+    app, client, runtime = _setup(make_app)
+    decision = decide(client, ar_auth(app), **{"debtor.timezone": "America/New_York"})
+    send_at = datetime.fromisoformat(decision["action"]["send_at"].replace("Z", "+00:00"))
+    local, controller = send_at.astimezone(ZoneInfo("America/New_York")), send_at.astimezone(ZoneInfo("Europe/Berlin"))
+    portal_sign_in(client, access_code(runtime))
+    for path in ("/portal/matters", f"/portal/decisions/{decision['decision_id']}"):
+        page = client.get(path).get_data(as_text=True)
+        assert f"{local.day} {local:%B %Y}, {local:%H:%M} ({local.tzname()})" in page, path
+        assert f"{controller:%H:%M} ({controller.tzname()})" not in page, path
 
 
 def test_wrong_code_locks_out_and_the_right_code_is_refused_while_locked(make_app: Any, clock: Any) -> None:
