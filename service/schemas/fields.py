@@ -37,12 +37,14 @@ def StrictInt(**kwargs: Any) -> fields.Integer:
 class Text(fields.String):
     """A string of bounded length without control characters."""
 
+    forbidden = _CONTROL
+
     def __init__(self, *, max_length: int = 200, min_length: int = 0, **kwargs: Any) -> None:
         super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(text):
+        if self.forbidden.search(text):
             raise ValidationError("Must not contain control characters.")
         return text
 

@@ -24,17 +24,13 @@ __all__ = ["PortalSignInSchema", "StaffSignInSchema", "StatementFormSchema", "Ac
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
-class FormText(fields.String):
+class FormText(Text):
     """Text typed into a textarea: bounded, line breaks allowed, no other control characters."""
 
-    def __init__(self, *, max_length: int = MAX_STATEMENT, min_length: int = 0, **kwargs: Any) -> None:
-        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+    forbidden = _CONTROL_BUT_NEWLINE
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL_BUT_NEWLINE.search(text):
-            raise ValidationError("Must not contain control characters.")
-        return text
+    def __init__(self, *, max_length: int = MAX_STATEMENT, **kwargs: Any) -> None:
+        super().__init__(max_length=max_length, **kwargs)
 
 
 class PortalSignInSchema(Schema):
