@@ -17,7 +17,6 @@ from marshmallow import Schema
 
 from decisions import rights
 from decisions.errors import InvalidInput
-from ledger.timestamps import rfc3339
 
 from .api import json_body
 from .auth import Role, requires
@@ -190,11 +189,8 @@ def get_review(case_id: Any) -> Response:
            request=OutcomeSchema, responses={200: ReviewCaseSchema})
 def review_outcome(case_id: Any) -> Response:
     body = _body(OutcomeSchema)
-    action = body["action"]
-    if action is not None and action.get("send_at") is not None:
-        action = {**action, "send_at": rfc3339(action["send_at"])}
     return jsonify(rights.record_outcome(_ctx(), str(case_id), outcome=body["outcome"], rationale=body["rationale"],
-                                         explanation_opened=body["explanation_opened"], action=action,
+                                         explanation_opened=body["explanation_opened"], action=body["action"],
                                          actor=_actor(), policy=_ctx().policy))
 
 

@@ -29,7 +29,6 @@ from marshmallow import ValidationError
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
 from decisions.rights.reviews import MODIFIABLE_KINDS
-from ledger.timestamps import rfc3339
 
 from . import web
 from .api_reports import audit_report, pdf_response, unavailable_as_503
@@ -167,11 +166,8 @@ def explanation(case_id: Any) -> Any:
 def outcome(case_id: Any) -> Any:
     try:
         body = web.form_data(OutcomeFormSchema())
-        action = body["action"]
-        if action is not None and action.get("send_at") is not None:
-            action = {**action, "send_at": rfc3339(action["send_at"])}
         rights.record_outcome(_ctx(), str(case_id), outcome=body["outcome"], rationale=body["rationale"],
-                              explanation_opened=_opened(str(case_id)), action=action, actor=_actor(),
+                              explanation_opened=_opened(str(case_id)), action=body["action"], actor=_actor(),
                               policy=_ctx().policy)
     except ValidationError as exc:
         return _case_page(str(case_id), errors=web.field_errors(exc)), 422

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from decisions.case import CHANNELS
 from decisions.rights import (EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS)
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.tables import OUTCOMES, REQUEST_TYPES
+from ledger.timestamps import rfc3339
 from retention.holds import HOLD_REASONS
 
 from .fields import Day, Ref, StrictBool, StrictInt, Text, Timestamp
@@ -74,6 +75,13 @@ class ReviewActionSchema(Schema):
     def _channel(self, data: dict[str, Any], **_: Any) -> None:
         if data["kind"] not in ("none", "collection_handover", "credit_bureau_report") and data.get("channel") is None:
             raise ValidationError({"channel": ["A message needs a channel."]})
+
+    @post_load
+    def _wire_time(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The action as the ledger records it: ``send_at`` in RFC 3339 (UTC)."""
+        if data.get("send_at") is not None:
+            data["send_at"] = rfc3339(data["send_at"])
+        return data
 
 
 class OutcomeSchema(Schema):
