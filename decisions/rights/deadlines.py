@@ -78,7 +78,10 @@ class Calendar:
         if holidays_code is None or holidays_code.strip().lower() in ("", "none"):
             return cls(timezone=timezone, country=None)
         country, _, subdivision = holidays_code.strip().partition("-")
-        holidays.country_holidays(country, subdiv=subdivision or None)   # raises on an unknown code
+        try:
+            holidays.country_holidays(country, subdiv=subdivision or None)
+        except NotImplementedError as exc:   # the library's answer to a code it does not know
+            raise ValueError(f"unknown public-holiday calendar {holidays_code!r} (e.g. DE, DE-BY or none)") from exc
         ZoneInfo(timezone)
         return cls(timezone=timezone, country=country, subdivision=subdivision or None)
 

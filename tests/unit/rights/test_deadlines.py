@@ -68,7 +68,7 @@ def test_holidays_are_those_configured() -> None:
 
 
 def test_an_unknown_holiday_calendar_is_refused() -> None:
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(ValueError, match="unknown public-holiday calendar 'XX'"):
         Calendar.parse("Europe/Berlin", "XX")
     assert Calendar.parse("Europe/Berlin", "none").country is None
 
