@@ -25,7 +25,7 @@ from . import explanation
 from .case import Case
 from .features import model_features
 from .money import currency_exponent, format_amount, to_minor
-from .policy import PolicyEngine, PolicyError
+from .policy import PolicyEngine, PolicyError, PolicyOutcome
 from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
 from .sendtime import NoSendTime, Window, earliest_send_time
@@ -96,17 +96,7 @@ def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
     """Decide what to do about ``case`` at ``case.as_of``; ``profiling`` is false after the debtor
     objected, ``rights`` the facts of the data-subject workflows (``decisions.rights.status``).
     Never raises for a case that passed validation: an unexpected failure is a held decision."""
-    frame = _Frame(
-        situation=situate(case, remembered), decision_id=decision_id,
-        lang=explanation.language_of(case.debtor.language),
-        policy={"bundle_sha256": context.policy.bundle_sha256, "engine": context.policy.name},
-        strategy={"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
-    )
-    try:
-        return _evaluate(frame, context=context, profiling=profiling, rights=rights)
-    except Exception as exc:  # fail closed on anything unforeseen; the reason is recorded
-        log.exception("decision %s held after an unexpected error", decision_id)
-        return frame.held(Hold("internal_error", type(exc).__name__), risk=_risk_unscored(context.model, profiling))
+    return evaluate_jobs([Job(case, decision_id, remembered, profiling, rights)], context)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +110,40 @@ class Job:
     rights: RightsStatus = RightsStatus()
 
     def evaluate(self, context: DecisionContext) -> Decision:
-        return evaluate(self.case, decision_id=self.decision_id, context=context, remembered=self.remembered,
-                        profiling=self.profiling, rights=self.rights)
+        return evaluate_jobs([self], context)[0]
 
 
 def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
-    """Evaluate a batch in this process (batch runs may spread it over processes instead)."""
-    return [job.evaluate(context) for job in jobs]
+    """Evaluate a batch in this process, with one policy query for all its cases (batch runs may
+    spread batches over processes). Each case is decided exactly as ``evaluate`` decides it alone;
+    only the number of queries to the policy engine differs."""
+    # (1) each case up to its policy input (or a decision held before the gate)
+    staged: list[Decision | _Staged] = []
+    for job in jobs:
+        frame = _Frame(
+            situation=situate(job.case, job.remembered), decision_id=job.decision_id,
+            lang=explanation.language_of(job.case.debtor.language),
+            policy={"bundle_sha256": context.policy.bundle_sha256, "engine": context.policy.name,
+                    "engine_version": context.policy.version},
+            strategy={"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
+            profiling=job.profiling,
+        )
+        staged.append(_guarded(frame, context, lambda f=frame, j=job: _stage(f, context, rights=j.rights)))
+    # (2) one policy query for every staged case
+    pending = [item for item in staged if isinstance(item, _Staged)]
+    answers: list[PolicyOutcome | PolicyError]
+    try:
+        answers = context.policy.evaluate_many([item.document for item in pending]) if pending else []
+    except Exception as exc:  # an engine failing outside its contract fails every case closed
+        log.exception("policy engine failed on a batch of %d cases", len(pending))
+        answers = [PolicyError(f"policy engine failed: {type(exc).__name__}")] * len(pending)
+    if len(answers) != len(pending):
+        answers = [PolicyError("policy engine answered for another number of cases")] * len(pending)
+    outcomes = {id(item): answer for item, answer in zip(pending, answers, strict=True)}
+    # (3) each case finished: the first lawful candidate, its obligations, the explanation
+    return [item if isinstance(item, Decision)
+            else _guarded(item.frame, context, lambda i=item: _finish(i, outcomes[id(i)], context))
+            for item in staged]
 
 
 def hold_decision(decision: Decision, hold: Hold) -> Decision:
@@ -149,9 +166,10 @@ class _Frame:
     lang: str
     policy: dict[str, Any]
     strategy: dict[str, Any]
+    profiling: bool
 
     def held(self, hold: Hold, *, risk: dict[str, Any], policy_input: dict[str, Any] | None = None,
-             trace: list[dict[str, Any]] | None = None) -> Decision:
+             trace: list[dict[str, Any]] | None = None, policy: dict[str, Any] | None = None) -> Decision:
         log.warning("decision %s held: %s", self.decision_id, hold.code)
         why = explanation.text(self.lang, "held_reason", hold.code)
         return Decision(
@@ -163,16 +181,36 @@ class _Frame:
                 "reasons": [],
                 "policy": trace or [],
             },
-            policy=self.policy, strategy=self.strategy, hold=hold, policy_input=policy_input,
+            policy=policy or self.policy, strategy=self.strategy, hold=hold, policy_input=policy_input,
         )
 
 
-def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool, rights: RightsStatus) -> Decision:
+@dataclass(frozen=True)
+class _Staged:
+    """A case scored and proposed, waiting for the policy gate."""
+
+    frame: _Frame
+    risk: dict[str, Any]
+    score: Any
+    hint: dict[str, Any] | None
+    proposal: Any
+    document: dict[str, Any]
+
+
+def _guarded(frame: _Frame, context: DecisionContext, step: Any) -> Any:
+    try:
+        return step()
+    except Exception as exc:  # fail closed on anything unforeseen; the reason is recorded
+        log.exception("decision %s held after an unexpected error", frame.decision_id)
+        return frame.held(Hold("internal_error", type(exc).__name__), risk=_risk_unscored(context.model, frame.profiling))
+
+
+def _stage(frame: _Frame, context: DecisionContext, *, rights: RightsStatus) -> Decision | _Staged:
     situation, lang = frame.situation, frame.lang
     # (1) risk from the glass-box model, unless the debtor objected to profiling
     score = hint = None
-    risk = _risk_unscored(context.model, profiling)
-    if profiling:
+    risk = _risk_unscored(context.model, frame.profiling)
+    if frame.profiling:
         if isinstance(context.model, ModelUnavailable):
             return frame.held(Hold("model_unavailable", context.model.reason), risk=risk)
         features = model_features(situation)
@@ -184,27 +222,31 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool, right
                 "uncertainty": round(score.uncertainty, _DIGITS)}
         hint = _counterfactual(context, features, score.p_late, situation, lang)
 
-    # (2) ranked candidates from the ladder
+    # (2) ranked candidates from the ladder, and the policy gate's input
     proposal = propose(situation, band=risk["band"], ladder=context.ladder)
-
-    # (3) one policy evaluation over all candidates
     document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop, rights=rights)
-    try:
-        outcome = context.policy.evaluate(document)
-    except PolicyError as exc:
-        return frame.held(Hold("policy_error", str(exc)[:200]), risk=risk, policy_input=document)
+    return _Staged(frame=frame, risk=risk, score=score, hint=hint, proposal=proposal, document=document)
+
+
+def _finish(staged: _Staged, outcome: PolicyOutcome | PolicyError, context: DecisionContext) -> Decision:
+    frame, risk, proposal, document = staged.frame, staged.risk, staged.proposal, staged.document
+    situation, lang = frame.situation, frame.lang
+    # (3) the policy gate's answer: one evaluation over all candidates
+    if isinstance(outcome, PolicyError):
+        return frame.held(Hold("policy_error", str(outcome)[:200]), risk=risk, policy_input=document)
+    policy = {**frame.policy, "engine_version": outcome.engine_version or frame.policy["engine_version"]}
 
     # (4) the first lawful candidate, its obligations applied
     chosen = next((c for c in proposal.candidates if outcome.verdicts[c.id].allow), None)
     if chosen is None:
         return frame.held(Hold("no_lawful_action", "every candidate was denied"), risk=risk,
-                          policy_input=document,
+                          policy_input=document, policy=policy,
                           trace=explanation.policy_trace(proposal.candidates, outcome.verdicts, None))
     obligations = outcome.verdicts[chosen.id].obligations
     try:
         action = _apply_obligations(chosen, obligations, situation, context.ladder)
     except NoSendTime as exc:
-        return frame.held(Hold("no_send_time", str(exc)), risk=risk, policy_input=document)
+        return frame.held(Hold("no_send_time", str(exc)), risk=risk, policy_input=document, policy=policy)
     notices = tuple(sorted({o.params["notice"] for o in obligations if o.kind == "notice"} | set(chosen.notices)))
     needs_review = chosen.kind != "none" and any(o.kind == "human_review" for o in obligations)
     status = "needs_review" if needs_review else "decided"
@@ -214,7 +256,7 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool, right
     if needs_review:
         why = "; ".join(sorted({o.params.get("reason", "") for o in obligations if o.kind == "human_review"} - {""}))
         why = why or explanation.text(lang, "review_reason", "human_review")
-    reasons = (_model_reasons(score, lang) if score is not None
+    reasons = (_model_reasons(staged.score, lang) if staged.score is not None
                else explanation.rule_reasons(lang, situation, action))
     return Decision(
         decision_id=frame.decision_id, case=situation.case, status=status, action=action, notices=notices,
@@ -225,10 +267,10 @@ def _evaluate(frame: _Frame, *, context: DecisionContext, profiling: bool, right
                                            rationale=proposal.rationale, next_step_on=proposal.next_step_on,
                                            why=why),
             "reasons": reasons,
-            "counterfactual": hint,
+            "counterfactual": staged.hint,
             "policy": explanation.policy_trace(proposal.candidates, outcome.verdicts, chosen),
         },
-        policy=frame.policy, strategy=frame.strategy, policy_input=document,
+        policy=policy, strategy=frame.strategy, policy_input=document,
     )
 
 

@@ -48,6 +48,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _policy_health(policy: Any, available: bool) -> dict[str, Any]:
+    """The policy engine, its bundle and the Rego test run that let it decide (or why not)."""
+    tests = getattr(policy, "tests", None)
+    health: dict[str, Any] = {"engine": policy.name, "version": policy.version, "bundle_sha256": policy.bundle_sha256,
+                              "available": available, "tests": tests.to_dict() if tests is not None else None}
+    if not available:
+        health["reason"] = getattr(policy, "reason", "unavailable")
+    return health
+
+
 def _health() -> Response:
     """Liveness and what decisions currently depend on; no authentication, no personal data."""
     runtime = current_app.extensions["fairdun"]
@@ -65,7 +75,7 @@ def _health() -> Response:
         "status": "ok" if healthy else "degraded",
         "database": database,
         "model": {"id": model.id, "sha256": model.sha256, "available": model_ok},
-        "policy": {"engine": policy.name, "bundle_sha256": policy.bundle_sha256, "available": policy_ok},
+        "policy": _policy_health(policy, policy_ok),
     })
     response.status_code = 200 if healthy else 503
     return response

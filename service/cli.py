@@ -35,6 +35,22 @@ def open_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+# Exit code of a command refused because no policy engine can decide (the bundle does not load,
+# does not compile, or fails or lacks its Rego tests on the configured engine).
+EXIT_POLICY_UNAVAILABLE = 3
+
+
+def deciding_app(config: dict[str, Any] | None = None) -> Flask:
+    """``open_app`` for the commands that decide (serve, decide, run, demo): they refuse to start
+    when the policy gate cannot decide, rather than holding every decision."""
+    app = open_app(config)
+    policy = app.extensions["fairdun"].context.policy
+    if not getattr(policy, "available", True):
+        click.echo(f"FAILED the policy gate cannot decide: {policy.reason}", err=True)
+        sys.exit(EXIT_POLICY_UNAVAILABLE)
+    return app
+
+
 @click.group(help="fairdun: compliance-first, explainable, auditable dunning decisions.")
 def main() -> None:
     pass
@@ -54,7 +70,7 @@ def init_db_command() -> None:
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from .serve import serve
 
-    open_app()   # migrate and create keys once, before workers start
+    deciding_app()   # migrate, create keys and test the policy bundle once, before workers start
     serve(host=host, port=port, workers=workers, threads=threads)
 
 
@@ -64,7 +80,7 @@ def decide_command(case_file: Any) -> None:
     from .commands import InvalidCase, decide_file
 
     try:
-        document = decide_file(open_app(), case_file)
+        document = decide_file(deciding_app(), case_file)
     except InvalidCase as exc:
         click.echo(json.dumps({"error": {"code": "validation_error", "fields": exc.fields}}, indent=2), err=True)
         sys.exit(2)
@@ -80,7 +96,7 @@ def decide_command(case_file: Any) -> None:
 def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int) -> None:
     from .commands import run_file
 
-    summary = run_file(open_app(), invoices, as_of=as_of, progress=progress, workers=workers)
+    summary = run_file(deciding_app(), invoices, as_of=as_of, progress=progress, workers=workers)
     click.echo(json.dumps(summary, indent=2))
 
 
@@ -95,7 +111,7 @@ def demo_command(invoices: int, serve_after: bool, port: int) -> None:
     # The demo serves plain HTTP on loopback: its session cookie cannot be Secure (a deployment
     # behind TLS keeps the default), unless the operator said otherwise.
     os.environ.setdefault("FAIRDUN_WEB_COOKIE_SECURE", "false")
-    seed_demo(open_app(), invoices=invoices, port=port, echo=click.echo)
+    seed_demo(deciding_app(), invoices=invoices, port=port, echo=click.echo)
     if serve_after:
         serve(host="127.0.0.1", port=port, workers=2, threads=4)
 

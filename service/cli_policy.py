@@ -12,11 +12,12 @@ from typing import Any, NoReturn
 import click
 
 from decisions.policy import (
-    EmbeddedEngine,
-    OpaEngine,
+    ENGINE_KINDS,
+    TEST_ENGINES,
     PolicyBundle,
     PolicyEngine,
     PolicyError,
+    build_engine,
     load_bundle,
     run_rego_tests,
     write_opa_bundle,
@@ -56,20 +57,30 @@ def policy_group() -> None:
     pass
 
 
-@policy_group.command("test", help="Run every Rego test of the bundle through the embedded engine; exit 0 only if all pass.")
+@policy_group.command("test", help="Run every Rego test of the bundle on each shipped engine (the real OPA, regopy); "
+                                   "exit 0 only if all pass on every engine asked for.")
 @_BUNDLE_OPTION
+@click.option("--engine", "engines", type=click.Choice(list(TEST_ENGINES)), multiple=True,
+              help="run on this engine only (repeatable; default: every shipped engine)")
 @click.option("--quiet", is_flag=True, help="print only failures and the summary")
-def test_command(bundle_dir: Path | None, quiet: bool) -> None:
+def test_command(bundle_dir: Path | None, engines: tuple[str, ...], quiet: bool) -> None:
     bundle = _bundle(bundle_dir, {"POLICY_BUNDLE": _configured_bundle_dir()})
-    results = run_rego_tests(bundle.root)
-    for result in results:
-        if not result.passed:
-            click.echo(f"FAIL {result.id}: {result.detail}")
-        elif not quiet:
-            click.echo(f"PASS {result.id}")
-    failed = sum(not r.passed for r in results)
-    click.echo(f"{len(results) - failed} passed, {failed} failed ({len(results)} Rego tests, bundle {bundle.sha256[:12]})")
-    if failed or not results:
+    failed_anywhere = False
+    for kind in engines or tuple(TEST_ENGINES):
+        try:
+            results = run_rego_tests(bundle, engine=kind)
+        except PolicyError as exc:
+            _fail(f"{TEST_ENGINES[kind]}: {exc.reason}", 2)
+        for result in results:
+            if not result.passed:
+                click.echo(f"FAIL [{kind}] {result.id}: {result.detail}")
+            elif not quiet:
+                click.echo(f"PASS [{kind}] {result.id}")
+        failed = sum(not r.passed for r in results)
+        click.echo(f"{TEST_ENGINES[kind]}: {len(results) - failed} passed, {failed} failed ({len(results)} Rego tests, "
+                   f"bundle {bundle.sha256[:12]})")
+        failed_anywhere |= bool(failed or not results)
+    if failed_anywhere:
         sys.exit(1)
 
 
@@ -97,11 +108,12 @@ def _parse_since(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _engine(bundle: PolicyBundle, opa_url: str | None) -> PolicyEngine:
+def _engine(bundle: PolicyBundle, kind: str, opa_url: str | None) -> PolicyEngine:
+    """The engine for ``bundle``, once its Rego tests passed there (``build_engine``)."""
     try:
-        return OpaEngine(bundle, opa_url) if opa_url else EmbeddedEngine(bundle)
+        return build_engine(bundle, kind=kind, opa_url=opa_url)
     except PolicyError as exc:
-        _fail(f"the candidate bundle cannot be evaluated: {exc.reason}", 2)
+        _fail(f"the bundle cannot be evaluated: {exc.reason}", 2)
 
 
 @policy_group.command("replay", help="Re-evaluate the recorded inputs of past decisions under a candidate bundle and "
@@ -110,18 +122,21 @@ def _engine(bundle: PolicyBundle, opa_url: str | None) -> PolicyEngine:
               help="the candidate policies folder")
 @click.option("--since", default=None, help="only decisions recorded at or after this date or RFC 3339 time")
 @click.option("--examples", default=3, show_default=True, type=click.IntRange(min=0), help="examples per rule")
-@click.option("--opa-url", default=None, help="evaluate in this OPA server instead of the embedded engine")
+@click.option("--engine", "kind", type=click.Choice(ENGINE_KINDS), default=None,
+              help="the embedded engine (default: FAIRDUN_POLICY_ENGINE, else opa)")
+@click.option("--opa-url", default=None, help="evaluate in this OPA server instead of an embedded engine")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the JSON report to this file instead of standard output")
-def replay_command(bundle_dir: Path, since: str | None, examples: int, opa_url: str | None,
+def replay_command(bundle_dir: Path, since: str | None, examples: int, kind: str | None, opa_url: str | None,
                    json_out: Path | None) -> None:
     from decisions.replay import replay
 
     from .cli import open_app   # here, not at import: service.cli imports this module
 
     start = _parse_since(since)
-    engine = _engine(_bundle(bundle_dir), opa_url)
-    runtime = open_app().extensions["fairdun"]
+    app = open_app()
+    engine = _engine(_bundle(bundle_dir), kind or app.config.get("POLICY_ENGINE") or "opa", opa_url)
+    runtime = app.extensions["fairdun"]
     report = replay(runtime.db, runtime.vault, engine, since=start, examples_per_rule=examples)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
     if json_out is not None:
@@ -131,29 +146,28 @@ def replay_command(bundle_dir: Path, since: str | None, examples: int, opa_url: 
     click.echo(report.summary(), err=True)
 
 
-@policy_group.command("activate", help="Activate a bundle: its Rego tests must pass; the activation is appended to the "
-                                       "ledger and the bundle's OPA archive stored. Serve it with FAIRDUN_POLICY_BUNDLE.")
+@policy_group.command("activate", help="Activate a bundle: its Rego tests must pass on the engine that will evaluate it; "
+                                       "the activation (with the test run) is appended to the ledger and the bundle's "
+                                       "OPA archive stored. Serve it with FAIRDUN_POLICY_BUNDLE.")
 @_BUNDLE_OPTION
-@click.option("--engine", "engine_name", type=click.Choice(["embedded", "opa"]), default=None,
-              help="the engine that will evaluate it (default: opa when FAIRDUN_OPA_URL is set)")
-def activate_command(bundle_dir: Path | None, engine_name: str | None) -> None:
+@click.option("--engine", "kind", type=click.Choice(ENGINE_KINDS), default=None,
+              help="the embedded engine that will evaluate it (default: FAIRDUN_POLICY_ENGINE, else opa; "
+                   "with FAIRDUN_OPA_URL the OPA server)")
+def activate_command(bundle_dir: Path | None, kind: str | None) -> None:
     from decisions.policy.activation import activate
 
     from .cli import open_app
 
     app = open_app()
     runtime = app.extensions["fairdun"]
-    bundle = _bundle(bundle_dir, app.config)
-    failed = [r for r in run_rego_tests(bundle.root) if not r.passed]
-    if failed:
-        _fail(f"{len(failed)} Rego test(s) of the bundle fail, e.g. {failed[0].id}: {failed[0].detail}")
-    EmbeddedEngine(bundle)   # compiles, or raises PolicyError: a bundle that cannot run is not activated
-    engine = engine_name or ("opa" if app.config.get("OPA_URL") else "embedded")
+    engine: Any = _engine(_bundle(bundle_dir, app.config), kind or app.config.get("POLICY_ENGINE") or "opa",
+                          None if kind else app.config.get("OPA_URL"))
+    bundle = engine.bundle
     with runtime.db.unit_of_work() as uow:
-        activation = activate(uow.session, bundle, engine=engine, source="cli", now=runtime.clock())
+        activation = activate(uow.session, engine, source="cli", now=runtime.clock())
         uow.commit()
-    click.echo(f"activated bundle {bundle.sha256} ({engine}) at ledger seq {activation.ledger_seq}; "
-               f"previously {activation.previous_sha256 or 'none'}")
+    click.echo(f"activated bundle {bundle.sha256} ({engine.name} {engine.version or ''}, {engine.tests.summary()}) "
+               f"at ledger seq {activation.ledger_seq}; previously {activation.previous_sha256 or 'none'}")
     if runtime.context.policy.bundle_sha256 != bundle.sha256:
         click.echo(f"note: this installation serves bundle {runtime.context.policy.bundle_sha256}; set "
                    f"FAIRDUN_POLICY_BUNDLE={bundle.root} and restart to serve the activated one", err=True)
@@ -169,7 +183,7 @@ def activations_command() -> None:
     with runtime.db.reading() as session:
         rows = activations(session)
     for a in rows:
-        click.echo(f"{a.activated_at.isoformat()}  seq {a.ledger_seq:<6} {a.bundle_sha256}  {a.engine:<8} {a.source}")
+        click.echo(f"{a.activated_at.isoformat()}  seq {a.ledger_seq:<6} {a.bundle_sha256}  {a.engine:<12} {a.source}")
     if not rows:
         click.echo("no policy bundle was activated yet")
 
@@ -187,10 +201,9 @@ def record_activation_at_start(app: Any) -> None:
 
     runtime = app.extensions["fairdun"]
     engine = runtime.context.policy
-    bundle = getattr(engine, "bundle", None)
-    if bundle is None:   # no engine could be built: nothing runs, nothing to activate
+    if getattr(engine, "bundle", None) is None:   # no engine could be built: nothing runs, nothing to activate
         return
     try:
-        ensure_activated(runtime.db, bundle, engine=engine.name, now=runtime.clock())
+        ensure_activated(runtime.db, engine, now=runtime.clock())
     except (LedgerError, SQLAlchemyError) as exc:
         logging.getLogger(__name__).error("policy bundle activation not recorded: %s", type(exc).__name__)

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "MODEL_ARTIFACT": None,          # default: the shipped artifact (explain/models/default.json)
     "MODEL_SHA256": None,            # default: the shipped artifact's recorded SHA-256
     "POLICY_BUNDLE": None,           # default: the shipped policies_rego/
+    "POLICY_ENGINE": "opa",          # the embedded engine: "opa" (the real OPA, in-process) or "regopy"
     "OPA_URL": None,                 # http(s)://host:port of an OPA server: evaluate there instead of embedded
     "OPA_TIMEOUT": 2.0,              # seconds per request to OPA
     "GLOBAL_STOP": False,            # AI Act Art. 14(4)(e) stop switch: every decision goes to human review

@@ -18,7 +18,7 @@ from typing import Any
 from decisions.decider import Decider, Services
 from decisions.events import EventRecorder
 from decisions.pipeline import DecisionContext
-from decisions.policy import EmbeddedEngine, OpaEngine, PolicyEngine, PolicyError, UnavailableEngine, load_bundle
+from decisions.policy import PolicyEngine, PolicyError, UnavailableEngine, build_engine, load_bundle
 from decisions.risk import ModelUnavailable, RiskModel
 from decisions.runs import Runs
 from decisions.rights import Calendar, PortalAccess, RightsConfig, RightsContext
@@ -147,16 +147,19 @@ def load_risk_model(config: dict[str, Any]) -> RiskModel | ModelUnavailable:
 
 
 def load_policy_engine(config: dict[str, Any]) -> PolicyEngine:
-    """The configured bundle in the embedded engine, or in the OPA server at ``OPA_URL``."""
-    remote = bool(config.get("OPA_URL"))
+    """The configured bundle in the configured engine (``POLICY_ENGINE``, or the OPA server at
+    ``OPA_URL``), once its Rego tests passed there; an engine that refuses every case otherwise."""
+    url = config.get("OPA_URL") or None
+    kind = str(config.get("POLICY_ENGINE") or "opa")
+    name = "opa-server" if url else {"opa": "opa-embedded"}.get(kind, kind)
+    bundle_sha256 = None
     try:
         bundle = load_bundle(config.get("POLICY_BUNDLE"))
-        if remote:
-            return OpaEngine(bundle, str(config["OPA_URL"]), timeout=float(config.get("OPA_TIMEOUT") or 2.0))
-        return EmbeddedEngine(bundle)
+        bundle_sha256 = bundle.sha256
+        return build_engine(bundle, kind=kind, opa_url=url, opa_timeout=float(config.get("OPA_TIMEOUT") or 2.0))
     except (PolicyError, OSError, ValueError) as exc:
         log.error("policy engine unavailable, every decision will be held: %s", exc)
-        return UnavailableEngine(reason=str(exc)[:200], name="opa" if remote else "embedded")
+        return UnavailableEngine(reason=str(exc)[:300], name=name, bundle_sha256=bundle_sha256)
 
 
 def global_stop_of(config: dict[str, Any]) -> bool:

@@ -1,7 +1,7 @@
 """The policy gate: Rego policies evaluated once per case over all candidate actions.
 
     bundle = load_bundle()                      # the shipped policies_rego/
-    engine = EmbeddedEngine(bundle)             # compiles once (or OpaEngine(bundle, url))
+    engine = build_engine(bundle)               # the real OPA in-process, after the Rego suite passed on it
     outcome = engine.evaluate(policy_input)     # {case, candidates, now}
     outcome.verdicts["c0"].allow
 
@@ -10,11 +10,10 @@ The input/output contract is documented in policies_rego/README.md.
 """
 
 from ._bundle import PolicyBundle, RuleInfo, load_bundle, shipped_bundle_dir
-from ._embedded import EmbeddedEngine
 from ._fake import FakePolicyEngine
-from ._opa import OpaEngine
-from ._opa_bundle import manifest_of, opa_bundle_bytes, write_opa_bundle
+from ._gate import ENGINE_KINDS, TestRun, build_engine, test_run
 from ._model import (
+    ENGINE_NAMES,
     OBLIGATION_KINDS,
     CandidateVerdict,
     Denial,
@@ -25,35 +24,48 @@ from ._model import (
     UnavailableEngine,
     candidate_ids_of,
     checked_candidates,
+    evaluate_each,
     parse_decision,
 )
-from ._rego_tests import RegoTestResult, discover_rego_tests, run_rego_tests
+from ._opa_bundle import manifest_of, opa_bundle_bytes, write_opa_bundle
+from ._opa_embedded import OpaEmbeddedEngine
+from ._opa_server import OpaServerEngine
+from ._rego_tests import TEST_ENGINES, RegoTestResult, discover_rego_tests, run_rego_tests
+from ._regopy_engine import RegopyEngine
 from ._registry import write_registry
 
 __all__ = [
+    "ENGINE_KINDS",
+    "ENGINE_NAMES",
     "OBLIGATION_KINDS",
+    "TEST_ENGINES",
     "CandidateVerdict",
     "Denial",
-    "EmbeddedEngine",
     "FakePolicyEngine",
     "Obligation",
-    "OpaEngine",
+    "OpaEmbeddedEngine",
+    "OpaServerEngine",
     "PolicyBundle",
     "PolicyEngine",
     "PolicyError",
     "PolicyOutcome",
     "RegoTestResult",
+    "RegopyEngine",
     "RuleInfo",
+    "TestRun",
     "UnavailableEngine",
+    "build_engine",
     "candidate_ids_of",
     "checked_candidates",
     "discover_rego_tests",
+    "evaluate_each",
     "load_bundle",
     "manifest_of",
     "opa_bundle_bytes",
     "parse_decision",
     "run_rego_tests",
     "shipped_bundle_dir",
+    "test_run",
     "write_opa_bundle",
     "write_registry",
 ]

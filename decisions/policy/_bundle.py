@@ -11,6 +11,12 @@ Bundle hash recipe (also in policies_rego/README.md, reproducible with coreutils
 
     cd policies_rego && find . -type f \\( -name '*.rego' ! -name '*_test.rego' -o -path ./data.json \\) \\
         | sed 's|^\\./||' | LC_ALL=C sort | xargs sha256sum | sha256sum
+
+The Rego tests (``*_test.rego``) are not part of the bundle hash; ``tests_sha256`` covers them with
+the same recipe, so a test run is tied to both.
+
+Modules are read by OPA's parser (``_rego_ast``); a runtime module outside the portable subset
+(``_portability``) is refused like one that does not parse.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from typing import Any
 
 from ._metadata import MetadataError, metadata_blocks
 from ._model import _fail
+from ._portability import problems
+from ._rego_ast import RegoModule, parse_module
 from ._registry import REGISTRY_PATH, listed_refs, registry_refs, render_registry, rule_outputs
 
 __all__ = ["PolicyBundle", "RuleInfo", "expected_registry", "load_bundle", "shipped_bundle_dir"]
@@ -40,7 +48,6 @@ _REF_PREFIXES = ("https://", "policies_rego/")
 
 # Paths the hash recipe can name unambiguously in a `sha256sum` listing.
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_.\-/]+$")
-_PACKAGE = re.compile(r"^package[ \t]+([A-Za-z_][A-Za-z0-9_.]*)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,11 +68,14 @@ class RuleInfo:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PolicyBundle:
     root: Path
-    modules: tuple[tuple[str, str], ...]  # (relative path, source), sorted by path
+    modules: tuple[tuple[str, str], ...]  # (relative path, source) of the runtime modules, sorted by path
+    parsed: Mapping[str, RegoModule]      # their ASTs, by path
     data_text: str
     data: Mapping[str, Any]
     rules: tuple[RuleInfo, ...]
     sha256: str
+    tests: tuple[tuple[str, str], ...]    # (relative path, source) of the *_test.rego modules
+    tests_sha256: str
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -109,10 +119,7 @@ def rego_files(root: Path) -> list[str]:
 
 
 def package_of(path: str, source: str) -> str:
-    match = _PACKAGE.search(source)
-    if match is None:
-        raise _fail(f"policy module {path} has no package declaration")
-    return match.group(1)
+    return parse_module(path, source).package
 
 
 def load_bundle(path: str | Path | None = None) -> PolicyBundle:
@@ -139,14 +146,16 @@ def load_bundle(path: str | Path | None = None) -> PolicyBundle:
     if stray:
         raise _fail(f"policy bundle {root}: only the root {DATA_FILE} is loaded, found {', '.join(stray)}")
     module_paths = [p for p in rego_files(root) if not is_test_module(p)]
+    test_paths = [p for p in rego_files(root) if is_test_module(p)]
     file_bytes = {p: (root / p).read_bytes() for p in module_paths}
     file_bytes[DATA_FILE] = data_path.read_bytes()
-    for p in file_bytes:
+    test_bytes = {p: (root / p).read_bytes() for p in test_paths}
+    for p in [*file_bytes, *test_bytes]:
         if not _SAFE_PATH.match(p):
             raise _fail(f"policy bundle file name {p!r} must use only letters, digits and _.-/")
 
     texts: dict[str, str] = {}
-    for p, raw in file_bytes.items():
+    for p, raw in {**file_bytes, **test_bytes}.items():
         try:
             texts[p] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -158,42 +167,57 @@ def load_bundle(path: str | Path | None = None) -> PolicyBundle:
     if not isinstance(data, dict):
         raise _fail(f"policy bundle {DATA_FILE} must hold a JSON object")
 
-    # (2) the catalogue, and the registry that wires it into data.fairdun.decision
+    # (2) every runtime module parsed by OPA's parser, and inside the portable subset
     modules = tuple((p, texts[p]) for p in module_paths)
-    rule_modules = _rule_modules(modules)
-    for path, _package, source in rule_modules:
-        if not rule_outputs(source):
-            raise _fail(f"rule module {path} defines neither deny nor obligations")
+    parsed = {p: parse_module(p, source) for p, source in modules}
+    found = problems(parsed.values())
+    if found:
+        raise _fail(f"policy bundle {root} leaves the portable subset of Rego "
+                    f"(policies_rego/README.md#portability): {'; '.join(found[:3])}")
+
+    # (3) the catalogue, and the registry that wires it into data.fairdun.decision
+    rule_modules = _rule_modules(parsed)
+    for module in rule_modules:
+        outputs = rule_outputs(module)
+        if not outputs:
+            raise _fail(f"rule module {module.path} defines neither deny nor obligations")
+        for name in outputs:
+            if module.rule_kinds(name) != {"set"}:
+                # a complete rule could be undefined and silently drop a module's entries
+                raise _fail(f"rule module {module.path} must define {name} as a set (`{name} contains ...`)")
     expected = {name: sorted(refs) for name, refs in registry_refs(rule_modules).items()}
-    if REGISTRY_PATH not in texts or listed_refs(texts[REGISTRY_PATH]) != expected:
+    if REGISTRY_PATH not in parsed or listed_refs(parsed[REGISTRY_PATH]) != expected:
         raise _fail(
             f"policy bundle {root}: {REGISTRY_PATH} does not list exactly the rule modules under "
             f"{RULES_DIR}/; regenerate it with decisions.policy.write_registry()"
         )
-    rules = tuple(_rule_info(path, source) for path, _package, source in rule_modules)
+    rules = tuple(_rule_info(module, texts[module.path]) for module in rule_modules)
     seen: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen:
             raise _fail(f"rule id {rule.id} is declared by {seen[rule.id]} and {rule.path}")
         seen[rule.id] = rule.path
 
-    # (3) the hash
+    # (4) the hashes
     return PolicyBundle(
         root=root,
         modules=modules,
+        parsed=MappingProxyType(parsed),
         data_text=texts[DATA_FILE],
         data=MappingProxyType(data),
         rules=rules,
         sha256=bundle_sha256(file_bytes),
+        tests=tuple((p, texts[p]) for p in test_paths),
+        tests_sha256=bundle_sha256(test_bytes),
     )
 
 
-def _rule_modules(modules: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str]]:
-    """(path, package, source) of the modules under rules/, enforcing the layout the registry
-    names: rules/<area>/<rule>.rego declaring package rules.<area>.<rule>."""
+def _rule_modules(parsed: Mapping[str, RegoModule]) -> list[RegoModule]:
+    """The modules under rules/, enforcing the layout the registry names:
+    rules/<area>/<rule>.rego declaring package rules.<area>.<rule>."""
     found = []
-    for path, source in modules:
-        package = package_of(path, source)
+    for path, module in sorted(parsed.items()):
+        package = module.package
         parts = path.split("/")
         if parts[0] != RULES_DIR:
             if package == RULES_DIR or package.startswith(RULES_DIR + "."):
@@ -204,18 +228,18 @@ def _rule_modules(modules: tuple[tuple[str, str], ...]) -> list[tuple[str, str, 
         expected = ".".join([RULES_DIR, parts[1], parts[2].removesuffix(".rego")])
         if package != expected:
             raise _fail(f"rule module {path} must declare package {expected}, not {package}")
-        found.append((path, package, source))
+        found.append(module)
     return found
 
 
 def expected_registry(root: Path) -> str:
     """The registry module text the rule files under root call for."""
     paths = [p for p in rego_files(root) if not is_test_module(p)]
-    modules = tuple((p, (root / p).read_text(encoding="utf-8")) for p in paths)
-    return render_registry(_rule_modules(modules))
+    return render_registry(_rule_modules({p: parse_module(p, (root / p).read_text(encoding="utf-8")) for p in paths}))
 
 
-def _rule_info(path: str, source: str) -> RuleInfo:
+def _rule_info(module: RegoModule, source: str) -> RuleInfo:
+    path = module.path
     try:
         blocks = metadata_blocks(source)
     except MetadataError as exc:
@@ -240,7 +264,7 @@ def _rule_info(path: str, source: str) -> RuleInfo:
         citation=custom["citation"],
         severity=custom["severity"],
         related_resources=refs,  # type: ignore[arg-type]
-        package=package_of(path, source),
+        package=module.package,
         path=path,
     )
 

@@ -7,10 +7,10 @@ have been refused for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._model import PolicyError, PolicyOutcome, candidate_ids_of, parse_decision
+from ._model import PolicyError, PolicyOutcome, candidate_ids_of, evaluate_each, parse_decision
 
 __all__ = ["FakePolicyEngine"]
 
@@ -30,6 +30,7 @@ class FakePolicyEngine:
     PolicyError to simulate an engine failure. Records every input it was asked about."""
 
     name = "fake"
+    version = "0"
 
     def __init__(
         self,
@@ -44,7 +45,10 @@ class FakePolicyEngine:
     def evaluate(self, policy_input: Mapping[str, Any]) -> PolicyOutcome:
         self.inputs.append(policy_input)
         ids = candidate_ids_of(policy_input)
-        return parse_decision(self._decide(policy_input), ids)
+        return parse_decision(self._decide(policy_input), ids, engine_version=self.version)
+
+    def evaluate_many(self, inputs: Sequence[Mapping[str, Any]]) -> list[PolicyOutcome | PolicyError]:
+        return evaluate_each(self, inputs)
 
     @classmethod
     def failing(cls, reason: str = "policy engine unavailable") -> FakePolicyEngine:

@@ -17,7 +17,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from ._bundle import DATA_FILE, PolicyBundle, package_of
+from ._bundle import DATA_FILE, PolicyBundle
 
 __all__ = ["MANIFEST", "manifest_of", "opa_bundle_bytes", "write_opa_bundle"]
 
@@ -25,7 +25,7 @@ MANIFEST = ".manifest"
 
 
 def manifest_of(bundle: PolicyBundle) -> dict[str, Any]:
-    roots = {package_of(path, source).split(".")[0] for path, source in bundle.modules} | set(bundle.data)
+    roots = {module.package.split(".")[0] for module in bundle.parsed.values()} | set(bundle.data)
     return {"revision": bundle.sha256, "roots": sorted(roots),
             "metadata": {"fairdun": {"bundle_sha256": bundle.sha256, "files": list(bundle.files)}}}
 

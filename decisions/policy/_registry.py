@@ -1,114 +1,80 @@
 """The rule registry: ``fairdun/registry.rego`` lists every rule module's ``deny`` and
-``obligations`` explicitly.
+``obligations`` explicitly, in array literals that make ``data.fairdun.decision`` undefined when a
+module is missing (fail closed, in the Rego itself).
 
-Iterating ``data.rules[area][rule]`` would let a dropped-in file be collected without any list,
-but rego-cpp then materialises every rule of every package on each evaluation (about 1 ms of
-the 5 candidate budget). So the list is generated from the files under ``rules/``, committed with
-them, and ``load_bundle`` refuses a bundle whose registry does not match its rule files: a rule
-can be forgotten neither by the registry nor by the engine.
+Iterating ``data.rules[area][rule]`` would collect a dropped-in file without any list, but it
+also evaluates every helper rule of every package on each evaluation. So the list is generated
+from the files under ``rules/``, committed with them, and ``load_bundle`` refuses a bundle whose
+registry does not match its rule files: a rule can be forgotten neither by the registry nor by
+the engine.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["AREA_GATES", "REGISTRY_PATH", "listed_refs", "registry_refs", "render_registry", "rule_outputs", "write_registry"]
+from ._rego_ast import ref_text
+
+if TYPE_CHECKING:
+    from ._rego_ast import RegoModule
+
+__all__ = ["REGISTRY_PATH", "listed_refs", "registry_refs", "render_registry", "rule_outputs", "write_registry"]
 
 REGISTRY_PATH = "fairdun/registry.rego"
 OUTPUTS = ("deny", "obligations")
-
-_OUTPUT_RULE = re.compile(r"^(deny|obligations)\b(?=[ \t]+contains\b|[ \t]*:?=|[ \t]+if\b)", re.MULTILINE)
 
 _HEADER = """\
 # METADATA
 # title: Rule registry (generated)
 # description: >-
-#   Every rule module's deny and obligations, listed explicitly (rego-cpp evaluates explicit
-#   references far faster than an iteration over data.rules); the rules of an area written for
-#   one place (rules/de, gb, gdpr, us, us_states) are listed only when that place applies.
-#   Generated from the files under rules/ by decisions.policy.write_registry; load_bundle
-#   refuses a bundle whose registry does not match them. Regenerate, do not edit.
+#   Every rule module's deny and obligations, listed explicitly for every case: a module that is
+#   missing or whose output is undefined makes its list, and so data.fairdun.decision, undefined
+#   (fail closed). Rules written for one place test that place first. Generated from the files
+#   under rules/ by decisions.policy.write_registry; load_bundle refuses a bundle whose registry
+#   does not match them. Regenerate, do not edit.
 package fairdun.registry
 
 import rego.v1
-
-import data.fairdun.lib
 """
 
 
-def rule_outputs(source: str) -> tuple[str, ...]:
+def rule_outputs(module: RegoModule) -> tuple[str, ...]:
     """Which of ``deny`` / ``obligations`` a rule module defines."""
-    found = set(_OUTPUT_RULE.findall(source))
-    return tuple(name for name in OUTPUTS if name in found)
+    names = set(module.rule_names)
+    return tuple(name for name in OUTPUTS if name in names)
 
 
-def registry_refs(rule_modules: Iterable[tuple[str, str, str]]) -> dict[str, list[str]]:
-    """{"deny": [...], "obligations": [...]}: the references the registry must list for
-    ``(path, package, source)`` of the rule modules."""
+def registry_refs(rule_modules: Iterable[RegoModule]) -> dict[str, list[str]]:
+    """{"deny": [...], "obligations": [...]}: the references the registry must list for the rule
+    modules."""
     refs: dict[str, list[str]] = {name: [] for name in OUTPUTS}
-    for _path, package, source in sorted(rule_modules):
-        for name in rule_outputs(source):
-            refs[name].append(f"data.{package}.{name}")
+    for module in sorted(rule_modules, key=lambda m: m.path):
+        for name in rule_outputs(module):
+            refs[name].append(f"data.{module.package}.{name}")
     return refs
 
 
-# Areas of rules/ written for one place, and the library test of that place. The registry lists
-# their rules only when the place applies (rego-cpp charges 10-20 microseconds for every rule it
-# visits, even one whose first condition fails); each rule still tests its place itself, so the
-# gate only saves time and never decides.
-AREA_GATES = {
-    "de": "lib.in_de",
-    "gb": "lib.in_gb",
-    "gdpr": "lib.in_gdpr",
-    "us": "lib.in_us",
-    "us_states": "lib.in_us",
-}
-
-_REF = re.compile(r"data\.rules(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+def listed_refs(registry: RegoModule) -> dict[str, list[str]]:
+    """The references a registry module lists in its ``deny`` and ``obligations`` arrays."""
+    listed: dict[str, list[str]] = {name: [] for name in OUTPUTS}
+    for rule in registry.rules:
+        head = rule["head"]
+        value = head.get("value") or {}
+        if head.get("name") in listed and value.get("type") == "array":
+            listed[head["name"]] += [ref_text(t) if t["type"] == "ref" else str(t["value"]) for t in value["value"]]
+    return {name: sorted(refs) for name, refs in listed.items()}
 
 
-def listed_refs(registry_source: str) -> dict[str, list[str]]:
-    """The references a registry module lists (formatting, gates and comments aside)."""
-    refs = _REF.findall(registry_source)
-    return {name: sorted(r for r in refs if r.endswith("." + name)) for name in OUTPUTS}
-
-
-def _area(ref: str) -> str:
-    return ref.split(".")[2]
-
-
-def render_registry(rule_modules: Iterable[tuple[str, str, str]]) -> str:
-    """The registry module for ``(path, package, source)`` of the rule modules."""
+def render_registry(rule_modules: Iterable[RegoModule]) -> str:
+    """The registry module for the rule modules."""
     refs = registry_refs(rule_modules)
     parts = [_HEADER]
     for name in OUTPUTS:
-        groups: dict[str, list[str]] = {}
-        for ref in refs[name]:
-            gate = AREA_GATES.get(_area(ref))
-            groups.setdefault(gate or "", []).append(ref)
-        lists = []
-        for gate in sorted(groups, key=lambda g: (g != "", g)):
-            lines = "".join(f"\t{ref},\n" for ref in groups[gate])
-            if gate:
-                label = f"{name}_{gate.removeprefix('lib.')}"
-                parts.append(f"\ndefault {label} := []\n\n{label} := [\n{lines}] if {gate}\n")
-            else:
-                label = f"{name}_everywhere"
-                parts.append(f"\n{label} := [\n{lines}]\n")
-            lists.append(label)
-        parts.append(f"\n{name} := {_concat(lists)}\n")
+        lines = "".join(f"\t{ref},\n" for ref in refs[name])
+        parts.append(f"\n{name} := [\n{lines}]\n")
     return "".join(parts)
-
-
-def _concat(lists: list[str]) -> str:
-    if not lists:
-        return "[]"
-    expression = lists[-1]
-    for label in reversed(lists[:-1]):
-        expression = f"array.concat({label}, {expression})"
-    return expression
 
 
 def write_registry(bundle_dir: str | Path | None = None) -> Path:

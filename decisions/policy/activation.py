@@ -1,8 +1,10 @@
 """Activating a policy bundle is a ledger event.
 
-``activate(session, bundle, ...)`` appends ``policy_bundle_activated`` (the bundle's SHA-256, the
-engine, where the activation came from, the bundle active before), stores the bundle's OPA
-archive once, and projects the activation, all in the caller's transaction.
+``activate(session, engine, ...)`` appends ``policy_bundle_activated`` (the bundle's SHA-256, the
+engine that evaluates it with its version, the Rego test run that passed on it, where the
+activation came from, the bundle active before), stores the bundle's OPA archive once, and
+projects the activation, all in the caller's transaction. Only an engine from ``build_engine``
+(whose bundle passed its Rego tests on it) can be activated.
 ``ensure_activated(db, engine, now=)`` does so at service start when the running bundle was never
 activated (appends serialise on the ledger head, so two starting workers record it once).
 """
@@ -13,6 +15,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session
 from ledger import Database, append
 from ledger.chain import lock_head
 
-from ._bundle import PolicyBundle
+from ._model import _fail
 from ._opa_bundle import opa_bundle_bytes
 from .tables import ACTIVATION_SOURCES, PolicyActivationRow, PolicyBundleRow
 
@@ -42,10 +45,14 @@ class Activation:
     previous_sha256: str | None
 
 
-def activate(session: Session, bundle: PolicyBundle, *, engine: str, source: str, now: datetime) -> Activation:
-    """Record the activation of ``bundle`` in the caller's transaction (nothing is committed)."""
+def activate(session: Session, engine: Any, *, source: str, now: datetime) -> Activation:
+    """Record the activation of ``engine.bundle`` on ``engine`` in the caller's transaction
+    (nothing is committed)."""
     if source not in ACTIVATION_SOURCES:
         raise ValueError(f"activation source must be one of {', '.join(ACTIVATION_SOURCES)}")
+    bundle, tests = engine.bundle, getattr(engine, "tests", None)
+    if tests is None or not tests.passed:
+        raise _fail(f"policy bundle {bundle.sha256[:12]} was not tested on {engine.name}: not activated")
     lock_head(session)   # serialise with every other append before reading what was active
     previous = _latest(session)
     if session.get(PolicyBundleRow, bundle.sha256) is None:
@@ -54,21 +61,24 @@ def activate(session: Session, bundle: PolicyBundle, *, engine: str, source: str
                                     archive_sha256=hashlib.sha256(archive).hexdigest(), stored_at=now))
     body = {
         "bundle_sha256": bundle.sha256,
-        "engine": engine,
+        "engine": engine.name,
+        "engine_version": engine.version,
+        "tests": tests.to_dict(),
         "source": source,
         "rules": sorted(rule.id for rule in bundle.rules),
         "previous_bundle_sha256": previous.bundle_sha256 if previous else None,
     }
     appended = append(session, kind=ACTIVATION_EVENT, body=body, ts=now)
-    session.add(PolicyActivationRow(ledger_seq=appended.seq, bundle_sha256=bundle.sha256, engine=engine,
+    session.add(PolicyActivationRow(ledger_seq=appended.seq, bundle_sha256=bundle.sha256, engine=engine.name,
                                     source=source, activated_at=now, entry_hash=appended.entry_hash))
-    log.info("policy bundle %s activated (%s, %s) at ledger seq %d", bundle.sha256[:12], engine, source, appended.seq)
-    return Activation(bundle_sha256=bundle.sha256, engine=engine, source=source, activated_at=now,
+    log.info("policy bundle %s activated (%s, %s) at ledger seq %d", bundle.sha256[:12], engine.name, source,
+             appended.seq)
+    return Activation(bundle_sha256=bundle.sha256, engine=engine.name, source=source, activated_at=now,
                       ledger_seq=appended.seq, entry_hash=appended.entry_hash,
                       previous_sha256=previous.bundle_sha256 if previous else None)
 
 
-def ensure_activated(db: Database, bundle: PolicyBundle, *, engine: str, now: datetime) -> Activation | None:
+def ensure_activated(db: Database, engine: Any, *, now: datetime) -> Activation | None:
     """Record the activation of ``bundle`` unless it was ever activated; None when it was, or when
     the database has no activation table yet (not migrated: ``fairdun init-db``)."""
     with db.reading() as session:
@@ -78,9 +88,9 @@ def ensure_activated(db: Database, bundle: PolicyBundle, *, engine: str, now: da
     with db.unit_of_work() as uow:
         lock_head(uow.session)
         if uow.session.scalar(select(PolicyActivationRow.ledger_seq).where(
-                PolicyActivationRow.bundle_sha256 == bundle.sha256).limit(1)) is not None:
+                PolicyActivationRow.bundle_sha256 == engine.bundle_sha256).limit(1)) is not None:
             return None
-        activation = activate(uow.session, bundle, engine=engine, source="start", now=now)
+        activation = activate(uow.session, engine, source="start", now=now)
         uow.commit()
     return activation
 

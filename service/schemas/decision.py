@@ -294,7 +294,11 @@ class ExplanationSchema(Schema):
 
 class PolicyRefSchema(Schema):
     bundle_sha256 = fields.String()
-    engine = fields.String(validate=validate.OneOf(("embedded", "opa")))
+    engine = fields.String(validate=validate.OneOf(("opa-embedded", "regopy", "opa-server")),
+                           metadata={"description": "the engine that evaluated the policy bundle"})
+    engine_version = fields.String(allow_none=True,
+                                   metadata={"description": "its version: OPA's for opa-embedded and opa-server, "
+                                                            "rego-cpp's for regopy"})
 
 
 class StrategyRefSchema(Schema):

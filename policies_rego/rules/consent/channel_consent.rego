@@ -47,17 +47,17 @@ citations := {
 	"*": {"*": "fairdun channel-consent policy (policies_rego/README.md#consent)"},
 }
 
-channel_citations(channel) := citations[channel] if {
-	is_object(citations[channel])
-} else := citations["*"]
+exempt_channels := {channel | some channel in data.parameters.consent.exempt_channels}
 
-deny contains lib.deny(rule_id, channel_citations(channel), id, message(channel)) if {
-	some id in lib.communicating
-	channel := lib.channel[id]
-	not channel in data.parameters.consent.exempt_channels
+deny contains {"candidate": c.id, "rule": rule_id, "citation": lib.cite(table), "message": message} if {
+	some c in lib.communicating
+	channel := object.get(c, "channel", null)
+	not exempt_channels[channel]
 	not lib.consents[channel] == true
+	table := object.get(citations, channel, citations["*"])
+	message := no_consent(channel)
 }
 
-message(channel) := sprintf("no consent on record for channel %s", [channel]) if {
+no_consent(channel) := sprintf("no consent on record for channel %s", [channel]) if {
 	is_string(channel)
 } else := "communication candidate without a channel"

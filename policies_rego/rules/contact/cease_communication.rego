@@ -25,11 +25,13 @@ rule_id := "FD-CEASE-COMMUNICATION"
 
 citations := {"*": "fairdun principle: a request to stop communicating is honoured"}
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	not lib.flags.cease_communication == false
 	not lib.us_debt_collector
-	some id in lib.communicating
+	some c in lib.communicating
 }
+
+citation := lib.cite(citations)
 
 reason := "the debtor asked not to be contacted any more" if {
 	lib.flags.cease_communication == true

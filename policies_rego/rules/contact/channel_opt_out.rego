@@ -28,22 +28,30 @@ citations := {
 	"*": "fairdun principle: a channel the debtor refused is not used",
 }
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	not lib.us_debt_collector
 	not lib.debtor.opted_out_channels == []
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.communicating
-	channel := lib.channel[id]
-	opted_out(channel)
+	listed
+	some c in lib.communicating
+	channel := object.get(c, "channel", null)
+	opted_out[channel]
 	message := sprintf("the debtor asked not to be contacted by %v", [channel])
 }
 
-opted_out(channel) if channel in lib.debtor.opted_out_channels
+# A missing or unreadable list counts as every channel refused.
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
+	applies
+	not listed
+	some c in lib.communicating
+	message := "the channels the debtor refused are unknown: every channel counts as refused"
+}
 
-opted_out(_) if not is_array(lib.debtor.opted_out_channels)
+citation := lib.cite(citations)
+
+listed if is_array(lib.debtor.opted_out_channels)
+
+opted_out := {channel | some channel in lib.debtor.opted_out_channels}

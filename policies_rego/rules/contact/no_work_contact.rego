@@ -29,10 +29,12 @@ citations := {
 	"*": "fairdun principle: no contact at the workplace when the debtor asked for none",
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	not lib.flags.no_work_contact == false
-	some id in lib.communicating
-	channel := lib.channel[id]
+	some c in lib.communicating
+	channel := object.get(c, "channel", null)
 	channel in data.parameters.work_contact.channels
 	message := sprintf("the debtor asked not to be contacted at work; %s may reach the workplace", [channel])
 }
+
+citation := lib.cite(citations)

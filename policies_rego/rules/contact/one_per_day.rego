@@ -24,22 +24,26 @@ rule_id := "FD-ONE-PER-DAY"
 
 citations := {"*": "fairdun principle: at most one communication per debt and day"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if count(today_or_later) > 0
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.communicating
+	some c in lib.communicating
+	ahead := lib.days_ahead[c.id]
 	some event in today_or_later
-	not lib.days_before_send(event, id) > 0
-	message := sprintf("the claim already had a %v communication on %v", [event.channel, event.date])
+	days_between := object.get(event, "age_days", 0) + ahead
+	not days_between > 0
+	message := sprintf("the claim already had a %v communication on %v",
+		[object.get(event, "channel", "unknown"), object.get(event, "date", "an unknown day")])
 }
 
-# Past events on today's date: the only ones a candidate sent today or later can share a day with.
+citation := lib.cite(citations)
+
+# Past events on today's date (an event without its age counts as today): the only ones a
+# candidate can share its send day with.
 today_or_later := [event |
 	some events in [lib.dunning, lib.contacts]
 	some event in events
-	not event.age_days > 0
+	age := object.get(event, "age_days", 0)
+	not age > 0
 ]

@@ -33,31 +33,36 @@ citations := {"*": "RDG § 13e(1); RVG § 13, VV Nr. 2300, 7002"}
 
 params := data.parameters.de_collection_costs
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.significant) > 0
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, "collection_costs", cap) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": cap, "currency": lib.invoice.currency, "fee_kind": "collection_costs"},
+} if {
 	applies
-	some id in lib.significant
-	lib.kind[id] == "collection_handover"
+	some c in lib.significant
+	c.kind == "collection_handover"
 }
 
-cap := business_fee + expenses if {
-	lib.invoice.currency == params.currency
-} else := 0
+citation := lib.cite(citations)
+
+# Nothing may be charged when the cap cannot be computed (another currency, an amount beyond the
+# table).
+default cap := 0
+
+cap := business_fee + expenses if lib.invoice.currency == params.currency
 
 # The 1.0 fee of the first table row (value up_to_minor[i], fee fee_minor[i], ascending) whose
 # value covers the open amount.
 table_fee := params.fee_minor[rows[0]]
 
 rows := [i |
-	some i in numbers.range(0, count(params.up_to_minor) - 1)
-	lib.invoice.open_amount_minor <= params.up_to_minor[i]
+	some i
+	up_to := params.up_to_minor[i]
+	lib.invoice.open_amount_minor <= up_to
 ]
 
 business_fee := floor((table_fee * params.business_fee_rate.numerator) / params.business_fee_rate.denominator)

@@ -32,40 +32,37 @@ citations := {"*": "BDSG § 31(2) Satz 1 Nr. 4; GDPR Art. 6(1)(f)"}
 
 params := data.parameters.de_credit_bureau
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.significant) > 0
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.significant
-	lib.kind[id] == "credit_bureau_report"
+	some c in lib.significant
+	c.kind == "credit_bureau_report"
 	some message in unmet
 }
+
+citation := lib.cite(citations)
 
 # Letters reminding of the claim after its due date.
 written_reminders := [step |
 	some step in lib.dunning
 	step.kind in params.reminder_kinds
 	step.channel in params.written_channels
-	lib.is_date(step.date)
+	is_string(step.date)
 	step.date > lib.invoice.due_on
 ]
 
-# The age in days of the first of them.
-first_reminder_age := age if {
-	some step in written_reminders
-	age := step.age_days
-	not younger_than_another(age)
-}
+# The age in days of the first of them (one of unknown age counts as sent today; none: 0).
+reminder_ages := [age | some step in written_reminders; age := object.get(step, "age_days", 0)]
 
-younger_than_another(age) if {
-	some step in written_reminders
-	step.age_days > age
+default first_reminder_age := 0
+
+first_reminder_age := age if {
+	some age in reminder_ages
+	count([older | some older in reminder_ages; older > age]) == 0
 }
 
 warned if {
@@ -74,12 +71,14 @@ warned if {
 	step.age_days <= first_reminder_age
 }
 
+waited if first_reminder_age >= params.min_days_since_first_reminder
+
 unmet contains "fewer than two written reminders after the due date (lit. a)" if {
 	count(written_reminders) < params.min_written_reminders
 }
 
 unmet contains "less than four weeks since the first written reminder (lit. b)" if {
-	not first_reminder_age >= params.min_days_since_first_reminder
+	not waited
 }
 
 unmet contains "the debtor was not warned of the report, at the earliest with the first reminder (lit. c)" if {

@@ -29,18 +29,20 @@ rule_id := "DE-BGB-286"
 
 citations := {"*": "BGB §§ 280(1), (2), 286"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.charging) > 0
 	not de.in_default
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, kind, 0) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": 0, "currency": lib.invoice.currency, "fee_kind": kind},
+} if {
 	applies
-	some id in lib.charging
-	some kind in lib.fee_kinds[id]
-	kind in data.parameters.de_default.damage_fee_kinds
+	some c in lib.charging
+	some kind in data.parameters.de_default.damage_fee_kinds
+	lib.fee[c.id][kind]
 }
+
+citation := lib.cite(citations)

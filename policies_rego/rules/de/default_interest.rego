@@ -3,7 +3,7 @@
 # description: >-
 #   Default interest is the base rate of BGB 247 plus 5 percentage points, or 9 where no
 #   consumer is party to the transaction (BGB 288(1), (2)). The proposed interest is capped at
-#   the statutory amount on the open amount from the first day of default (lib de.since) up to
+#   the statutory amount on the open amount from the first day of default (lib.de.since_ns) up to
 #   today, day by day at the base rate in force (data.parameters.de_interest.base_rates, each
 #   from its effective date), actual/365, rounded down to the minor unit. Days after
 #   known_until have no published rate yet and earn nothing (fail closed); a debtor not yet in
@@ -31,9 +31,6 @@ citations := {"*": "BGB §§ 288(1), (2), 247"}
 
 params := data.parameters.de_interest
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.charging) > 0
@@ -41,37 +38,49 @@ applies if {
 }
 
 charges_interest if {
-	some id in lib.charging
-	"default_interest" in lib.fee_kinds[id]
+	some c in lib.charging
+	lib.fee[c.id].default_interest
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, "default_interest", lawful) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": lawful, "currency": lib.invoice.currency, "fee_kind": "default_interest"},
+} if {
 	applies
-	some id in lib.charging
-	lib.fee_above(id, "default_interest", lawful)
+	some c in lib.charging
+	lib.fee[c.id].default_interest > lawful
 }
+
+citation := lib.cite(citations)
 
 lawful := floor((lib.invoice.open_amount_minor * rate_days) / (params.basis_points * params.days_per_year)) if {
 	de.in_default
 	is_number(lib.invoice.open_amount_minor)
 } else := 0
 
-# Sum over the base-rate periods of (base rate + margin) in basis points times the days of
-# default that fall into the period.
-rate_days := sum([((rate.rate_bp + margin) * days) |
-	some i in numbers.range(0, count(params.base_rates) - 1)
+# Sum over the base-rate periods that overlap the default of (base rate + margin) in basis
+# points times the days of default that fall into the period.
+rate_days := sum([rate_days_in_period |
+	some i
 	rate := params.base_rates[i]
-	start := lib.greater(lib.date_ns(rate.from), de.since)
-	stop := lib.lesser(period_end(i), interest_end)
-	days := lib.greater(stop - start, 0) / lib.day_ns
+	first := period_starts[i]
+	period_ends[i] > de.since_ns
+	first < interest_end
+	start := lib.greater(first, de.since_ns)
+	stop := lib.lesser(period_ends[i], interest_end)
+	days := (stop - start) / lib.day_ns
+	rate_days_in_period := (rate.rate_bp + margin) * days
 ])
 
 margin := params.margin_bp[lib.debtor_kind]
 
+# Each base-rate period from its first day to the first day after it: the next period's start,
+# or the day after known_until for the last.
+period_starts := [start | some rate in params.base_rates; start := time.parse_ns("2006-01-02", rate.from)]
+
+known_until_end := lib.date_ns(params.known_until) + lib.day_ns
+
+period_ends := array.concat(array.slice(period_starts, 1, count(period_starts)), [known_until_end])
+
 # Interest runs up to (not including) today, and never past the last day with a known rate.
-interest_end := lib.lesser(lib.date_ns(lib.today), lib.date_ns(params.known_until) + lib.day_ns)
-
-# The first day after a rate period: the next period's start, or after known_until for the last.
-period_end(i) := lib.date_ns(params.base_rates[i + 1].from)
-
-period_end(i) := lib.date_ns(params.known_until) + lib.day_ns if i == count(params.base_rates) - 1
+interest_end := lib.lesser(lib.today_ns, known_until_end)

@@ -26,18 +26,22 @@ rule_id := "DE-DUNNING-FEE-COST"
 
 citations := {"*": "BGB §§ 280(1), (2), 286; BGH, Urt. v. 26.6.2019, VIII ZR 95/18"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.charging) > 0
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, "dunning_fee", cap) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": cap, "currency": lib.invoice.currency, "fee_kind": "dunning_fee"},
+} if {
 	applies
-	some id in lib.charging
-	lib.fee_above(id, "dunning_fee", cap)
+	some c in lib.charging
+	lib.fee[c.id].dunning_fee > cap
 }
+
+citation := lib.cite(citations)
+
+default cap := 0
 
 cap := object.get(data.parameters.de_dunning_fee.cap_minor, lib.invoice.currency, 0)

@@ -31,21 +31,19 @@ rule_id := "DE-BGB-195-199"
 
 citations := {"*": "BGB §§ 195, 199(1), 212(1) Nr. 1, 214(1)"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.threatening) > 0
 	not limitation.enforceable
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.threatening
+	some c in lib.threatening
 }
 
+citation := lib.cite(citations)
+
 message := sprintf("the claim is time-barred since %v: no threat of court action", [limitation.expires]) if {
-	is_string(lib.today)
-	lib.today > limitation.expires
+	limitation.expired
 } else := "the limitation of the claim cannot be established: no threat of court action"

@@ -24,27 +24,34 @@ rule_id := "DE-BGB-288-5"
 
 citations := {"*": "BGB § 288(5)"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_de
 	count(lib.charging) > 0
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, "default_lump_sum", lump_sum) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": lump_sum, "currency": lib.invoice.currency, "fee_kind": "default_lump_sum"},
+} if {
 	applies
-	some id in lib.charging
-	lib.fee_above(id, "default_lump_sum", lump_sum)
+	some c in lib.charging
+	lib.fee[c.id].default_lump_sum > lump_sum
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, "dunning_fee", 0) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": 0, "currency": lib.invoice.currency, "fee_kind": "dunning_fee"},
+} if {
 	applies
-	some id in lib.charging
-	"default_lump_sum" in lib.fee_kinds[id]
-	"dunning_fee" in lib.fee_kinds[id]
+	some c in lib.charging
+	lib.fee[c.id].default_lump_sum
+	lib.fee[c.id].dunning_fee
 }
+
+citation := lib.cite(citations)
+
+default lump_sum := 0
 
 lump_sum := object.get(data.parameters.de_lump_sum.amount_minor, lib.invoice.currency, 0) if {
 	lib.debtor_kind == "business"
-} else := 0
+}

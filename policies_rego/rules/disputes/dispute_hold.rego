@@ -30,10 +30,12 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	not lib.invoice.disputed == false
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 reason := "the invoice is disputed: no reminder, fee or escalation until the dispute is resolved" if {
 	lib.invoice.disputed == true

@@ -24,15 +24,19 @@ rule_id := "FD-PROMISE-TO-PAY-PAUSE"
 
 citations := {"*": "fairdun principle: a promise to pay is awaited"}
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	not lib.invoice.promise_to_pay_on == null
 	paused
-	some id in lib.acting
+	some c in lib.acting
 }
 
-paused if not awaited_until
+citation := lib.cite(citations)
 
-paused if lib.date_ns(lib.today) <= awaited_until
+paused if not readable
+
+paused if lib.today_ns <= awaited_until
+
+readable if awaited_until
 
 # The last day of the pause, as a time (undefined when the promise or today is not a date).
 awaited_until := lib.date_ns(lib.invoice.promise_to_pay_on) + (data.parameters.promise_to_pay.grace_days * lib.day_ns) if {
@@ -40,5 +44,5 @@ awaited_until := lib.date_ns(lib.invoice.promise_to_pay_on) + (data.parameters.p
 }
 
 reason := sprintf("the debtor promised to pay on %v", [lib.invoice.promise_to_pay_on]) if {
-	awaited_until
+	readable
 } else := "the promise to pay of the invoice cannot be read"

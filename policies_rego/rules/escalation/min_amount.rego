@@ -28,20 +28,20 @@ citations := {
 	"*": "fairdun principle of proportionality",
 }
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	count(lib.significant) > 0
 	not large_enough
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.significant
-	message := sprintf("open amount %v (minor units of %v) is below the minimum for an escalation",
-		[lib.invoice.open_amount_minor, lib.invoice.currency])
+	some c in lib.significant
 }
+
+citation := lib.cite(citations)
+
+message := sprintf("open amount %v (minor units of %v) is below the minimum for an escalation",
+	[object.get(lib.invoice, "open_amount_minor", "unknown"), object.get(lib.invoice, "currency", "unknown")])
 
 large_enough if {
 	is_number(lib.invoice.open_amount_minor)

@@ -26,19 +26,21 @@ citations := {
 	"*": "fairdun principle: no fee before the due date",
 }
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	count(lib.charging) > 0
 	not overdue
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, kind, 0) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": 0, "currency": lib.invoice.currency, "fee_kind": kind},
+} if {
 	applies
-	some id in lib.charging
-	some kind in lib.fee_kinds[id]
+	some c in lib.charging
+	some kind in object.keys(lib.fee[c.id])
 }
+
+citation := lib.cite(citations)
 
 overdue if {
 	is_string(lib.today)

@@ -23,20 +23,24 @@ rule_id := "GB-FCA-CONC-7.7.5"
 
 citations := {"*": "FCA CONC 7.7.5R"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_gb
 	not lib.debtor_kind == "business"
 	count(lib.charging) > 0
 }
 
-obligations contains lib.fee_cap(rule_id, citations, id, kind, cap) if {
+obligations contains {
+	"candidate": c.id, "kind": "fee_cap", "rule": rule_id, "citation": citation,
+	"params": {"amount_minor": cap, "currency": lib.invoice.currency, "fee_kind": kind},
+} if {
 	applies
-	some id in lib.charging
-	some kind in lib.fee_kinds[id]
-	lib.fee_above(id, kind, cap)
+	some c in lib.charging
+	some kind in object.keys(lib.fee[c.id])
+	lib.fee[c.id][kind] > cap
 }
+
+citation := lib.cite(citations)
+
+default cap := 0
 
 cap := object.get(data.parameters.gb_conc.cost_cap_minor, lib.invoice.currency, 0)

@@ -26,12 +26,14 @@ rule_id := "GB-FCA-CONC-7.3"
 
 citations := {"*": "FCA CONC 7.2.1R, 7.3.4R (PS24/2)"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "forbearance"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "forbearance"}} if {
 	lib.in_gb
 	not lib.debtor_kind == "business"
 	in_difficulty
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 in_difficulty if not lib.flags.vulnerable == false
 

@@ -33,19 +33,21 @@ citations := {
 	"*": "GDPR Art. 21(1)",
 }
 
-deny contains lib.deny(rule_id, citations, id, "the debtor objected to profiling: no decision based on it") if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": "the debtor objected to profiling: no decision based on it"} if {
 	lib.in_gdpr
 	objected
-	some id in lib.acting
-	not lib.candidate[id].profiling == false
+	some c in lib.acting
+	not c.profiling == false
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	lib.in_gdpr
 	objected
 	not lib.debtor.compelling_grounds_documented == true
-	some id in lib.significant
+	some c in lib.significant
 	message := "the debtor objected: no disclosure to a third party until a person documents compelling grounds"
 }
+
+citation := lib.cite(citations)
 
 objected if not lib.debtor.objected_to_profiling == false

@@ -27,8 +27,10 @@ citations := {
 	"*": "GDPR Art. 21(4)",
 }
 
-obligations contains lib.obligation(rule_id, citations, id, "notice", {"notice": data.parameters.gdpr.objection_notice}) if {
+obligations contains {"candidate": c.id, "kind": "notice", "rule": rule_id, "citation": citation, "params": {"notice": data.parameters.gdpr.objection_notice}} if {
 	lib.in_gdpr
 	count(lib.dunning) == 0
-	some id in lib.communicating
+	some c in lib.communicating
 }
+
+citation := lib.cite(citations)

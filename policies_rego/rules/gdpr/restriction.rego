@@ -28,9 +28,11 @@ citations := {
 	"*": "GDPR Art. 18(1)(a), (2)",
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	lib.in_gdpr
 	not lib.debtor.processing_restricted == false
-	some id in lib.significant
+	some c in lib.significant
 	message := "processing is restricted while the debtor's data are verified: no escalation"
 }
+
+citation := lib.cite(citations)

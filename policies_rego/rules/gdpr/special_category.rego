@@ -29,8 +29,10 @@ citations := {
 	"*": "GDPR Art. 9(1), 22(4)",
 }
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "special_category_data"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "special_category_data"}} if {
 	lib.in_gdpr
 	not lib.flags.vulnerable == false
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)

@@ -29,16 +29,15 @@ citations := {"*": "fairdun principle: fail closed (policies_rego/README.md#inpu
 contract := data.parameters.contract
 
 # Common path: one well-formedness test for the case; problems are only spelt out when it fails.
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if not case_wellformed
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.acting
+	some c in lib.acting
 	some message in or_generic(case_problems)
 }
+
+citation := lib.cite(citations)
 
 # Should a check be added to case_wellformed without its message, the deny still happens.
 or_generic(messages) := messages if {
@@ -46,34 +45,34 @@ or_generic(messages) := messages if {
 } else := {"the input does not match the decision contract"}
 
 case_wellformed if {
-	lib.debtor_kind in contract.debtor_kinds
-	lib.creditor_role in contract.creditor_roles
-	is_object(lib.consents)
-	is_object(lib.flags)
-	is_string(lib.today)
-	is_object(lib.controls)
+	known_debtor_kind
+	known_creditor_role
+	consents_object
+	flags_object
+	today_string
+	controls_object
 }
 
-case_problems contains "case.debtor.kind is not a known debtor kind" if {
-	not lib.debtor_kind in contract.debtor_kinds
-}
+known_debtor_kind if lib.debtor_kind in contract.debtor_kinds
 
-case_problems contains "case.creditor.role is not a known creditor role" if {
-	not lib.creditor_role in contract.creditor_roles
-}
+known_creditor_role if lib.creditor_role in contract.creditor_roles
 
-case_problems contains "case.debtor.consents is not an object" if {
-	not is_object(lib.consents)
-}
+consents_object if is_object(lib.consents)
 
-case_problems contains "case.debtor.flags is not an object" if {
-	not is_object(lib.flags)
-}
+flags_object if is_object(lib.flags)
 
-case_problems contains "case.today is not a date" if {
-	not is_string(lib.today)
-}
+today_string if is_string(lib.today)
 
-case_problems contains "case.controls is not an object" if {
-	not is_object(lib.controls)
-}
+controls_object if is_object(lib.controls)
+
+case_problems contains "case.debtor.kind is not a known debtor kind" if not known_debtor_kind
+
+case_problems contains "case.creditor.role is not a known creditor role" if not known_creditor_role
+
+case_problems contains "case.debtor.consents is not an object" if not consents_object
+
+case_problems contains "case.debtor.flags is not an object" if not flags_object
+
+case_problems contains "case.today is not a date" if not today_string
+
+case_problems contains "case.controls is not an object" if not controls_object

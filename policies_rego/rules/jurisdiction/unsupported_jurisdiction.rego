@@ -23,16 +23,16 @@ rule_id := "FD-JURISDICTION-UNSUPPORTED"
 
 citations := {"*": "fairdun principle: fail closed (no reviewed legal rule set for the debtor's jurisdiction)"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if not supported
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.acting
-	message := sprintf("no reviewed rule set for jurisdiction %v (country %v)", [lib.jurisdiction, lib.country])
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
+
+message := sprintf("no reviewed rule set for jurisdiction %v (country %v)", [lib.jurisdiction, lib.country])
 
 supported if {
 	lib.country in data.parameters.jurisdictions.supported_countries
@@ -49,6 +49,8 @@ consistent if {
 	startswith(lib.jurisdiction, concat("", [lib.country, "-"]))
 }
 
-subdivision_known if not data.parameters.jurisdictions.required_subdivisions[lib.country]
+subdivision_known if not requires_subdivision
+
+requires_subdivision if data.parameters.jurisdictions.required_subdivisions[lib.country]
 
 subdivision_known if lib.jurisdiction in data.parameters.jurisdictions.required_subdivisions[lib.country]

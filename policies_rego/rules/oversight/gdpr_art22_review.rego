@@ -26,8 +26,10 @@ rule_id := "EU-GDPR-22"
 
 citations := {"*": "GDPR Art. 22(1), (3)"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "significant_effect"}} if {
 	lib.in_eu_eea
 	not lib.invoice.human_review_completed == true
-	some id in lib.significant
+	some c in lib.significant
 }
+
+citation := lib.cite(citations)

@@ -23,7 +23,9 @@ rule_id := "FD-GLOBAL-STOP"
 
 citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14(4)(e)"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "global_stop"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "global_stop"}} if {
 	not lib.controls.global_stop == false
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)

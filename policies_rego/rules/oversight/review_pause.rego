@@ -33,11 +33,13 @@ citations := {
 	"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14(4)(d); fairdun principle: in dubio pro debitore",
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.acting
-	lib.kind[id] in data.parameters.oversight.escalation_kinds
+	some c in lib.acting
+	c.kind in data.parameters.oversight.escalation_kinds
 	message := "a person is reviewing this claim: automated escalation waits for the outcome"
 }
+
+citation := lib.cite(citations)
 
 applies if not lib.invoice.escalation_paused == false

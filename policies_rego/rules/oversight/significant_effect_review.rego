@@ -25,7 +25,9 @@ rule_id := "FD-OVERSIGHT-SIGNIFICANT-EFFECT"
 
 citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14; fairdun principle: in dubio pro debitore"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "significant_effect"}} if {
 	not lib.invoice.human_review_completed == true
-	some id in lib.significant
+	some c in lib.significant
 }
+
+citation := lib.cite(citations)

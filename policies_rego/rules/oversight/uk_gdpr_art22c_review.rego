@@ -24,8 +24,10 @@ rule_id := "GB-UKGDPR-22C"
 
 citations := {"*": "UK GDPR Art. 22A, 22C"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "significant_effect"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "significant_effect"}} if {
 	lib.in_gb
 	not lib.invoice.human_review_completed == true
-	some id in lib.significant
+	some c in lib.significant
 }
+
+citation := lib.cite(citations)

@@ -24,10 +24,12 @@ rule_id := "FD-OVERSIGHT-UNCERTAIN-SCORE"
 
 citations := {"*": "Regulation (EU) 2024/1689 (AI Act) Art. 14(4); fairdun principle: in dubio pro debitore"}
 
-obligations contains lib.obligation(rule_id, citations, id, "human_review", {"reason": "uncertain_score"}) if {
+obligations contains {"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": citation, "params": {"reason": "uncertain_score"}} if {
 	uncertain
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 uncertain if {
 	not lib.risk.profiling == false

@@ -29,15 +29,19 @@ citations := {
 	"*": "fairdun principle: a debt moratorium the creditor was notified of is respected",
 }
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	in_moratorium
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 in_moratorium if {
 	is_string(lib.flags.breathing_space_until)
-	not lib.today > lib.flags.breathing_space_until
+	not breathing_space_over
 }
+
+breathing_space_over if lib.today > lib.flags.breathing_space_until
 
 in_moratorium if not lib.flags.mental_health_crisis_moratorium == false
 
@@ -45,10 +49,10 @@ in_moratorium if not breathing_space_readable
 
 breathing_space_readable if lib.flags.breathing_space_until == null
 
-breathing_space_readable if lib.is_date(lib.flags.breathing_space_until)
+breathing_space_readable if is_string(lib.flags.breathing_space_until)
 
 reason := "the debtor is in a mental health crisis moratorium: no contact, charges or enforcement" if {
 	lib.flags.mental_health_crisis_moratorium == true
 } else := sprintf("the debtor is in a breathing space until %v: no contact, charges or enforcement", [lib.flags.breathing_space_until]) if {
-	lib.is_date(lib.flags.breathing_space_until)
+	is_string(lib.flags.breathing_space_until)
 } else := "whether the debtor is in a debt moratorium is unknown"

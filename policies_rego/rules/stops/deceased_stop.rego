@@ -28,10 +28,12 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	not lib.flags.deceased == false
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 reason := "the debtor is deceased: the claim is handled with the estate by a person" if {
 	lib.flags.deceased == true

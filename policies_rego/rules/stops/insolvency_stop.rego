@@ -45,10 +45,12 @@ citations := {
 	"*": "fairdun principle: in dubio pro debitore (DESIGN.md)",
 }
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	not lib.flags.insolvency == false
-	some id in lib.acting
+	some c in lib.acting
 }
+
+citation := lib.cite(citations)
 
 reason := "the debtor is in insolvency proceedings: the claim is pursued only inside them" if {
 	lib.flags.insolvency == true

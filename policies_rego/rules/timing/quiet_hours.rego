@@ -37,19 +37,23 @@ citations := {"*": "per window in data.parameters.quiet_hours"}
 
 params := data.parameters.quiet_hours
 
-obligations contains lib.obligation(window.id, {"*": window.citation}, id, "send_window", hours) if {
+obligations contains {
+	"candidate": c.id, "kind": "send_window", "rule": window.id, "citation": citation[window.id],
+	"params": hours,
+} if {
 	some window in windows
-	window.id in intersecting
-	some id in lib.communicating
-	channel_covered(window, lib.channel[id])
+	intersecting[window.id]
+	some c in lib.communicating
+	covered[[window.id, c.id]]
 	some hours in shifted[window.id]
 }
 
-deny contains lib.deny(window.id, {"*": window.citation}, id, message) if {
+deny contains {"candidate": c.id, "rule": window.id, "citation": citation[window.id], "message": message} if {
 	some window in windows
-	not window.id in intersecting
-	some id in lib.communicating
-	channel_covered(window, lib.channel[id])
+	id := window.id
+	not intersecting[id]
+	some c in lib.communicating
+	covered[[window.id, c.id]]
 	message := "no moment lies within the statutory contact hours of every time zone the debtor may be in"
 }
 
@@ -60,35 +64,54 @@ windows := [window |
 	role_covered(window)
 ]
 
+citation := {window.id: text |
+	some window in windows
+	text := object.get(window, "citation", "citation missing for this jurisdiction")
+}
+
 role_covered(window) if lib.creditor_role in window.creditor_roles
 
-role_covered(_) if not lib.creditor_role in data.parameters.contract.creditor_roles
+role_covered(_) if not lib.known_role
 
-channel_covered(window, channel) if channel in window.channels
+# [window id, candidate id] of the communication candidates a window covers (an unknown channel
+# counts as covered).
+covered := {[window.id, c.id] |
+	some window in windows
+	some c in lib.communicating
+	covers(window, object.get(c, "channel", null))
+}
 
-channel_covered(_, channel) if not channel in data.parameters.contract.channels
+covers(window, channel) if channel in window.channels
+
+covers(_, channel) if not known_channels[channel]
+
+known_channels := {channel | some channel in data.parameters.contract.channels}
 
 # Minutes by which each zone the debtor may be in is ahead of the debtor's own zone.
-default offsets := params.offsets_when_unknown_minutes
-
-offsets := lib.debtor.timezone_offsets_minutes if count(lib.debtor.timezone_offsets_minutes) > 0
+offsets := lib.debtor.timezone_offsets_minutes if {
+	count(lib.debtor.timezone_offsets_minutes) > 0
+} else := params.offsets_when_unknown_minutes
 
 # Each window in each zone, as minutes of the debtor's own day (start inclusive, end exclusive).
-# (Maps rather than functions: see the rego-cpp caveats in policies_rego/README.md.)
+# (Maps rather than functions: see the portability guide in policies_rego/README.md.)
 spans := {window.id: [[start, end] |
 	some offset in offsets
 	start := lib.greater(lib.minutes(window.not_before) - offset, 0)
 	end := lib.lesser(lib.minutes(window.not_after) - offset, params.last_minute_of_day)
 ] | some window in windows}
 
-shifted := {id: {{"not_before": lib.hhmm(span[0]), "not_after": lib.hhmm(span[1])} | some span in spans[id]} |
+shifted := {id: windows_of_zones |
 	some id in object.keys(spans)
+	windows_of_zones := {window |
+		some span in spans[id]
+		window := {"not_before": lib.hhmm(span[0]), "not_after": lib.hhmm(span[1])}
+	}
 }
 
 # The windows of all zones have a moment in common: no window ends before another begins.
 intersecting := {id | some id in object.keys(spans); not disjoint[id]}
 
-disjoint contains id if {
+disjoint := {id |
 	some id in object.keys(spans)
 	some a in spans[id]
 	some b in spans[id]

@@ -29,26 +29,28 @@ citations := {"*": "15 U.S.C. § 1692d(5); 12 CFR 1006.14(b)(2)"}
 
 params := data.parameters.us_regf_calls
 
-deny contains lib.deny(rule_id, citations, id, "seven calls within seven days were already placed") if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": "seven calls within seven days were already placed"} if {
 	lib.us_debt_collector
-	some id in calls
-	count(recent[id]) >= params.max_calls
+	some c in calls
+	count(recent[c.id]) >= params.max_calls
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	lib.us_debt_collector
-	some id in calls
-	some event in recent[id]
+	some c in calls
+	some event in recent[c.id]
 	event.connected == true
-	message := sprintf("a telephone conversation about the debt took place on %v", [event.date])
+	message := sprintf("a telephone conversation about the debt took place on %v", [object.get(event, "date", "an unknown day")])
 }
 
-calls := [id | some id in lib.communicating; lib.channel[id] == "phone"]
+citation := lib.cite(citations)
+
+calls := [c | some c in lib.communicating; c.channel == "phone"]
 
 # Past calls within the seven days that end on each call candidate's send day (an event without
 # its age counts as recent).
-recent := {id: [event |
+recent := {c.id: [event |
 	some event in lib.contacts
 	event.channel == "phone"
-	not lib.days_before_send(event, id) >= params.period_days
-] | some id in calls}
+	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+] | some c in calls}

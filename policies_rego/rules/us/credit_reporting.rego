@@ -29,21 +29,20 @@ citations := {"*": "12 CFR 1006.30(a)(1)"}
 
 params := data.parameters.us_regf_reporting
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.us_debt_collector
 	count(lib.significant) > 0
 	not contacted
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.significant
-	lib.kind[id] == "credit_bureau_report"
+	some c in lib.significant
+	c.kind == "credit_bureau_report"
 	message := "the consumer was neither spoken to nor sent a message at least 14 days ago"
 }
+
+citation := lib.cite(citations)
 
 contacted if {
 	some event in lib.contacts

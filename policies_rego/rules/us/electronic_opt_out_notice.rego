@@ -25,8 +25,10 @@ citations := {"*": "12 CFR 1006.6(e)"}
 
 params := data.parameters.us_regf_opt_out
 
-obligations contains lib.obligation(rule_id, citations, id, "notice", {"notice": params.notice}) if {
+obligations contains {"candidate": c.id, "kind": "notice", "rule": rule_id, "citation": citation, "params": {"notice": params.notice}} if {
 	lib.us_debt_collector
-	some id in lib.communicating
-	lib.channel[id] in params.channels
+	some c in lib.communicating
+	c.channel in params.channels
 }
+
+citation := lib.cite(citations)

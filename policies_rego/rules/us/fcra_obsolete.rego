@@ -26,23 +26,22 @@ citations := {"*": "15 U.S.C. § 1681c(a)(4), (c)(1) (FCRA § 605)"}
 
 params := data.parameters.us_fcra
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.in_us
 	count(lib.significant) > 0
 	not reportable
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.significant
-	lib.kind[id] == "credit_bureau_report"
+	some c in lib.significant
+	c.kind == "credit_bureau_report"
 	message := "the delinquency is older than the seven years an account may be reported"
 }
 
+citation := lib.cite(citations)
+
 reportable if {
 	obsolete_from := time.add_date(lib.date_ns(lib.invoice.due_on), params.years, 0, params.days_after_delinquency)
-	lib.date_ns(lib.today) < obsolete_from
+	lib.today_ns < obsolete_from
 }

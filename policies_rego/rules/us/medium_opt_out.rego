@@ -23,22 +23,30 @@ rule_id := "US-REGF-1006.14-h"
 
 citations := {"*": "12 CFR 1006.14(h)(1)"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.us_debt_collector
 	not lib.debtor.opted_out_channels == []
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.communicating
-	channel := lib.channel[id]
-	refused(channel)
+	listed
+	some c in lib.communicating
+	channel := object.get(c, "channel", null)
+	refused[channel]
 	message := sprintf("the consumer asked the debt collector not to use %v", [channel])
 }
 
-refused(channel) if channel in lib.debtor.opted_out_channels
+# A missing or unreadable list counts as every medium refused.
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
+	applies
+	not listed
+	some c in lib.communicating
+	message := "the media the consumer refused are unknown: every medium counts as refused"
+}
 
-refused(_) if not is_array(lib.debtor.opted_out_channels)
+citation := lib.cite(citations)
+
+listed if is_array(lib.debtor.opted_out_channels)
+
+refused := {channel | some channel in lib.debtor.opted_out_channels}

@@ -26,11 +26,13 @@ rule_id := "US-REGF-1006.6-c"
 
 citations := {"*": "15 U.S.C. § 1692c(c); 12 CFR 1006.6(c)(1)"}
 
-deny contains lib.deny(rule_id, citations, id, reason) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": reason} if {
 	lib.us_debt_collector
 	not lib.flags.cease_communication == false
-	some id in lib.communicating
+	some c in lib.communicating
 }
+
+citation := lib.cite(citations)
 
 reason := "the consumer told the debt collector to cease communication" if {
 	lib.flags.cease_communication == true

@@ -29,21 +29,19 @@ rule_id := "US-REGF-1006.26-b"
 
 citations := {"*": "12 CFR 1006.26(b)"}
 
-# Case-level conditions live in `applies`, which the rule body tests first: in a body that
-# iterates, rego-cpp evaluates every condition that does not depend on the loop before the loop,
-# whatever their order (see the rego-cpp caveats in policies_rego/README.md).
 applies if {
 	lib.us_debt_collector
 	count(lib.threatening) > 0
 	not limitation.enforceable
 }
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
-	some id in lib.threatening
+	some c in lib.threatening
 }
 
+citation := lib.cite(citations)
+
 message := sprintf("the debt is time-barred under %v since %v: no threat of suit", [limitation.period.citation, limitation.expires]) if {
-	is_string(lib.today)
-	lib.today > limitation.expires
+	limitation.expired
 } else := "no limitation period of the state is on file: the debt counts as time-barred, no threat of suit"

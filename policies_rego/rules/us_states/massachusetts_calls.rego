@@ -32,20 +32,22 @@ citations := {
 
 params := data.parameters.us_ma_calls
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	lib.jurisdiction == "US-MA"
-	some id in calls_and_texts
-	count(recent[id]) >= params.max_communications
-	message := sprintf("%v calls or texts about this debt within seven days already", [count(recent[id])])
+	some c in calls_and_texts
+	count(recent[c.id]) >= params.max_communications
+	message := sprintf("%v calls or texts about this debt within seven days already", [count(recent[c.id])])
 }
 
-calls_and_texts := [id | some id in lib.communicating; lib.channel[id] in params.channels]
+citation := lib.cite(citations)
+
+calls_and_texts := [c | some c in lib.communicating; c.channel in params.channels]
 
 # Calls and texts within the seven days that end on each candidate's send day (an event without
 # its age counts as recent).
-recent := {id: [event |
+recent := {c.id: [event |
 	some events in [lib.contacts, lib.dunning]
 	some event in events
 	event.channel in params.channels
-	not lib.days_before_send(event, id) >= params.period_days
-] | some id in calls_and_texts}
+	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+] | some c in calls_and_texts}

@@ -26,16 +26,18 @@ citations := {"*": "RCW 19.16.250(13)"}
 
 params := data.parameters.us_wa_communications
 
-deny contains lib.deny(rule_id, citations, id, message) if {
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	lib.jurisdiction == "US-WA"
 	lib.debt_collector
-	some id in lib.communicating
-	count(recent[id]) >= params.max_communications
-	message := sprintf("%v communications within seven days already", [count(recent[id])])
+	some c in lib.communicating
+	count(recent[c.id]) >= params.max_communications
+	message := sprintf("%v communications within seven days already", [count(recent[c.id])])
 }
 
-recent := {id: [event |
+citation := lib.cite(citations)
+
+recent := {c.id: [event |
 	some events in [lib.contacts, lib.dunning]
 	some event in events
-	not lib.days_before_send(event, id) >= params.period_days
-] | some id in lib.communicating}
+	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+] | some c in lib.communicating}

@@ -1,11 +1,12 @@
 """A small server on loopback that speaks the part of OPA's REST API fairdun uses, evaluating with
-regopy: ``PUT/DELETE/GET /v1/policies/{id}``, ``PUT /v1/data/{path}``, ``POST /v1/data/{path}``
-(with ``provenance``), ``GET /health``. Started with an OPA bundle (``.tar.gz``), it serves that
-bundle as ``opa run -s -b`` does: its revision in every provenance, its roots closed to the
-policy API.
+the real OPA (the Go engine of ``opa-golib-python-bindings``, in this process):
+``PUT/DELETE/GET /v1/policies/{id}``, ``PUT /v1/data/{path}``, ``POST /v1/data/{path}`` (with
+``provenance``), ``GET /health``. Started with an OPA bundle (``.tar.gz``), it serves that bundle
+as ``opa run -s -b`` does: its revision in every provenance, its roots closed to the policy API.
 
-It lets the remote engine be tested over real HTTP without an OPA binary, and it can misbehave on
-request (drop connections, answer slowly, answer with an error or with garbage).
+It lets the remote engine be tested over real HTTP, against OPA's own semantics, without an OPA
+binary (none is packaged here), and it can misbehave on request (drop connections, answer slowly,
+answer with an error or with garbage).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from decisions.policy._regopy import LIBREGO_LOCK, RegoError, new_interpreter, query_compiled, set_input
+from decisions.policy._opa_embedded import load_opa_bindings, opa_version
 
 __all__ = ["Faults", "OpaRestServer", "opa_rest_server"]
 
@@ -44,7 +45,7 @@ class _State:
     data: dict[str, Any] = field(default_factory=dict)
     revision: str | None = None
     roots: tuple[str, ...] = ()
-    compiled: dict[str, Any] = field(default_factory=dict)   # query path -> (interpreter, plan)
+    compiled: Any = None   # an OPA engine with the policies and data, built on first query
     requests: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -74,7 +75,7 @@ class OpaRestServer:
         with self._lock:
             self.state.policies.clear()
             self.state.data.clear()
-            self.state.compiled.clear()
+            self.state.compiled = None
 
     def requests(self, method: str | None = None, prefix: str = "") -> list[tuple[str, str]]:
         return [r for r in self.state.requests if (method is None or r[0] == method) and r[1].startswith(prefix)]
@@ -92,37 +93,28 @@ class OpaRestServer:
 
     # --- evaluation ---------------------------------------------------------------------------------
 
-    def _plan(self, path: str) -> Any:
+    def _engine(self) -> Any:
         with self._lock:
-            plan = self.state.compiled.get(path)
-            if plan is None:
-                with LIBREGO_LOCK:
-                    interpreter = new_interpreter()
-                    for policy_id, source in sorted(self.state.policies.items()):
-                        interpreter.add_module(policy_id, source)
-                    interpreter.add_data_json(json.dumps(self.state.data))
-                    plan = (interpreter, interpreter.build("data." + path.replace("/", ".")))
-                self.state.compiled[path] = plan
-            return plan
+            if self.state.compiled is None:
+                engine = load_opa_bindings().OpaEngine()
+                for policy_id, source in sorted(self.state.policies.items()):
+                    engine.add_policy(policy_id, source)
+                engine.add_data(self.state.data)
+                self.state.compiled = engine
+            return self.state.compiled
 
     def _evaluate(self, path: str, document: Any) -> tuple[int, dict[str, Any]]:
+        opa = load_opa_bindings()
         try:
-            interpreter, compiled = self._plan(path)
-        except RegoError as exc:
-            return 500, {"code": "internal_error", "message": f"compile: {str(exc)[:300]}"}
-        with LIBREGO_LOCK:
-            set_input(interpreter, document)
-            failure, value = query_compiled(interpreter, compiled)
-        if failure == "the query result is undefined":
-            body: dict[str, Any] = {}
-        elif failure is not None:
-            return 500, {"code": "internal_error", "message": failure}
-        else:
-            body = {"result": value}
-        return 200, body
+            value = self._engine().eval_document(path.replace("/", "."), document)
+        except opa.OpaUndefinedError:
+            return 200, {}
+        except opa.OpaError as exc:
+            return 500, {"code": "internal_error", "message": f"{exc.code}: {str(exc.message)[:300]}"}
+        return 200, {"result": value}
 
     def _provenance(self) -> dict[str, Any]:
-        provenance: dict[str, Any] = {"version": "fairdun-test-opa-rest"}
+        provenance: dict[str, Any] = {"version": opa_version()}
         if self.state.revision is not None:
             provenance["bundles"] = {"bundle": {"revision": self.state.revision}}
         return provenance
@@ -186,22 +178,22 @@ class OpaRestServer:
                         self._answer(400, {"code": "invalid_parameter",
                                            "message": f"path is owned by bundle (roots {list(server.state.roots)})"})
                         return
+                    opa = load_opa_bindings()
                     try:
-                        with LIBREGO_LOCK:
-                            new_interpreter().add_module(policy_id, source)
-                    except RegoError as exc:
-                        self._answer(400, {"code": "invalid_parameter", "message": str(exc)[:300],
+                        opa.OpaEngine().add_policy(policy_id, source)
+                    except opa.OpaError as exc:
+                        self._answer(400, {"code": "invalid_parameter", "message": str(exc.message)[:300],
                                            "errors": [{"message": "rego_parse_error"}]})
                         return
                     with server._lock:
                         server.state.policies[policy_id] = source
-                        server.state.compiled.clear()
+                        server.state.compiled = None
                     self._answer(200, {})
                 elif path.startswith("/v1/data/"):
                     key = path.removeprefix("/v1/data/")
                     with server._lock:
                         server.state.data[key] = json.loads(body)
-                        server.state.compiled.clear()
+                        server.state.compiled = None
                     self._answer(204)
                 else:
                     self._answer(404, {"code": "resource_not_found", "message": path})
@@ -214,7 +206,7 @@ class OpaRestServer:
                 policy_id = path.removeprefix("/v1/policies/")
                 with server._lock:
                     found = server.state.policies.pop(policy_id, None)
-                    server.state.compiled.clear()
+                    server.state.compiled = None
                 self._answer(200 if found is not None else 404, {})
 
             def do_POST(self) -> None:

@@ -1,24 +1,22 @@
 """Conventions of the rule catalogue that keep it honest as it grows (DESIGN.md, STYLE.md)."""
 
-import re
-
 import pytest
-from regopy import Interpreter
 
 from decisions.policy import discover_rego_tests, load_bundle
-from decisions.policy._bundle import package_of, rego_files
-from decisions.policy._rego_tests import _without_comments as without_comments
+from decisions.policy._opa_embedded import load_opa_bindings
+from decisions.policy._rego_ast import parse_module, walk_terms
 
 BUNDLE = load_bundle()
 RULES = sorted(BUNDLE.rules, key=lambda r: r.path)
 RULE_IDS = [r.path for r in RULES]
+TESTS = dict(BUNDLE.tests)
 
 
 def _stem(rule):
     return rule.path.rsplit("/", 1)[1].removesuffix(".rego")
 
 
-# The Rego values the checks below need, fetched with one query (each regopy query recompiles).
+# The Rego values the checks below need, fetched with one query of the real OPA.
 REFS = [f"data.{r.package}.{name}" for r in RULES for name in ("rule_id", "citations")] + [
     f"object.keys(data.{_stem(r)}_test.cases)" for r in RULES
 ]
@@ -26,19 +24,13 @@ REFS = [f"data.{r.package}.{name}" for r in RULES for name in ("rule_id", "citat
 
 @pytest.fixture(scope="module")
 def rego():
-    interpreter = Interpreter()
-    for path, source in BUNDLE.modules:
-        interpreter.add_module(path, source)
-    for path in rego_files(BUNDLE.root):
-        if path.endswith("_test.rego"):
-            interpreter.add_module(path, (BUNDLE.root / path).read_text(encoding="utf-8"))
-    interpreter.add_data_json(BUNDLE.data_text)
-    interpreter.set_input_term("{}")
-    output = interpreter.query("x := [" + ", ".join(REFS) + "]")
-    assert output.ok(), str(output)
-    values = output.results[0].bindings.get("x")
-    assert values is not None, "one of the catalogue values is undefined"
-    return dict(zip(REFS, values, strict=True)).__getitem__
+    engine = load_opa_bindings().OpaEngine()
+    for path, source in [*BUNDLE.modules, *BUNDLE.tests]:
+        engine.add_policy(path, source)
+    engine.add_data(dict(BUNDLE.data))
+    values = engine.eval_query("x := [" + ", ".join(REFS) + "]")
+    assert values, "one of the catalogue values is undefined"
+    return dict(zip(REFS, values[0]["x"], strict=True)).__getitem__
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
@@ -58,14 +50,13 @@ def test_every_citation_table_has_an_entry_for_everywhere_else(rego, rule):
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_every_rule_has_its_table_driven_tests_beside_it(rule):
-    test_path = BUNDLE.root / rule.path.replace(".rego", "_test.rego")
-    assert test_path.is_file(), f"{rule.path} has no {test_path.name}"
-    assert package_of(test_path.name, test_path.read_text(encoding="utf-8")) == f"{_stem(rule)}_test"
+    test_path = rule.path.replace(".rego", "_test.rego")
+    assert test_path in TESTS, f"{rule.path} has no {test_path}"
+    assert parse_module(test_path, TESTS[test_path]).package == f"{_stem(rule)}_test"
 
 
 def test_test_packages_are_unique():
-    packages = [package_of(p, (BUNDLE.root / p).read_text(encoding="utf-8"))
-                for p in rego_files(BUNDLE.root) if p.endswith("_test.rego")]
+    packages = [parse_module(path, source).package for path, source in BUNDLE.tests]
 
     assert len(packages) == len(set(packages))
 
@@ -83,11 +74,15 @@ def test_every_table_row_is_run_by_a_test_of_the_same_name(rego, rule):
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_rules_read_parameters_from_data_not_magic_numbers(rule):
-    code = without_comments((BUNDLE.root / rule.path).read_text(encoding="utf-8"))
-    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', code)  # digits inside strings (citations) are text
-    numbers = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", code))
+    numbers = {t["value"] for t in walk_terms(BUNDLE.parsed[rule.path].rules) if t["type"] == "number"}
 
-    assert numbers <= {"0", "1"}, f"{rule.path}: put {sorted(numbers)} into data.json"
+    assert numbers <= {0, 1}, f"{rule.path}: put {sorted(numbers)} into data.json"
+
+
+def test_the_magic_number_check_sees_numbers():
+    planted = parse_module("rules/x/y.rego", "package rules.x.y\nimport rego.v1\nlimit := 7\nok if 2 > 1\n")
+
+    assert {t["value"] for t in walk_terms(planted.rules) if t["type"] == "number"} == {7, 2, 1}
 
 
 def test_every_parameter_group_states_its_source():

@@ -1,5 +1,5 @@
-"""EmbeddedEngine.evaluate from many threads at once (Flask's threaded server, gunicorn threads):
-every caller gets the outcome of its own input."""
+"""The embedded engines' evaluate from many threads at once (Flask's threaded server, gunicorn
+threads): every caller gets the outcome of its own input."""
 
 import copy
 import json
@@ -7,7 +7,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from decisions.policy import EmbeddedEngine, load_bundle
+import pytest
+
+from decisions.policy import OpaEmbeddedEngine, RegopyEngine, load_bundle
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 
@@ -26,8 +28,9 @@ def _inputs():
     return inputs
 
 
-def test_concurrent_evaluations_each_get_their_own_outcome():
-    engine = EmbeddedEngine(load_bundle())
+@pytest.mark.parametrize("engine_class", [OpaEmbeddedEngine, RegopyEngine], ids=["opa-embedded", "regopy"])
+def test_concurrent_evaluations_each_get_their_own_outcome(engine_class):
+    engine = engine_class(load_bundle())
     inputs = _inputs()
     expected = [engine.evaluate(i) for i in inputs]
     assert len({json.dumps(e.to_dict(), sort_keys=True) for e in expected}) == len(inputs)

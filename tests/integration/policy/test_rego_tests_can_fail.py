@@ -1,23 +1,26 @@
 """The Rego tests are honest: for every rule, replacing it with one that never fires breaks a
 test of its refused side, and replacing it with one that always fires breaks a test of its
-allowed side. (A test that passes whatever the rule does would pass both mutations.)"""
+allowed side. (A test that passes whatever the rule does would pass both mutations.) The
+mutants run on the real OPA, the reference."""
 
 import shutil
 
 import pytest
 
 from decisions.policy import load_bundle, run_rego_tests, shipped_bundle_dir
+from decisions.policy._rego_ast import parse_module
 from decisions.policy._registry import rule_outputs
 
 RULES = sorted((rule.path, rule.package) for rule in load_bundle().rules)
 
-NEVER = "{output} := set()\n"
-ALWAYS = {
-    "deny": 'deny contains {{"candidate": c.id, "rule": rule_id, "citation": "c", "message": "m"}} '
-            "if some c in input.candidates\n",
-    "obligations": 'obligations contains {{"candidate": c.id, "kind": "human_review", "rule": rule_id, '
-                   '"citation": "c", "params": {{"reason": "r"}}}} if some c in input.candidates\n',
+ENTRY = {
+    "deny": '{"candidate": c.id, "rule": rule_id, "citation": "c", "message": "m"}',
+    "obligations": '{"candidate": c.id, "kind": "human_review", "rule": rule_id, "citation": "c", '
+                   '"params": {"reason": "r"}}',
 }
+NEVER = {output: f"{output} contains {entry} if {{\n\tsome c in input.candidates\n\tfalse\n}}\n"
+         for output, entry in ENTRY.items()}
+ALWAYS = {output: f"{output} contains {entry} if some c in input.candidates\n" for output, entry in ENTRY.items()}
 
 
 def _mutated_bundle(tmp_path, rule_path, package, body):
@@ -30,11 +33,11 @@ def _mutated_bundle(tmp_path, rule_path, package, body):
             other.unlink()
     original = (root / rule_path).read_text()
     rule_id = next(line for line in original.splitlines() if line.startswith("rule_id := "))
-    outputs = rule_outputs(original)
+    outputs = rule_outputs(parse_module(rule_path, original))
     metadata = original[: original.index(f"package {package}")]
     (root / rule_path).write_text(
         f"{metadata}package {package}\n\nimport rego.v1\n\n{rule_id}\n\n"
-        + "".join(body[o] if isinstance(body, dict) else body.format(output=o) for o in outputs)
+        + "".join(body[o] for o in outputs)
     )
     return root
 

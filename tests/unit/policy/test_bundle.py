@@ -97,14 +97,17 @@ def test_renaming_a_runtime_file_changes_the_hash(bundle_dir):
     assert load_bundle(bundle_dir).sha256 != before
 
 
-def test_tests_and_docs_are_not_part_of_the_hash(bundle_dir):
-    before = load_bundle(bundle_dir).sha256
+def test_tests_and_docs_are_not_part_of_the_hash_the_tests_have_their_own(bundle_dir):
+    before = load_bundle(bundle_dir)
     test_file = bundle_dir / "rules/stops/insolvency_stop_test.rego"
     test_file.write_text(test_file.read_text() + "\n# another scenario\n")
     (bundle_dir / "rules/stops/extra_test.rego").write_text("package extra_test\n")
     (bundle_dir / "README.md").write_text("changed")
+    after = load_bundle(bundle_dir)
 
-    assert load_bundle(bundle_dir).sha256 == before
+    assert after.sha256 == before.sha256
+    assert after.tests_sha256 != before.tests_sha256
+    assert "rules/stops/extra_test.rego" in dict(after.tests)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -130,7 +133,12 @@ RULE = "rules/stops/deceased_stop.rego"
      "must sit at rules/<area>/<rule>.rego"),
     (lambda d: (d / "fairdun/extra.rego").write_text("package rules.sneaky\nimport rego.v1\ndeny := []\n"),
      "declares package rules.sneaky outside rules/"),
-    (lambda d: (d / "rules/stops/blank.rego").write_text("# no package\n"), "has no package declaration"),
+    (lambda d: (d / "rules/stops/blank.rego").write_text("# no package\n"), "empty module"),
+    (lambda d: _replace(d / RULE, "package rules.stops.deceased_stop\n", "package rules.stops.deceased_stop\n\ndenials := 1\n"
+                        "deny := 2 if false\n") or (d / RULE).write_text((d / RULE).read_text().replace("deny contains", "d2 contains")),
+     "must define deny as a set"),
+    (lambda d: _replace(d / RULE, "not lib.flags.deceased == false", "not count(lib.acting) > 0"),
+     "leaves the portable subset of Rego"),
     (lambda d: _replace(d / RULE, "#   id: FD-DECEASED-STOP\n", ""), "custom.id is missing"),
     (lambda d: _replace(d / RULE, "#   severity: high", "#   severity: urgent"), "custom.severity must be one of"),
     (lambda d: _replace(d / RULE, "# title: Deceased debtor stop\n", ""), "title is missing"),

@@ -44,5 +44,6 @@ def test_an_unavailable_engine_holds_every_case_with_its_reason():
     with pytest.raises(PolicyError, match="policy engine unavailable: policy bundle x does not compile"):
         engine.evaluate(POLICY_INPUT)
     assert engine.available is False
-    assert engine.name == "embedded" and engine.bundle_sha256 is None
+    assert engine.name == "opa-embedded" and engine.bundle_sha256 is None and engine.version is None
+    assert [type(r) for r in engine.evaluate_many([POLICY_INPUT, POLICY_INPUT])] == [PolicyError, PolicyError]
     assert isinstance(engine, PolicyEngine)

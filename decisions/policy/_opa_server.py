@@ -1,6 +1,6 @@
 """The remote policy engine: an OPA server queried through ``opa-python-client``.
 
-    engine = OpaEngine(load_bundle(), "http://127.0.0.1:8181", timeout=2.0)
+    engine = OpaServerEngine(load_bundle(), "http://127.0.0.1:8181", timeout=2.0)
     outcome = engine.evaluate(policy_input)      # POST /v1/data/fairdun/decision
 
 The engine answers only for the bundle it was given (its SHA-256 is what decisions record), so it
@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -32,9 +32,9 @@ import requests
 from opa_client import OpaClient
 
 from ._bundle import PolicyBundle
-from ._model import PolicyError, PolicyOutcome, _fail, checked_candidates, parse_decision
+from ._model import PolicyError, PolicyOutcome, _fail, checked_candidates, evaluate_each, parse_decision
 
-__all__ = ["OpaEngine", "POLICY_ID_PREFIX"]
+__all__ = ["OpaServerEngine", "POLICY_ID_PREFIX"]
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,16 @@ T = TypeVar("T")
 POLICY_ID_PREFIX = "fairdun/"
 DECISION_PACKAGE, DECISION_RULE = "fairdun", "decision"
 MAX_RETRIES = 2
-# Both engines report built-in errors as errors (OPA's default would make them undefined).
+# Every engine reports built-in errors as errors (OPA's default would make them undefined).
 _QUERY_PARAMS = {"provenance": "true", "strict-builtin-errors": "true"}
 
 
-class OpaEngine:
-    """``PolicyEngine`` over an OPA server's REST data API."""
+class OpaServerEngine:
+    """``PolicyEngine`` over an OPA server's REST data API. ``version`` is the server's OPA
+    version as its last answer reported it (None before the first answer)."""
 
-    name = "opa"
+    name = "opa-server"
+    version: str | None = None
 
     def __init__(self, bundle: PolicyBundle, url: str, *, timeout: float = 2.0) -> None:
         parts = urlsplit(url)
@@ -83,9 +85,15 @@ class OpaEngine:
             self._publish()
             answer = self._query(policy_input)
         self._check_revision(answer)
+        provenance = answer.get("provenance")
+        if isinstance(provenance, Mapping) and isinstance(provenance.get("version"), str):
+            self.version = provenance["version"]
         if "result" not in answer:
-            raise _fail("OPA: data.fairdun.decision is undefined")
-        return parse_decision(answer["result"], ids)
+            raise _fail("OPA: data.fairdun.decision is undefined (a rule module is missing or undefined)")
+        return parse_decision(answer["result"], ids, engine_version=self.version)
+
+    def evaluate_many(self, inputs: Sequence[Mapping[str, Any]]) -> list[PolicyOutcome | PolicyError]:
+        return evaluate_each(self, inputs)
 
     @property
     def available(self) -> bool:
@@ -99,7 +107,7 @@ class OpaEngine:
         self._client.close_connection()
 
     def __repr__(self) -> str:
-        return f"OpaEngine(url={self.url!r}, bundle_sha256={self.bundle_sha256[:12]}…)"
+        return f"OpaServerEngine(url={self.url!r}, bundle_sha256={self.bundle_sha256[:12]}…)"
 
     # --- steps ----------------------------------------------------------------------------------
 
