@@ -48,7 +48,7 @@ def decision_body(i: int) -> dict[str, Any]:
                         "policy": [{"rule": "FD-CONSENT-CHANNEL", "effect": "deny", "action": "reminder",
                                     "channel": "email", "citation": "GDPR Art. 6(1)(a), Art. 7(3)",
                                     "message": "no consent on record for channel email"}]},
-        "policy": {"bundle_sha256": "84" * 32, "engine": "embedded"},
+        "policy": {"bundle_sha256": "84" * 32, "engine": "opa-embedded", "engine_version": "1.20.2"},
         "strategy": {"ladder_version": "2026.11-2", "ladder_sha256": "ab" * 32}, "hold": None,
         "subject": f"{i % 9973:064x}", "claim": f"{i:064x}",
     }

@@ -131,12 +131,11 @@ def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
         staged.append(_guarded(frame, context, lambda f=frame, j=job: _stage(f, context, rights=j.rights)))
     # (2) one policy query for every staged case
     pending = [item for item in staged if isinstance(item, _Staged)]
-    answers: list[PolicyOutcome | PolicyError]
+    answers: list[PolicyOutcome | Exception]
     try:
-        answers = context.policy.evaluate_many([item.document for item in pending]) if pending else []
-    except Exception as exc:  # an engine failing outside its contract fails every case closed
-        log.exception("policy engine failed on a batch of %d cases", len(pending))
-        answers = [PolicyError(f"policy engine failed: {type(exc).__name__}")] * len(pending)
+        answers = list(context.policy.evaluate_many([item.document for item in pending])) if pending else []
+    except Exception as exc:  # an engine failing outside its contract: each case held (internal_error)
+        answers = [exc] * len(pending)
     if len(answers) != len(pending):
         answers = [PolicyError("policy engine answered for another number of cases")] * len(pending)
     outcomes = {id(item): answer for item, answer in zip(pending, answers, strict=True)}
@@ -228,12 +227,14 @@ def _stage(frame: _Frame, context: DecisionContext, *, rights: RightsStatus) -> 
     return _Staged(frame=frame, risk=risk, score=score, hint=hint, proposal=proposal, document=document)
 
 
-def _finish(staged: _Staged, outcome: PolicyOutcome | PolicyError, context: DecisionContext) -> Decision:
+def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: DecisionContext) -> Decision:
     frame, risk, proposal, document = staged.frame, staged.risk, staged.proposal, staged.document
     situation, lang = frame.situation, frame.lang
     # (3) the policy gate's answer: one evaluation over all candidates
     if isinstance(outcome, PolicyError):
         return frame.held(Hold("policy_error", str(outcome)[:200]), risk=risk, policy_input=document)
+    if isinstance(outcome, Exception):
+        raise outcome   # held as internal_error by _guarded
     policy = {**frame.policy, "engine_version": outcome.engine_version or frame.policy["engine_version"]}
 
     # (4) the first lawful candidate, its obligations applied

@@ -13,6 +13,10 @@ Reproducible bytes: nothing in the output depends on the clock, the host or chan
 (3) Fonts are Debian's DejaVu (``fonts-dejavu-core``), resolved by fontconfig; SVG charts
     embed their glyphs as paths (``explain.charts.RC``).
 (4) Attachments are given in a fixed order and JSON is written with sorted keys.
+(5) Font subsets carry no clock time: without HarfBuzz's subsetter weasyprint subsets with
+    fontTools, which stamps each subset's ``head.modified`` with the time of rendering unless
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) says otherwise; rendering sets
+    it to 0 unless the operator set it.
 Same inputs, same weasyprint, Pango and fonts: the same bytes (tested across processes).
 """
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -106,6 +111,9 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
     """
     from weasyprint import HTML, Attachment
     from weasyprint.urls import URLFetcher
+
+    # (5) one constant for every render, so concurrent renders cannot disagree
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
     # weasyprint and fontTools log at INFO/WARNING about font subsetting and skipped CSS; the
     # templates are ours, so those messages are noise in a service log (errors still show)

@@ -18,6 +18,7 @@ from decisions.policy import (
     PolicyEngine,
     PolicyError,
     build_engine,
+    engine_for,
     load_bundle,
     run_rego_tests,
     write_opa_bundle,
@@ -135,7 +136,10 @@ def replay_command(bundle_dir: Path, since: str | None, examples: int, kind: str
 
     start = _parse_since(since)
     app = open_app()
-    engine = _engine(_bundle(bundle_dir), kind or app.config.get("POLICY_ENGINE") or "opa", opa_url)
+    try:   # a replay decides nothing: an untested candidate is replayed, its test run reported
+        engine = engine_for(_bundle(bundle_dir), kind=kind or app.config.get("POLICY_ENGINE") or "opa", opa_url=opa_url)
+    except PolicyError as exc:
+        _fail(f"the candidate bundle cannot be evaluated: {exc.reason}", 2)
     runtime = app.extensions["fairdun"]
     report = replay(runtime.db, runtime.vault, engine, since=start, examples_per_rule=examples)
     text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
@@ -144,6 +148,8 @@ def replay_command(bundle_dir: Path, since: str | None, examples: int, kind: str
     else:
         click.echo(text)
     click.echo(report.summary(), err=True)
+    click.echo(f"the candidate bundle {engine.tests.summary()} on {engine.tests.engine} {engine.tests.engine_version}"
+               + ("" if engine.tests.passed else ": it cannot be activated until they pass"), err=True)
 
 
 @policy_group.command("activate", help="Activate a bundle: its Rego tests must pass on the engine that will evaluate it; "

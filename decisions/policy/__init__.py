@@ -11,7 +11,7 @@ The input/output contract is documented in policies_rego/README.md.
 
 from ._bundle import PolicyBundle, RuleInfo, load_bundle, shipped_bundle_dir
 from ._fake import FakePolicyEngine
-from ._gate import ENGINE_KINDS, TestRun, build_engine, test_run
+from ._gate import ENGINE_KINDS, TestRun, build_engine, engine_for, test_run
 from ._model import (
     ENGINE_NAMES,
     OBLIGATION_KINDS,
@@ -55,6 +55,7 @@ __all__ = [
     "TestRun",
     "UnavailableEngine",
     "build_engine",
+    "engine_for",
     "candidate_ids_of",
     "checked_candidates",
     "discover_rego_tests",

@@ -22,7 +22,7 @@ from ._bundle import PolicyBundle
 from ._model import PolicyEngine, _fail
 from ._rego_tests import TEST_ENGINES, RegoTestResult, run_rego_tests
 
-__all__ = ["ENGINE_KINDS", "TestRun", "build_engine", "test_run"]
+__all__ = ["ENGINE_KINDS", "TestRun", "build_engine", "engine_for", "test_run"]
 
 # FAIRDUN_POLICY_ENGINE: "opa" is the real OPA in-process (the default), "regopy" the alternative.
 ENGINE_KINDS = tuple(TEST_ENGINES)
@@ -91,10 +91,11 @@ def _untested_modules(bundle: PolicyBundle, results: list[RegoTestResult]) -> tu
                  if f"{rule.path.rsplit('/', 1)[1].removesuffix('.rego')}_test" not in tested)
 
 
-def build_engine(bundle: PolicyBundle, *, kind: str = "opa", opa_url: str | None = None,
-                 opa_timeout: float = 2.0) -> PolicyEngine:
-    """The engine that will evaluate ``bundle``, once the bundle's Rego suite passed on it;
-    raises PolicyError otherwise."""
+def engine_for(bundle: PolicyBundle, *, kind: str = "opa", opa_url: str | None = None,
+               opa_timeout: float = 2.0) -> Any:
+    """An engine for ``bundle`` with ``tests``, the bundle's Rego suite run on it, whether it passed
+    or not: for what decides nothing (``fairdun policy replay``). Everything that decides uses
+    ``build_engine``."""
     if kind not in ENGINE_KINDS:
         raise _fail(f"policy engine must be one of {', '.join(ENGINE_KINDS)}, not {kind!r}")
     engine: Any
@@ -110,10 +111,17 @@ def build_engine(bundle: PolicyBundle, *, kind: str = "opa", opa_url: str | None
         from ._regopy_engine import RegopyEngine
 
         engine, tested_on = RegopyEngine(bundle), "regopy"
-    run = test_run(bundle, tested_on)
-    if not run.passed:
-        raise _fail(_refusal(bundle, run))
-    engine.tests = run
+    engine.tests = test_run(bundle, tested_on)
+    return engine
+
+
+def build_engine(bundle: PolicyBundle, *, kind: str = "opa", opa_url: str | None = None,
+                 opa_timeout: float = 2.0) -> PolicyEngine:
+    """The engine that will evaluate ``bundle``, once the bundle's Rego suite passed on it;
+    raises PolicyError otherwise."""
+    engine = engine_for(bundle, kind=kind, opa_url=opa_url, opa_timeout=opa_timeout)
+    if not engine.tests.passed:
+        raise _fail(_refusal(bundle, engine.tests))
     return engine
 
 

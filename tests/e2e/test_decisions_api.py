@@ -36,7 +36,8 @@ def test_a_normal_reminder_fills_every_contract_field(client: Any, auth: Any, ap
     assert all(r["text"] and isinstance(r["contribution"], float) for r in d["explanation"]["reasons"])
     denied = [p for p in d["explanation"]["policy"] if p["effect"] == "deny"]
     assert denied and all(p["action"] == "reminder" and p["channel"] == "email" and p["citation"] for p in denied)
-    assert d["policy"]["engine"] == "embedded" and len(d["policy"]["bundle_sha256"]) == 64
+    assert d["policy"]["engine"] == "opa-embedded" and len(d["policy"]["bundle_sha256"]) == 64
+    assert d["policy"]["engine_version"] == "1.20.2"
     assert d["ledger"]["seq"] == 0 and len(d["ledger"]["entry_hash"]) == 64
     assert response.headers["Location"].endswith(d["decision_id"])
     assert_matches(client.get("/v1/openapi.json").json, "DecisionResponse", d)

@@ -42,17 +42,21 @@ def _break_a_test(bundle: Path) -> None:
     test.write_text(test.read_text().replace('"denied": {"c0", "c4"}', '"denied": {"c0"}'))
 
 
-def test_policy_test_reports_each_rego_test_and_fails_on_a_broken_one(fairdun: Any, bundle_copy: Path) -> None:
+def test_policy_test_reports_each_rego_test_on_every_engine_and_fails_on_a_broken_one(
+        fairdun: Any, bundle_copy: Path) -> None:
     passed = fairdun("policy", "test")
     assert passed.exit_code == 0
-    assert "PASS deceased_stop_test.test_living_debtor_may_be_dunned" in passed.output
-    assert " 0 failed" in passed.output.splitlines()[-1]
+    for engine in ("opa", "regopy"):
+        assert f"PASS [{engine}] deceased_stop_test.test_living_debtor_may_be_dunned" in passed.output
+    summaries = [line for line in passed.output.splitlines() if not line.startswith("PASS")]
+    assert [line.split(":")[0] for line in summaries] == ["opa-embedded", "regopy"]
+    assert all(" 0 failed" in line for line in summaries)
 
     _break_a_test(bundle_copy)
-    failed = fairdun("policy", "test", "--bundle", str(bundle_copy), "--quiet")
+    failed = fairdun("policy", "test", "--bundle", str(bundle_copy), "--quiet", "--engine", "opa")
     assert failed.exit_code == 1
-    assert "FAIL deceased_stop_test.test_deceased_debtor_in_germany_is_not_dunned_bgb_1922_1967" in failed.output
-    assert "PASS" not in failed.output
+    assert "FAIL [opa] deceased_stop_test.test_deceased_debtor_in_germany_is_not_dunned_bgb_1922_1967" in failed.output
+    assert "PASS" not in failed.output and "regopy" not in failed.output
 
 
 def test_policy_bundle_writes_a_reproducible_opa_bundle(fairdun: Any, tmp_path: Path) -> None:
@@ -76,17 +80,28 @@ def test_policy_activate_appends_a_ledger_event_and_refuses_a_failing_bundle(fai
                                                                              make_app: Any) -> None:
     activated = fairdun("policy", "activate")
     assert activated.exit_code == 0, activated.output
-    assert f"activated bundle {load_bundle().sha256} (embedded)" in activated.output
+    assert f"activated bundle {load_bundle().sha256} (opa-embedded 1.20.2, passes all" in activated.output
 
     _break_a_test(bundle_copy)
     refused = fairdun("policy", "activate", "--bundle", str(bundle_copy))
-    assert refused.exit_code == 1 and "Rego test(s) of the bundle fail" in refused.output
+    assert refused.exit_code == 2 and "fails 1 of" in refused.output and "never decides" in refused.output
 
     listed = fairdun("policy", "activations")
     assert listed.exit_code == 0 and len(listed.output.splitlines()) == 1 and " cli" in listed.output
     app = make_app(INSTANCE_PATH=str(Path(bundle_copy).parent / "instance"))
     assert ledger_kinds(app) == ["policy_bundle_activated"]
     assert verify(app).entries == 1
+    body = _bodies(app)[0]
+    assert (body["engine"], body["engine_version"]) == ("opa-embedded", "1.20.2")
+    assert body["tests"]["total"] >= 100 and body["tests"]["failed"] == 0
+    assert body["tests"]["tests_sha256"] == load_bundle().tests_sha256
+
+
+def _bodies(app: Any) -> list[dict[str, Any]]:
+    from ledger.tables import LedgerEntry
+
+    with app.extensions["fairdun"].db.reading() as session:
+        return [json.loads(entry)["body"] for (entry,) in session.query(LedgerEntry.entry).order_by(LedgerEntry.seq)]
 
 
 def test_the_service_records_a_bundle_it_starts_with_once(make_app: Any, bundle_copy: Path) -> None:
@@ -97,14 +112,22 @@ def test_the_service_records_a_bundle_it_starts_with_once(make_app: Any, bundle_
     record_activation_at_start(app)
     record_activation_at_start(make_app())   # a second worker, or a restart with the same bundle
     data = json.loads((bundle_copy / "data.json").read_text())
-    data["parameters"]["de_dunning_fee"]["cap_minor"]["EUR"] = 100
+    data["parameters"]["de_dunning_fee"]["source"]["note"] += " (reviewed again)"
     (bundle_copy / "data.json").write_text(json.dumps(data))
     record_activation_at_start(make_app(POLICY_BUNDLE=str(bundle_copy)))
+    # a bundle whose Rego tests fail never decides, so it is never recorded as active either
+    data["parameters"]["de_dunning_fee"]["cap_minor"]["EUR"] = 100
+    failing = bundle_copy.parent / "failing"
+    shutil.copytree(bundle_copy, failing)
+    (failing / "data.json").write_text(json.dumps(data))
+    refused = make_app(POLICY_BUNDLE=str(failing))
+    record_activation_at_start(refused)
+    assert "fails 2 of" in refused.extensions["fairdun"].context.policy.reason
 
     with app.extensions["fairdun"].db.reading() as session:
         history = activations(session)
     assert [(a.bundle_sha256, a.source, a.engine) for a in history] == [
-        (load_bundle().sha256, "start", "embedded"), (load_bundle(bundle_copy).sha256, "start", "embedded")]
+        (load_bundle().sha256, "start", "opa-embedded"), (load_bundle(bundle_copy).sha256, "start", "opa-embedded")]
     assert history[1].previous_sha256 == load_bundle().sha256
     assert ledger_kinds(app) == ["policy_bundle_activated", "policy_bundle_activated"]
     assert verify(app).entries == 2

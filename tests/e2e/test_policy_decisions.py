@@ -108,7 +108,8 @@ def test_decisions_over_opa_match_the_embedded_engine(make_app: Any, changes: di
         opa_client, opa_headers = _client_for(make_app(OPA_URL=server.url, OPA_TIMEOUT=10))
         remote = _decide(opa_client, opa_headers, **changes)
 
-    assert remote["policy"] == {"bundle_sha256": local["policy"]["bundle_sha256"], "engine": "opa"}
+    assert remote["policy"] == {"bundle_sha256": local["policy"]["bundle_sha256"], "engine": "opa-server",
+                                "engine_version": "1.20.2"}
     for key in ("status", "action", "explanation", "hold"):
         assert remote[key] == local[key], key
 
@@ -124,5 +125,5 @@ def test_an_unreachable_opa_holds_the_decision(make_app: Any) -> None:
     d = _decide(client, headers)
 
     assert d["status"] == "held" and d["hold"]["code"] == "policy_error"
-    assert "connection failed" in d["hold"]["detail"] and d["policy"]["engine"] == "opa"
+    assert "connection failed" in d["hold"]["detail"] and d["policy"]["engine"] == "opa-server"
     assert client.get("/health").status_code == 503

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from fakes import request_with, verify
 
-from decisions.policy import EmbeddedEngine, load_bundle, shipped_bundle_dir
+from decisions.policy import OpaEmbeddedEngine, load_bundle, shipped_bundle_dir
 from decisions.replay import replay
 
 GERMAN = {}
@@ -53,7 +53,7 @@ def _entries(app: Any) -> int:
 def test_the_running_bundle_changes_nothing(decided: Any) -> None:
     runtime = decided.extensions["fairdun"]
 
-    report = replay(runtime.db, runtime.vault, EmbeddedEngine(load_bundle())).to_dict()
+    report = replay(runtime.db, runtime.vault, OpaEmbeddedEngine(load_bundle())).to_dict()
 
     assert (report["decisions"], report["compared"], report["changed"]) == (4, 3, 0)
     assert report["skipped"] == {"of shredded subjects": 1}
@@ -65,7 +65,7 @@ def test_a_lower_fee_cap_changes_the_german_decisions_and_names_the_rule(decided
     runtime = decided.extensions["fairdun"]
     before = _entries(decided)
 
-    result = replay(runtime.db, runtime.vault, EmbeddedEngine(load_bundle(cheaper_reminders)))
+    result = replay(runtime.db, runtime.vault, OpaEmbeddedEngine(load_bundle(cheaper_reminders)))
     report = result.to_dict()
 
     assert report["candidate_bundle_sha256"] == load_bundle(cheaper_reminders).sha256
@@ -87,7 +87,7 @@ def test_since_limits_the_replay_to_later_decisions(decided: Any, cheaper_remind
     runtime = decided.extensions["fairdun"]
     later = runtime.clock() + timedelta(minutes=1)
 
-    report = replay(runtime.db, runtime.vault, EmbeddedEngine(load_bundle(cheaper_reminders)), since=later).to_dict()
+    report = replay(runtime.db, runtime.vault, OpaEmbeddedEngine(load_bundle(cheaper_reminders)), since=later).to_dict()
 
     assert report["decisions"] == 0 and report["since"] == later.isoformat()
 

@@ -21,10 +21,11 @@ due_age := (lib.today_ns - lib.date_ns(lib.invoice.due_on)) / lib.day_ns
 
 elapsed contains due_age - 1 if lib.invoice.due_date_agreed == true
 
-elapsed contains step.age_days - object.get(params.receipt_days, step.channel, params.receipt_days_unknown) if {
+elapsed contains lib.age(step) - object.get(params.receipt_days, step.channel, params.receipt_days_unknown) if {
 	some step in lib.dunning
 	step.kind in params.creating_kinds
 	is_string(step.date)
+	is_string(lib.invoice.due_on)
 	step.date > lib.invoice.due_on
 }
 

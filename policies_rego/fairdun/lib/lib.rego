@@ -101,8 +101,20 @@ fee := {c.id: {f.kind: f.amount_minor | some f in c.fees} | some c in charging}
 # The days after today on which each candidate would be sent (0, the strictest, when unknown).
 days_ahead := {c.id: days |
 	some c in input.candidates
-	days := object.get(c, ["send_at_local", "days_ahead"], 0)
+	days := object.get(numeric_days_ahead, c.id, 0)
 }
+
+numeric_days_ahead := {c.id: days |
+	some c in input.candidates
+	days := c.send_at_local.days_ahead
+	is_number(days)
+}
+
+# An event of the history's age in whole local days before today; one without a readable age
+# counts as today (0), the strictest for every rule that looks back. (Values from the input are
+# type-checked before they are compared: the engines order values of different types differently.)
+age(event) := event.age_days if is_number(event.age_days)
+else := 0
 
 # ---------------------------------------------------------------------------------------------
 # Places. A rule written for a place tests one of these (cached) booleans first.

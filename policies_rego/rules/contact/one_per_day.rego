@@ -31,7 +31,7 @@ deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "messag
 	some c in lib.communicating
 	ahead := lib.days_ahead[c.id]
 	some event in today_or_later
-	days_between := object.get(event, "age_days", 0) + ahead
+	days_between := lib.age(event) + ahead
 	not days_between > 0
 	message := sprintf("the claim already had a %v communication on %v",
 		[object.get(event, "channel", "unknown"), object.get(event, "date", "an unknown day")])
@@ -44,6 +44,6 @@ citation := lib.cite(citations)
 today_or_later := [event |
 	some events in [lib.dunning, lib.contacts]
 	some event in events
-	age := object.get(event, "age_days", 0)
+	age := lib.age(event)
 	not age > 0
 ]

@@ -62,6 +62,7 @@ table_fee := params.fee_minor[rows[0]]
 rows := [i |
 	some i
 	up_to := params.up_to_minor[i]
+	is_number(lib.invoice.open_amount_minor)
 	lib.invoice.open_amount_minor <= up_to
 ]
 

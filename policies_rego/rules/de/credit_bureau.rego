@@ -52,11 +52,12 @@ written_reminders := [step |
 	step.kind in params.reminder_kinds
 	step.channel in params.written_channels
 	is_string(step.date)
+	is_string(lib.invoice.due_on)
 	step.date > lib.invoice.due_on
 ]
 
 # The age in days of the first of them (one of unknown age counts as sent today; none: 0).
-reminder_ages := [age | some step in written_reminders; age := object.get(step, "age_days", 0)]
+reminder_ages := [age | some step in written_reminders; age := lib.age(step)]
 
 default first_reminder_age := 0
 
@@ -68,7 +69,7 @@ first_reminder_age := age if {
 warned if {
 	some step in lib.dunning
 	params.warning_notice in step.notices
-	step.age_days <= first_reminder_age
+	lib.age(step) <= first_reminder_age
 }
 
 waited if first_reminder_age >= params.min_days_since_first_reminder

@@ -41,7 +41,10 @@ in_moratorium if {
 	not breathing_space_over
 }
 
-breathing_space_over if lib.today > lib.flags.breathing_space_until
+breathing_space_over if {
+	is_string(lib.today)
+	lib.today > lib.flags.breathing_space_until
+}
 
 in_moratorium if not lib.flags.mental_health_crisis_moratorium == false
 

@@ -52,5 +52,5 @@ calls := [c | some c in lib.communicating; c.channel == "phone"]
 recent := {c.id: [event |
 	some event in lib.contacts
 	event.channel == "phone"
-	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+	lib.age(event) + lib.days_ahead[c.id] < params.period_days
 ] | some c in calls}

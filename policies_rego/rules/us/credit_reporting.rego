@@ -53,5 +53,5 @@ contacted if {
 contacted if {
 	some step in lib.dunning
 	step.channel in params.mailed_channels
-	step.age_days >= params.wait_days
+	lib.age(step) >= params.wait_days
 }

@@ -49,5 +49,5 @@ recent := {c.id: [event |
 	some events in [lib.contacts, lib.dunning]
 	some event in events
 	event.channel in params.channels
-	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+	lib.age(event) + lib.days_ahead[c.id] < params.period_days
 ] | some c in calls_and_texts}

@@ -39,5 +39,5 @@ citation := lib.cite(citations)
 recent := {c.id: [event |
 	some events in [lib.contacts, lib.dunning]
 	some event in events
-	object.get(event, "age_days", 0) + lib.days_ahead[c.id] < params.period_days
+	lib.age(event) + lib.days_ahead[c.id] < params.period_days
 ] | some c in lib.communicating}
