@@ -3,13 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The default policy engine, the real OPA in-process (README: "Why the OPA engine installs apart").
+OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
 .PHONY: demo test bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The wheel declares Python >= 3.14 but runs on 3.11: pip must be told to ignore that
+	@# declaration, which it can only be for a package installed on its own, at an exact version.
+	$(BIN)/python -m pip install --quiet --ignore-requires-python $(OPA_BINDINGS)
 	touch $@
 
 demo: $(STAMP)

@@ -51,7 +51,7 @@ def stages(n: int = 1000) -> dict[str, float]:
         "reasons (EN/DE)": _median_ms(lambda s: principal_reasons(s, lang="de"), scores),
         "candidates (ladder)": _median_ms(lambda pair: propose(pair[0], band=pair[1]["band"], ladder=context.ladder),
                                           list(zip(situations, risks))),
-        "policy evaluation (regopy, all candidates)": _median_ms(context.policy.evaluate, inputs),
+        f"policy evaluation ({context.policy.name}, all candidates)": _median_ms(context.policy.evaluate, inputs),
         "whole evaluation (pipeline.evaluate)": _median_ms(
             lambda c: evaluate(c, decision_id="d", context=context), cases),
         "canonical JSON of the ledger body (RFC 8785)": _median_ms(lambda d: canonical_json(d.document()),

@@ -1,11 +1,13 @@
 """The policy gate's ``input`` document for one situation and its candidates.
 
 The shape is documented in ``policies_rego/README.md``. It carries no direct
-identifier: no name, contact data, debtor or invoice reference.
+identifier: no name, contact data, debtor or invoice reference, and of a candidate or a past
+event only what rules read (the gate sees what it needs; every value costs the engine time to
+read).
 
 Dates the rules compare are given as local dates at the debtor (``today``, each history
 entry's ``date``) together with whole-day distances (``age_days``, ``days_ahead``): rules never
-read the clock, and rego-cpp charges several microseconds for every date it parses.
+read the clock and rarely parse a date.
 """
 
 from __future__ import annotations
@@ -94,11 +96,10 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "escalation_paused": rights.escalation_paused,
             },
             "history": {
-                "dunning": [{"at": rfc3339(s.at), **_day(s.at, zone, today), "kind": s.kind, "level": s.level,
-                             "channel": s.channel, "notices": list(s.notices)}
+                "dunning": [{**_day(s.at, zone, today), "kind": s.kind, "level": s.level, "channel": s.channel,
+                             "notices": list(s.notices)}
                             for s in situation.dunning],
-                "contacts": [{"at": rfc3339(c.at), **_day(c.at, zone, today), "channel": c.channel,
-                              "connected": c.connected}
+                "contacts": [{**_day(c.at, zone, today), "channel": c.channel, "connected": c.connected}
                              for c in situation.contacts],
             },
             "risk": {key: risk[key] for key in ("profiling", "p_late", "band", "uncertainty")},
@@ -110,20 +111,16 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
 def _candidate(candidate: Candidate, zone: ZoneInfo, today: date) -> dict[str, Any]:
     local = None
     if candidate.send_at is not None:
-        at = candidate.send_at.astimezone(zone)
-        local = {"date": at.date().isoformat(), "hour": at.hour, "minute": at.minute, "weekday": at.isoweekday(),
-                 "days_ahead": (at.date() - today).days}
+        day = candidate.send_at.astimezone(zone).date()
+        local = {"date": day.isoformat(), "days_ahead": (day - today).days}
     return {
         "id": candidate.id,
         "kind": candidate.kind,
         "level": candidate.level,
         "channel": candidate.channel,
-        "tone": candidate.tone,
         "communication": candidate.communication,
         "profiling": candidate.profiling,
         "legal_action_threat": candidate.legal_action_threat,
-        "notices": list(candidate.notices),
-        "send_at": rfc3339(candidate.send_at) if candidate.send_at else None,
         "send_at_local": local,
         "fees": [{"kind": f.kind, "amount_minor": to_minor(f.amount, f.currency), "currency": f.currency}
                  for f in candidate.fees],

@@ -47,15 +47,32 @@ citations := {
 	"*": {"*": "fairdun channel-consent policy (policies_rego/README.md#consent)"},
 }
 
-exempt_channels := {channel | some channel in data.parameters.consent.exempt_channels}
+deny contains {"candidate": c.id, "rule": rule_id, "citation": citation[channel], "message": message[channel]} if {
+	some c in lib.communicating
+	channel := object.get(c, "channel", null)
+	unconsented[channel]
+}
 
-deny contains {"candidate": c.id, "rule": rule_id, "citation": lib.cite(table), "message": message} if {
+# The channels of the case's communication candidates that need a consent the debtor did not
+# give (a missing channel, or one outside the contract, counts as one), each with its citation
+# and message: worked out once per channel, not once per candidate.
+unconsented := {channel |
 	some c in lib.communicating
 	channel := object.get(c, "channel", null)
 	not exempt_channels[channel]
 	not lib.consents[channel] == true
-	table := object.get(citations, channel, citations["*"])
-	message := no_consent(channel)
+}
+
+exempt_channels := {channel | some channel in data.parameters.consent.exempt_channels}
+
+citation := {channel: text |
+	some channel in unconsented
+	text := lib.cite(object.get(citations, channel, citations["*"]))
+}
+
+message := {channel: text |
+	some channel in unconsented
+	text := no_consent(channel)
 }
 
 no_consent(channel) := sprintf("no consent on record for channel %s", [channel]) if {

@@ -44,13 +44,14 @@ or_generic(messages) := messages if {
 	count(messages) > 0
 } else := {"the input does not match the decision contract"}
 
+# (The checks repeat those the problems below name one by one: one rule on the common path.)
 case_wellformed if {
-	known_debtor_kind
-	known_creditor_role
-	consents_object
-	flags_object
-	today_string
-	controls_object
+	lib.debtor_kind in contract.debtor_kinds
+	lib.creditor_role in contract.creditor_roles
+	is_object(lib.consents)
+	is_object(lib.flags)
+	is_string(lib.today)
+	is_object(lib.controls)
 }
 
 known_debtor_kind if lib.debtor_kind in contract.debtor_kinds

@@ -34,23 +34,20 @@ citation := lib.cite(citations)
 
 message := sprintf("no reviewed rule set for jurisdiction %v (country %v)", [lib.jurisdiction, lib.country])
 
+# The jurisdiction is a supported country, or a subdivision of one (ISO 3166-2: "US-NY"); where
+# the country's law differs by subdivision, only a listed subdivision.
 supported if {
 	lib.country in data.parameters.jurisdictions.supported_countries
-	consistent
-	subdivision_known
+	lib.jurisdiction == lib.country
+	not requires_subdivision
 }
 
-# The jurisdiction is the country itself or one of its ISO 3166-2 subdivisions.
-consistent if lib.jurisdiction == lib.country
-
-consistent if {
-	is_string(lib.country)
+supported if {
+	lib.country in data.parameters.jurisdictions.supported_countries
 	is_string(lib.jurisdiction)
 	startswith(lib.jurisdiction, concat("", [lib.country, "-"]))
+	subdivisions := object.get(data.parameters.jurisdictions.required_subdivisions, lib.country, [lib.jurisdiction])
+	lib.jurisdiction in subdivisions
 }
 
-subdivision_known if not requires_subdivision
-
 requires_subdivision if data.parameters.jurisdictions.required_subdivisions[lib.country]
-
-subdivision_known if lib.jurisdiction in data.parameters.jurisdictions.required_subdivisions[lib.country]

@@ -60,7 +60,8 @@ deny contains {"candidate": c.id, "rule": window.id, "citation": citation[window
 # The windows that bind this creditor at the debtor's place.
 windows := [window |
 	some window in object.get(params.windows_by_country, lib.country, [])
-	lib.place_in(window.jurisdictions)
+	some place in window.jurisdictions
+	lib.places[place]
 	role_covered(window)
 ]
 
@@ -92,15 +93,13 @@ offsets := lib.debtor.timezone_offsets_minutes if {
 	count(lib.debtor.timezone_offsets_minutes) > 0
 } else := params.offsets_when_unknown_minutes
 
-# Each window in each zone, as minutes of the debtor's own day (start inclusive, end exclusive).
-# (Maps rather than functions: see the portability guide in policies_rego/README.md.)
-spans := {window.id: [[start, end] |
-	some offset in offsets
-	start := lib.greater(lib.minutes(window.not_before) - offset, 0)
-	end := lib.lesser(lib.minutes(window.not_after) - offset, params.last_minute_of_day)
-] | some window in windows}
-
-shifted := {id: windows_of_zones |
+# The windows as send_window parameters, one per zone the debtor may be in, shifted into the
+# debtor's own zone. With one zone (the common case) that is the window itself.
+shifted := {window.id: {{"not_before": window.not_before, "not_after": window.not_after}} |
+	some window in windows
+} if {
+	offsets == [0]
+} else := {id: windows_of_zones |
 	some id in object.keys(spans)
 	windows_of_zones := {window |
 		some span in spans[id]
@@ -109,7 +108,17 @@ shifted := {id: windows_of_zones |
 }
 
 # The windows of all zones have a moment in common: no window ends before another begins.
-intersecting := {id | some id in object.keys(spans); not disjoint[id]}
+intersecting := {window.id | some window in windows} if {
+	offsets == [0]
+} else := {id | some id in object.keys(spans); not disjoint[id]}
+
+# Each window in each zone, as minutes of the debtor's own day (start inclusive, end exclusive).
+# (Maps rather than functions: see the portability guide in policies_rego/README.md.)
+spans := {window.id: [[start, end] |
+	some offset in offsets
+	start := lib.greater(lib.minutes(window.not_before) - offset, 0)
+	end := lib.lesser(lib.minutes(window.not_after) - offset, params.last_minute_of_day)
+] | some window in windows}
 
 disjoint := {id |
 	some id in object.keys(spans)

@@ -22,11 +22,20 @@ def test_dates_are_local_with_their_distance_from_today() -> None:
     document = _input()
     case = document["case"]
     assert case["today"] == "2026-11-22"
-    assert case["history"]["dunning"][0] == {"at": "2026-11-08T09:00:00Z", "date": "2026-11-08", "age_days": 14,
+    assert case["history"]["dunning"][0] == {"date": "2026-11-08", "age_days": 14,
                                                   "kind": "reminder", "level": 1, "channel": "email", "notices": []}
     assert case["history"]["contacts"][0]["date"] == "2026-11-20" and case["history"]["contacts"][0]["age_days"] == 2
     email = document["candidates"][0]
-    assert email["send_at_local"] == {"date": "2026-11-23", "hour": 9, "minute": 0, "weekday": 1, "days_ahead": 1}
+    assert email["send_at_local"] == {"date": "2026-11-23", "days_ahead": 1}
+
+
+def test_the_gate_sees_only_what_rules_read() -> None:
+    """(Data minimisation, and every value costs the engine time to read: the template, tone,
+    notices to print and the exact send time are the pipeline's business, not the gate's.)"""
+    document = _input()
+    assert set(document["candidates"][0]) == {"id", "kind", "level", "channel", "communication", "profiling",
+                                              "legal_action_threat", "send_at_local", "fees"}
+    assert "at" not in document["case"]["history"]["dunning"][0]
 
 
 def test_the_later_workflows_facts_start_at_the_strict_value() -> None:
@@ -61,10 +70,9 @@ def test_other_time_zones_become_offsets_from_the_debtors_own() -> None:
     assert document["case"]["debtor"]["timezone_offsets_minutes"] == [-60, 0, 60]
 
 
-def test_candidates_say_whether_they_threaten_court_action_and_what_they_disclose() -> None:
+def test_candidates_say_whether_they_threaten_court_action() -> None:
     document = _input(**{"history.dunning": [
         {"at": "2026-10-20T09:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}],
         "invoice.due_on": "2026-10-01"})
     finals = [c for c in document["candidates"] if c["kind"] == "final_notice"]
     assert [c["legal_action_threat"] for c in finals] == [True, True, False, False]
-    assert all(c["notices"] == ["credit_bureau_warning"] for c in finals)
