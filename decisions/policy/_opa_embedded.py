@@ -36,8 +36,10 @@ DECISION_DOCUMENT = "fairdun.decision"
 # The wheel and version the Makefile installs; the README says why its install step is special.
 OPA_BINDINGS = "opa-golib-python-bindings==0.4.4"
 # Many cases in one query: each evaluated with `with input as`, answers keyed by position (a case
-# whose decision is undefined is missing, never shifts another's answer).
+# whose decision is undefined is missing, never shifts another's answer). Past about a hundred
+# cases a query gets no faster per case (bench/RESULTS.md), so longer batches are split.
 _MANY_QUERY = "decisions := {i: d | some i; c := input.cases[i]; d := data.fairdun.decision with input as c}"
+_MANY_CASES = 100
 # Go's collector runs when the heap has grown by GOGC percent; an evaluation allocates a lot
 # of short-lived memory next to a compiled bundle of a few MB, and 400 measured faster than Go's
 # default of 100 (bench/RESULTS.md). A GOGC set by the operator wins.
@@ -98,9 +100,12 @@ class OpaEmbeddedEngine:
         return parse_decision(raw, ids, engine_version=self.version)
 
     def evaluate_many(self, inputs: Sequence[Mapping[str, Any]]) -> list[PolicyOutcome | PolicyError]:
-        """Each case's outcome or PolicyError, in order, from one query (batch runs). When the
-        query fails as a whole (an evaluation error in one case), each case is evaluated alone,
-        so the error stays with its case."""
+        """Each case's outcome or PolicyError, in order, from one query per hundred cases (batch
+        runs). When a query fails as a whole (an evaluation error in one case), each of its cases
+        is evaluated alone, so the error stays with its case."""
+        if len(inputs) > _MANY_CASES:
+            return [result for first in range(0, len(inputs), _MANY_CASES)
+                    for result in self.evaluate_many(inputs[first:first + _MANY_CASES])]
         checked: dict[int, tuple[str, ...]] = {}
         results: list[PolicyOutcome | PolicyError | None] = [None] * len(inputs)
         for i, policy_input in enumerate(inputs):

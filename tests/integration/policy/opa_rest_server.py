@@ -126,6 +126,9 @@ class OpaRestServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm
+            # and the client's delayed ACK hold every answer for about 40 ms
+            disable_nagle_algorithm = True
 
             def log_message(self, *_: Any) -> None:    # quiet: tests read server.requests
                 pass

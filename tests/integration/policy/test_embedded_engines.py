@@ -75,6 +75,12 @@ def test_many_cases_in_one_call_get_the_answers_of_one_case_at_a_time(engine):
     assert isinstance(answers[-1], PolicyError) and "not a known kind" in answers[-1].reason
 
 
+def test_a_long_batch_is_answered_in_order_across_its_queries(engine):
+    inputs = [_load(path)["input"] for path in CASES] * 26     # 234 cases: three queries of the real OPA
+
+    assert engine.evaluate_many(inputs) == [engine.evaluate(i) for i in inputs]
+
+
 def test_non_ascii_text_survives_the_round_trip(engine):
     policy_input = _load(Path(__file__).parent / "cases/de_consumer_first_party.json")["input"]
     policy_input["case"]["debtor"].update(jurisdiction="Ü-✉", country="Ü")
