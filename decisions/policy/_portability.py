@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ._rego_ast import RegoModule, ref_text, rule_kind, rule_name, walk_terms
+from ._rego_ast import RegoModule, ref_text, rule_kind, rule_name, walk_expressions, walk_terms
 
 __all__ = ["FORBIDDEN_BUILTINS", "problems"]
 
@@ -68,12 +68,15 @@ def _module_problems(module: RegoModule, functions: set[str], is_builtin: Any, *
                 found.append(f"{where}: calls {name}, which rego-cpp does not have")
         if not runtime:
             continue
-        for expr in _expressions(rule):
+        for expr in walk_expressions(rule):
             if expr.get("negated"):
                 problem = _negation_problem(expr, own_rules)
                 if problem:
                     found.append(f"{where}: `not` over {problem}")
         for term in walk_terms(rule):
+            if term["type"] == "call" and _operator(term) == "sprintf" and _literal_default_in(term):
+                found.append(f"{where}: sprintf() of object.get's string default, which rego-cpp prints with its "
+                             "quotes (and then writes an answer that is not JSON); give the text with `else`")
             if term["type"] in ("arraycomprehension", "setcomprehension", "objectcomprehension"):
                 head = [term["value"].get(k) for k in ("term", "key", "value") if term["value"].get(k)]
                 if any(_has_call(h) for h in head):
@@ -92,7 +95,7 @@ def _module_problems(module: RegoModule, functions: set[str], is_builtin: Any, *
 def _test_module_problems(module: RegoModule, runtime_roots: set[str]) -> list[str]:
     found = []
     for rule in module.rules:
-        for expr in _expressions(rule):
+        for expr in walk_expressions(rule):
             for modifier in expr.get("with") or ():
                 target = modifier["target"]
                 text = ref_text(target) if target["type"] == "ref" else str(target["value"])
@@ -115,18 +118,6 @@ def _arity_problems(modules: list[RegoModule]) -> list[str]:
             for name, n in sorted(arities.items()) if len(n) > 1]
 
 
-def _expressions(node: Any) -> Iterator[dict[str, Any]]:
-    """Every body expression below ``node`` (rule bodies, comprehension and `every` bodies)."""
-    if isinstance(node, dict):
-        if "index" in node and "terms" in node:
-            yield node
-        for value in node.values():
-            yield from _expressions(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _expressions(item)
-
-
 def _aliases(module: RegoModule) -> dict[str, str]:
     """Import aliases: {"lib": "fairdun.lib", "fx": "fairdun.fixtures_test"}."""
     aliases = {}
@@ -142,7 +133,7 @@ def _aliases(module: RegoModule) -> dict[str, str]:
 def _called(rule: dict[str, Any], module: RegoModule, aliases: dict[str, str], functions: set[str]) -> set[str]:
     """The built-ins a rule calls (user functions resolved away)."""
     operators = []
-    for expr in _expressions(rule):
+    for expr in walk_expressions(rule):
         if isinstance(expr["terms"], list):
             operators.append(expr["terms"][0])
     operators += [t["value"][0] for t in walk_terms(rule) if t["type"] == "call"]
@@ -195,6 +186,17 @@ def _bound_or_constant(term: dict[str, Any], own_rules: set[str]) -> bool:
     if kind == "object":
         return all(_bound_or_constant(k, own_rules) and _bound_or_constant(v, own_rules) for k, v in term["value"])
     return False
+
+
+def _operator(call: dict[str, Any]) -> str:
+    head = call["value"][0]
+    return ".".join(str(p["value"]) for p in head["value"]) if head["type"] == "ref" else ""
+
+
+def _literal_default_in(sprintf: dict[str, Any]) -> bool:
+    """A sprintf whose arguments include object.get(_, _, "a string literal")."""
+    return any(t["type"] == "call" and _operator(t) == "object.get" and len(t["value"]) == 4
+               and t["value"][3]["type"] == "string" for t in walk_terms(sprintf["value"][2:]))
 
 
 def _has_call(term: dict[str, Any]) -> bool:

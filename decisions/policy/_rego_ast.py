@@ -12,14 +12,14 @@ per process, created on first use.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from ._model import _fail
 
-__all__ = ["RegoModule", "parse_module", "ref_text", "walk_terms"]
+__all__ = ["RegoModule", "parse_module", "ref_text", "walk_expressions", "walk_terms"]
 
 _PARSE_QUERY = "module := rego.parse_module(input.path, input.source)"
 
@@ -105,16 +105,26 @@ def _first_error(message: str) -> str:
     return " ".join(message.split("occurred: ", 1)[-1].split())[:300]
 
 
-def walk_terms(node: Any) -> Iterator[dict[str, Any]]:
-    """Every term (``{"type", "value"}``) below ``node``, depth first."""
+def _walk(node: Any, wanted: Callable[[dict[str, Any]], bool]) -> Iterator[dict[str, Any]]:
     if isinstance(node, dict):
-        if "type" in node and "value" in node:
+        if wanted(node):
             yield node
         for value in node.values():
-            yield from walk_terms(value)
+            yield from _walk(value, wanted)
     elif isinstance(node, list):
         for item in node:
-            yield from walk_terms(item)
+            yield from _walk(item, wanted)
+
+
+def walk_terms(node: Any) -> Iterator[dict[str, Any]]:
+    """Every term (``{"type", "value"}``) below ``node``, depth first."""
+    return _walk(node, lambda n: "type" in n and "value" in n)
+
+
+def walk_expressions(node: Any) -> Iterator[dict[str, Any]]:
+    """Every body expression (``{"index", "terms"}``) below ``node``: rule bodies, comprehension
+    and `every` bodies."""
+    return _walk(node, lambda n: "index" in n and "terms" in n)
 
 
 def ref_text(term: dict[str, Any]) -> str:

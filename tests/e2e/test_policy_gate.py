@@ -62,8 +62,10 @@ def refused_bundle(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path
 
 
 def _cli(tmp_path: Path, database_url: str, bundle: Path) -> Any:
+    # (FAIRDUN_WEB_COOKIE_SECURE given, so `demo`, which defaults it for plain HTTP, leaves the
+    # environment of the other tests as it was)
     env = {"FAIRDUN_INSTANCE_PATH": str(tmp_path / "instance"), "FAIRDUN_DATABASE_URL": database_url,
-           "FAIRDUN_POLICY_BUNDLE": str(bundle), "FAIRDUN_LOG_LEVEL": "WARNING"}
+           "FAIRDUN_POLICY_BUNDLE": str(bundle), "FAIRDUN_LOG_LEVEL": "WARNING", "FAIRDUN_WEB_COOKIE_SECURE": "true"}
     return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 

@@ -33,9 +33,13 @@ deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "messag
 	some event in today_or_later
 	days_between := lib.age(event) + ahead
 	not days_between > 0
-	message := sprintf("the claim already had a %v communication on %v",
-		[object.get(event, "channel", "unknown"), object.get(event, "date", "an unknown day")])
+	message := already(event)
 }
+
+already(event) := sprintf("the claim already had a %v communication on %v", [event.channel, event.date]) if {
+	is_string(event.channel)
+	is_string(event.date)
+} else := "the claim already had a communication on the send day"
 
 citation := lib.cite(citations)
 

@@ -41,7 +41,10 @@ deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "messag
 citation := lib.cite(citations)
 
 message := sprintf("open amount %v (minor units of %v) is below the minimum for an escalation",
-	[object.get(lib.invoice, "open_amount_minor", "unknown"), object.get(lib.invoice, "currency", "unknown")])
+	[lib.invoice.open_amount_minor, lib.invoice.currency]) if {
+	is_number(lib.invoice.open_amount_minor)
+	is_string(lib.invoice.currency)
+} else := "the open amount is unknown: no escalation"
 
 large_enough if {
 	is_number(lib.invoice.open_amount_minor)

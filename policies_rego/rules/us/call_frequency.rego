@@ -40,8 +40,12 @@ deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "messag
 	some c in calls
 	some event in recent[c.id]
 	event.connected == true
-	message := sprintf("a telephone conversation about the debt took place on %v", [object.get(event, "date", "an unknown day")])
+	message := conversation(event)
 }
+
+conversation(event) := sprintf("a telephone conversation about the debt took place on %v", [event.date]) if {
+	is_string(event.date)
+} else := "a telephone conversation about the debt took place within the last seven days"
 
 citation := lib.cite(citations)
 

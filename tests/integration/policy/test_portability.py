@@ -34,6 +34,8 @@ PLANTED = {
     "object.union merges differently": ('m := object.union({"a": {"b": 1}}, {"a": {"c": 2}})', "nested objects"),
     "a computation in a comprehension head": ("m := [(x + 1) | some x in input.xs]", "computes in its head"),
     "a comprehension reading a function argument": ("f(xs) := [x | some x in xs]", "reads the function's argument"),
+    "sprintf of a literal default": ('m := sprintf("on %v", [object.get(input, "date", "an unknown day")])',
+                                     "prints with its quotes"),
 }
 
 
