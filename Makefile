@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # The default policy engine, the real OPA in-process (README: "Why the OPA engine installs apart").
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 	@if [ ! -d tests/e2e/browser/node_modules/axe-core ] && command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix tests/e2e/browser --no-audit --no-fund; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The quality gates of .ci/run: ruff (lint, import order) and mypy (types) over every package.
+lint: $(STAMP)
+	$(BIN)/ruff check service decisions explain ledger retention reports tests bench
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

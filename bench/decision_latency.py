@@ -12,7 +12,6 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from decisions.portfolio import generate_portfolio

@@ -46,8 +46,8 @@ def _batch_rows(model: Model, n: int) -> list[dict[str, Any]]:
         if f["name"] in ("prior_late_ratio", "prior_avg_days_late"):
             col[rng.uniform(size=n) < 0.05] = np.nan
         columns[f["name"]] = col
-    return [{k: (None if v != v else v) for k, v in zip(FEATURE_NAMES, values)}
-            for values in zip(*(columns[n].tolist() for n in FEATURE_NAMES))]
+    return [{k: (None if v != v else v) for k, v in zip(FEATURE_NAMES, values, strict=False)}
+            for values in zip(*(columns[n].tolist() for n in FEATURE_NAMES), strict=False)]
 
 
 def _per_call_ms(function: Any, inputs: list[Any], repeat: int) -> dict[str, float]:

@@ -41,8 +41,8 @@ def stages(n: int = 1000) -> dict[str, float]:
     scores = [context.model.score(model_features(s)) for s in situations]
     risks = [{"profiling": True, "p_late": s.p_late, "band": band_of(s.p_late, context.ladder),
               "uncertainty": s.uncertainty} for s in scores]
-    proposals = [propose(s, band=r["band"], ladder=context.ladder) for s, r in zip(situations, risks)]
-    inputs = [policy_input(s, p.candidates, risk=r) for s, p, r in zip(situations, proposals, risks)]
+    proposals = [propose(s, band=r["band"], ladder=context.ladder) for s, r in zip(situations, risks, strict=False)]
+    inputs = [policy_input(s, p.candidates, risk=r) for s, p, r in zip(situations, proposals, risks, strict=False)]
     decisions = [evaluate(c, decision_id="d", context=context) for c in cases]
     return {
         "validate request (marshmallow)": _median_ms(schema.load, requests),
@@ -50,7 +50,7 @@ def stages(n: int = 1000) -> dict[str, float]:
         "model score + uncertainty": _median_ms(lambda s: context.model.score(model_features(s)), situations),
         "reasons (EN/DE)": _median_ms(lambda s: principal_reasons(s, lang="de"), scores),
         "candidates (ladder)": _median_ms(lambda pair: propose(pair[0], band=pair[1]["band"], ladder=context.ladder),
-                                          list(zip(situations, risks))),
+                                          list(zip(situations, risks, strict=False))),
         f"policy evaluation ({context.policy.name}, all candidates)": _median_ms(context.policy.evaluate, inputs),
         "whole evaluation (pipeline.evaluate)": _median_ms(
             lambda c: evaluate(c, decision_id="d", context=context), cases),

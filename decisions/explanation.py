@@ -8,6 +8,7 @@ formulas or rule internals.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -83,7 +84,7 @@ def _reason(lang: str, feature: str, key: str, value: Any) -> dict[str, Any]:
             "text": text(lang, "rule_reason", key).format(value=value)}
 
 
-def policy_trace(candidates: tuple[Candidate, ...], verdicts: dict[str, Any],
+def policy_trace(candidates: tuple[Candidate, ...], verdicts: Mapping[str, Any],
                  chosen: Candidate | None) -> list[dict[str, Any]]:
     """Refusals of every candidate ranked above the chosen one, then the
     obligations that shaped the chosen action."""

@@ -267,7 +267,7 @@ def _row(line: int, columns: list[_Column], cells: list[str],
         return CsvRowError(line, None, f"{len(cells)} cells, but the header has {len(columns)} columns")
     request = _skeleton()
     request["as_of"] = default_as_of
-    for column, cell in zip(columns, cells):
+    for column, cell in zip(columns, cells, strict=False):
         try:
             value = _decode(column, cell)
         except _CellError as error:

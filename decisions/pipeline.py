@@ -24,7 +24,7 @@ from ledger.timestamps import rfc3339
 from . import explanation
 from .case import Case
 from .features import model_features
-from .money import currency_exponent, format_amount, to_minor
+from .money import exponent_of, format_amount, to_minor
 from .policy import PolicyEngine, PolicyError, PolicyOutcome
 from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
@@ -296,7 +296,7 @@ def _capped(fee: Fee, caps: list[dict[str, Any]]) -> Fee:
     for cap in caps:
         if cap["currency"] == fee.currency and cap.get("fee_kind", fee.kind) == fee.kind:
             minor = min(minor, int(cap["amount_minor"]))
-    return replace(fee, amount=Decimal(minor).scaleb(-currency_exponent(fee.currency)))
+    return replace(fee, amount=Decimal(minor).scaleb(-exponent_of(fee.currency)))
 
 
 def _counterfactual(context: DecisionContext, features: dict[str, Any], p_late: float, situation: Situation,

@@ -55,7 +55,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from .invoice_csv import write_csv
-from .money import currency_exponent
+from .money import exponent_of
 
 __all__ = [
     "Segment", "SyntheticCase", "generate_cases", "generate_portfolio",
@@ -326,7 +326,7 @@ def _claim(
 
     # (2) how much: log-normal amount in the currency's minor unit, partial payments
     median, sigma, floor, ceiling = _AMOUNT[debtor.kind]
-    quantum = Decimal(1).scaleb(-currency_exponent(debtor.market.currency))
+    quantum = Decimal(1).scaleb(-exponent_of(debtor.market.currency))
     major = min(max(rng.lognormvariate(math.log(median), sigma), floor), ceiling)
     amount = Decimal(major).quantize(quantum, ROUND_HALF_EVEN)
     open_amount = amount

@@ -17,9 +17,9 @@ from retention import KeyVault
 from .activity import ClaimMemory
 from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
-from .situation import Activity
 from .rights._common import DEFAULT_RIGHTS, RightsConfig
 from .rights.reviews import open_automatic_case
+from .situation import Activity
 from .tables import DecisionRow
 
 __all__ = ["record_decision", "record_or_hold", "record_facts", "claim_facts"]

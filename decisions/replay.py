@@ -91,7 +91,7 @@ class ReplayReport:
             "by_transition": dict(self.by_transition.most_common()),
             "by_jurisdiction": {j: {"compared": c["compared"], "changed": c["changed"]}
                                 for j, c in sorted(self.by_jurisdiction.items())},
-            "examples": {rule: items for rule, items in sorted(self.examples.items())},
+            "examples": dict(sorted(self.examples.items())),
         }
 
     def summary(self) -> str:

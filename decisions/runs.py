@@ -194,7 +194,7 @@ class Runs:
             decided = session.scalars(select(DecisionRow.run_item).where(DecisionRow.run_id == run_id))
             invalid = session.scalars(select(RunItemRow.item).where(RunItemRow.run_id == run_id,
                                                                     RunItemRow.error.is_not(None)))
-            return set(decided) | set(invalid)
+            return {item for item in (*decided, *invalid) if item is not None}
 
     def status(self, run_id: str) -> dict[str, Any]:
         with storage_guard("the run"), self._db.reading() as session:

@@ -24,7 +24,7 @@ class Window:
     weekdays: frozenset[int] = frozenset(range(1, 8))  # ISO weekdays, Monday = 1
 
     @classmethod
-    def parse(cls, not_before: str, not_after: str, weekdays: list[int] | None = None) -> "Window":
+    def parse(cls, not_before: str, not_after: str, weekdays: list[int] | None = None) -> Window:
         return cls(time.fromisoformat(not_before), time.fromisoformat(not_after),
                    frozenset(weekdays) if weekdays else frozenset(range(1, 8)))
 

@@ -230,7 +230,7 @@ def _validate_feature(f: dict, fw: str) -> None:
         if not isinstance(cuts, list):
             raise _fail(f"{fw}.bins[{li}]: expected a list of cut points")
         vals = [_finite(c, f"{fw}.bins[{li}]") for c in cuts]
-        if any(b <= a for a, b in zip(vals, vals[1:])):
+        if any(b <= a for a, b in zip(vals, vals[1:], strict=False)):
             raise _fail(f"{fw}.bins[{li}]: cut points are not strictly increasing")
 
 
@@ -257,13 +257,13 @@ def validate_artifact(artifact: Any) -> None:
     if feature_set not in FEATURE_SETS:
         raise _fail(f"artifact.feature_set: expected one of {list(FEATURE_SETS)}, got {feature_set!r}")
     features = _require(artifact, "features", list, where)
-    names = [f.get("name") if isinstance(f, dict) else None for f in features]
+    names: list[Any] = [f.get("name") if isinstance(f, dict) else None for f in features]
     if feature_set == "dunning":
         # exactly the canonical list, in order, with the same monotonicity
-        expected = [f.name for f in FEATURES]
-        if names != expected:
-            raise _fail(f"artifact.features: expected {expected}, got {names}")
-        for spec, f in zip(FEATURES, features):
+        canonical = [f.name for f in FEATURES]
+        if names != canonical:
+            raise _fail(f"artifact.features: expected {canonical}, got {names}")
+        for spec, f in zip(FEATURES, features, strict=False):
             if f.get("monotone") != spec.monotone:
                 raise _fail(f"artifact.features[{spec.name}].monotone: expected {spec.monotone}, "
                             f"got {f.get('monotone')!r}")
@@ -366,7 +366,7 @@ def monotonicity_violations(
             idx = [bisect.bisect_right(cuts, point) + 1 for _, _, cuts, _ in involved]
             if prev is not None:
                 worst = 0.0
-                for (term, pos, _, partners), i_prev, i_now in zip(involved, prev, idx):
+                for (term, pos, _, partners), i_prev, i_now in zip(involved, prev, idx, strict=False):
                     if i_prev == i_now:
                         continue
                     diffs = []

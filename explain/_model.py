@@ -139,7 +139,7 @@ class _Term:
         self.scores: tuple[float, ...] = tuple(_flatten(term["scores"]))
         bag_rows = [tuple(_flatten(b)) for b in term["bagged_scores"]]
         # per cell, the scores of all bags (the single-case path reads one cell per term)
-        self.bags: tuple[tuple[float, ...], ...] = tuple(zip(*bag_rows))
+        self.bags: tuple[tuple[float, ...], ...] = tuple(zip(*bag_rows, strict=False))
 
 
 def _flatten(t: Any) -> Iterable[float]:
@@ -168,7 +168,7 @@ class Model:
         self._bounds = tuple(
             (1.0, float(len(cats))) if cats is not None
             else tuple(f["bounds"]) if f.get("bounds") else None
-            for f, cats in zip(artifact["features"], self._categories)
+            for f, cats in zip(artifact["features"], self._categories, strict=False)
         )
         self._intercept = float(artifact["intercept"])
         self._bag_intercepts = tuple(float(b) for b in artifact["bagged_intercepts"])
@@ -212,7 +212,7 @@ class Model:
             raise ModelError(f"feature mismatch: missing {missing}, unexpected {extra}")
         shown: list[Any] = []
         xs: list[float] = []
-        for n, cats in zip(names, self._categories):
+        for n, cats in zip(names, self._categories, strict=False):
             if cats is None:
                 v, x = _normalise(n, features[n])
             else:
@@ -242,7 +242,7 @@ class Model:
         pos = self._positions[name]
         cuts: set[float] = set()
         for term in self._terms:
-            for p, c in zip(term.positions, term.cuts):
+            for p, c in zip(term.positions, term.cuts, strict=False):
                 if p == pos:
                     cuts.update(c)
         return tuple(sorted(cuts))
@@ -261,7 +261,7 @@ class Model:
             log_odds = self._intercept
             for term in self._terms:
                 cell = 0
-                for p, cuts, stride in zip(term.positions, term.cuts, term.strides):
+                for p, cuts, stride in zip(term.positions, term.cuts, term.strides, strict=False):
                     x = xs[p]
                     cell += (0 if math.isnan(x) else bisect_right(cuts, x) + 1) * stride
                 log_odds += term.scores[cell]
@@ -284,13 +284,13 @@ class Model:
         parts = [intercept]
         for term in self._terms:
             cell = 0
-            for pos, cuts, stride in zip(term.positions, term.cuts, term.strides):
+            for pos, cuts, stride in zip(term.positions, term.cuts, term.strides, strict=False):
                 x = xs[pos]
                 cell += (0 if isnan(x) else bisect_right(cuts, x) + 1) * stride
             c = term.scores[cell]
             log_odds += c
             parts.append(c)
-            bag_sums = [a + b for a, b in zip(bag_sums, term.bags[cell])]
+            bag_sums = [a + b for a, b in zip(bag_sums, term.bags[cell], strict=False)]
             contributions.append(
                 Contribution(
                     term.name, term.features, tuple(shown[p] for p in term.positions), c
@@ -311,7 +311,7 @@ class Model:
 
     def _out_of_range(self, xs: Sequence[float]) -> tuple[str, ...]:
         out = []
-        for name, x, bounds in zip(self.feature_names, xs, self._bounds):
+        for name, x, bounds in zip(self.feature_names, xs, self._bounds, strict=False):
             if bounds is not None and not math.isnan(x) and not bounds[0] <= x <= bounds[1]:
                 out.append(name)
         return tuple(out)
@@ -340,7 +340,7 @@ class Model:
         import numpy as np
 
         cols = []
-        for n, cats in zip(self.feature_names, self._categories):
+        for n, cats in zip(self.feature_names, self._categories, strict=False):
             if n not in columns:
                 raise ModelError(f"feature mismatch: missing column {n!r}")
             if cats is not None and not binned:
@@ -370,7 +370,7 @@ class Model:
         bag_sums = np.repeat(bag_int[:, None], n_rows, axis=1)
         for ti, term in enumerate(self._terms):
             cell = np.zeros(n_rows, dtype=np.int64)
-            for pos, cuts, stride in zip(term.positions, term.cuts, term.strides):
+            for pos, cuts, stride in zip(term.positions, term.cuts, term.strides, strict=False):
                 idx = np.searchsorted(np.asarray(cuts, dtype=np.float64), cols[pos], side="right")
                 idx += 1
                 idx[missing[pos]] = 0
@@ -392,7 +392,7 @@ class Model:
         p = _sigmoid_array(log_odds)
         uncertainty = _bag_std_array(_sigmoid_array(bag_sums))
         oor = np.zeros((n_rows, len(cols)), dtype=bool)
-        for j, (col, bounds) in enumerate(zip(cols, self._bounds)):
+        for j, (col, bounds) in enumerate(zip(cols, self._bounds, strict=False)):
             if bounds is not None:
                 oor[:, j] = (col < bounds[0]) | (col > bounds[1])
         return {
@@ -412,7 +412,7 @@ class Model:
         n_features = len(names)
         shown_cols: list[list[Any]] = []
         columns: dict[str, Any] = {}
-        for n, cats in zip(names, self._categories):
+        for n, cats in zip(names, self._categories, strict=False):
             try:
                 raw = [r[n] for r in rows]
             except KeyError as exc:
@@ -448,7 +448,7 @@ class Model:
             if len(term.positions) == 1:
                 values = [(v,) for v in shown_cols[term.positions[0]]]
             else:
-                values = list(zip(*(shown_cols[p] for p in term.positions)))
+                values = list(zip(*(shown_cols[p] for p in term.positions), strict=False))
             per_term.append(
                 list(
                     map(
@@ -460,7 +460,7 @@ class Model:
                     )
                 )
             )
-        contributions = list(zip(*per_term)) if per_term else [()] * n_rows
+        contributions = list(zip(*per_term, strict=False)) if per_term else [()] * n_rows
         oor = out["out_of_range"]
         flagged = oor.any(axis=1)
         out_of_range: list[tuple[str, ...]] = [()] * n_rows

@@ -16,7 +16,7 @@ from typing import Any
 __all__ = ["importance_svg", "shape_svg", "chart_files", "RC"]
 
 # Settings that make the SVG deterministic and self-contained (see the module docstring).
-RC = {
+RC: dict[Any, Any] = {  # matplotlib types its keys as a Literal of every rc name
     "svg.hashsalt": "fairdun-explain-charts",
     "svg.fonttype": "path",
     "svg.image_inline": True,

@@ -63,7 +63,7 @@ def _later(model: Model, features: Mapping[str, Any], rank: int, band_of: Callab
     # an integer feature enters the bin starting at cut c on day ceil(c)
     days = sorted({float(math.ceil(c)) for c in model.cut_points(TIME_FEATURE) if x < c <= bounds[1]})
     days = [d for d in days if d > x]
-    for value, p in zip(days, model.p_late_if(features, TIME_FEATURE, days)):
+    for value, p in zip(days, model.p_late_if(features, TIME_FEATURE, days), strict=False):
         band = band_of(p)
         if order.index(band) > rank:
             return value, p, band
@@ -80,7 +80,7 @@ def _lower(model: Model, features: Mapping[str, Any], name: str, rank: int,
         return None
     edges = sorted((c for c in model.cut_points(name) if bounds[0] < c <= x), reverse=True)
     values = [math.nextafter(c, -math.inf) for c in edges]
-    for edge, p in zip(edges, model.p_late_if(features, name, values)):
+    for edge, p in zip(edges, model.p_late_if(features, name, values), strict=False):
         band = band_of(p)
         if order.index(band) < rank:
             return (x - edge) / (bounds[1] - bounds[0]), edge, p, band
@@ -119,6 +119,7 @@ def counterfactual_hint(
         if found is not None:
             value, p, new_band = found
             x = _as_number(features[TIME_FEATURE])
+            assert x is not None   # (_later found a day after it)
             from_day = today + timedelta(days=int(value - x))
             paid_by = from_day - timedelta(days=1)
             text = _render(TIME_FEATURE, "later", value, lang, catalogue, {
@@ -130,13 +131,13 @@ def counterfactual_hint(
                         "threshold": value, "band": band, "counterfactual_band": new_band,
                         "counterfactual_p_late": p, "paid_by": paid_by.isoformat(), "text": text}
 
-    best = None
+    best: tuple[str, tuple[float, float, float, str]] | None = None
     for name, changes in catalogue["counterfactual"]["features"].items():
         if "lower" not in changes or name not in model.feature_names:
             continue
-        found = _lower(model, features, name, rank, band_of, bands)
-        if found is not None and (best is None or found[0] < best[1][0]):
-            best = (name, found)
+        lowered = _lower(model, features, name, rank, band_of, bands)
+        if lowered is not None and (best is None or lowered[0] < best[1][0]):
+            best = (name, lowered)
     if best is None:
         return None
     name, (_, edge, p, new_band) = best

@@ -30,9 +30,9 @@ import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from explain._artifact import FORMAT, FORMAT_VERSION, monotonicity_violations, validate_artifact, with_model_id
 from explain._dataset import file_sha256
@@ -116,19 +116,26 @@ def _number(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _monotone(direction: int) -> Literal[-1, 0, 1]:
+    if direction not in (-1, 0, 1):
+        raise _fail(f"a monotonicity is -1, 0 or +1, not {direction}")
+    return -1 if direction < 0 else (1 if direction > 0 else 0)
+
+
 def _spec(table: Table, name: str, monotone: int, source: str) -> FeatureSpec:
     cells = [c for c in table.column(name) if c != ""]
     if not cells:
         raise _fail(f"column {name!r} has no values")
     numbers = [_number(c) for c in cells]
-    if all(x is not None for x in numbers):
-        kind = "binary" if set(numbers) <= {0.0, 1.0} else "numeric"
-        integer = all(float(x).is_integer() for x in numbers)
+    values = [x for x in numbers if x is not None]
+    if len(values) == len(numbers):
+        kind: Literal["numeric", "binary"] = "binary" if set(values) <= {0.0, 1.0} else "numeric"
+        integer = all(float(x).is_integer() for x in values)
         return FeatureSpec(name=name, description=f"Column {name!r} of {source}.", kind=kind,
-                           monotone=monotone, unit="", integer=integer)
+                           monotone=_monotone(monotone), unit="", integer=integer)
     if monotone:
         raise _fail(f"--monotone {name}: the column is not numeric "
-                    f"(e.g. {next(c for c, x in zip(cells, numbers) if x is None)!r})")
+                    f"(e.g. {next(c for c, x in zip(cells, numbers, strict=False) if x is None)!r})")
     return FeatureSpec(name=name, description=f"Column {name!r} of {source} (categories).",
                        kind="categorical", monotone=0, unit="")
 
@@ -165,7 +172,7 @@ def _order_key(text: str, column: str, line: int) -> Any:
             raise _fail(f"--order-by {column}: row {line} holds {text!r}, neither a number nor an "
                         "ISO 8601 date") from None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return (1, moment)
 
 
@@ -213,7 +220,7 @@ def _group_labels(cells: list[str]) -> list[str | None]:
         return [c or None for c in cells]
     import numpy as np
 
-    edges = sorted(set(float(q) for q in np.quantile(np.array(numbers), [0.25, 0.5, 0.75])))
+    edges = sorted({float(q) for q in np.quantile(np.array(numbers), [0.25, 0.5, 0.75])})
     labels: list[str | None] = []
     for c in cells:
         if c == "":

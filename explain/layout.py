@@ -71,7 +71,7 @@ class ArLayout:
         if unknown:
             raise _fail(f"layout {self.name}: unknown fields {unknown} (known: "
                         f"{list(REQUIRED_FIELDS + OPTIONAL_FIELDS)})")
-        used = [c for c in self.columns.values()]
+        used = list(self.columns.values())
         if len(set(used)) != len(used):
             raise _fail(f"layout {self.name}: one column is mapped to two fields")
         if self.decimal_separator not in (".", ","):

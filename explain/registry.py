@@ -422,7 +422,7 @@ class Registry:
             _log.error("the deployment default is unusable and is not adopted: %s", exc)
             return False
         by_request = approver is not None and approver[0] == artifact["model_id"]
-        actor, note = (approver[1], approver[2]) if by_request else (
+        actor, note = (approver[1], approver[2]) if approver is not None and by_request else (
             DEPLOYMENT, "the deployment default, approved by deploying it; adopted into the registry "
                         "at the installation's first governance action")
         row = self._insert(session, artifact, sha256, data, now=now, actor=DEPLOYMENT,

@@ -80,7 +80,7 @@ def score_csv(model: Model, csv_path: str | os.PathLike[str], out_path: str | os
     with tmp.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow([*keep, "p_late", "uncertainty", "reasons"])
-        for values, s in zip(kept, scores):
+        for values, s in zip(kept, scores, strict=False):
             writer.writerow([*values, repr(s.p_late), repr(s.uncertainty), reasons_cell(s)])
     os.replace(tmp, out)
     return {"model_id": model.id, "sha256": model.sha256, "rows": len(scores), "out": str(out),

@@ -131,7 +131,7 @@ class TrainingSettings(EbmSettings):
         fixed = tuple(sorted(fixed, key=lambda item: FEATURE_NAMES.index(item[0])))
         object.__setattr__(self, "fixed_cuts", fixed)
         for name, cuts in fixed:
-            if any(b <= a for a, b in zip(cuts, cuts[1:])):
+            if any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
                 raise ValueError(f"fixed_cuts[{name}]: cut points must increase")
         checks = [
             (self.late_after_days >= 0, "late_after_days must be >= 0"),
@@ -509,7 +509,7 @@ def export_snapshots(csv_path: str | os.PathLike[str], out_path: str | os.PathLi
 
     cfg = TrainingSettings(**settings)
     data = load_training_data(csv_path, cfg, layout=layout or IBM_LAYOUT)
-    split = {i: "train" for i in data.train} | {i: "holdout" for i in data.holdout}
+    split = dict.fromkeys(data.train, "train") | dict.fromkeys(data.holdout, "holdout")
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as f:

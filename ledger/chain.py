@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from .canonical import canonical_json, leaf_hash, sha256_hex
@@ -83,10 +83,10 @@ class Head:
         self.blobs, self.entries, self.nodes = [], [], []
         connection = session.connection()
         if blobs:
-            connection.execute(LedgerBlob.__table__.insert(), blobs)
-        connection.execute(LedgerEntry.__table__.insert(), entries)
+            connection.execute(insert(LedgerBlob), blobs)
+        connection.execute(insert(LedgerEntry), entries)
         if nodes:
-            connection.execute(LedgerNode.__table__.insert(), nodes)
+            connection.execute(insert(LedgerNode), nodes)
 
 
 def append(session: Session, *, kind: str, body: dict[str, Any], ts: datetime,

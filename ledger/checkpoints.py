@@ -30,8 +30,17 @@ from .chain import Head, lock_head
 from .db import Database
 from .errors import CheckpointRefused, LedgerError
 from .merkle import StoredNodes, consistency_proof, frontier, inclusion_proof
-from .offline import (ChainWalker, CompactRange, NoteInvalid, NoteVerifier, ProofInvalid, VerificationFailed,
-                      open_checkpoint, verify_consistency, verify_inclusion)
+from .offline import (
+    ChainWalker,
+    CompactRange,
+    NoteInvalid,
+    NoteVerifier,
+    ProofInvalid,
+    VerificationFailed,
+    open_checkpoint,
+    verify_consistency,
+    verify_inclusion,
+)
 from .signing import NoteSigner, SigningKeys
 from .tables import LedgerCheckpoint, LedgerEntry, LedgerSigningKey
 from .timestamps import as_utc
@@ -51,7 +60,7 @@ class SignedCheckpoint:
     signed_at: datetime
 
     @classmethod
-    def from_row(cls, row: LedgerCheckpoint) -> "SignedCheckpoint":
+    def from_row(cls, row: LedgerCheckpoint) -> SignedCheckpoint:
         return cls(tree_size=row.tree_size, root_hash=row.root_hash, note=row.note, signer=row.signer,
                    signed_at=as_utc(row.signed_at))
 

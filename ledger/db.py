@@ -84,7 +84,7 @@ class Database:
         event.listen(self._write_sessions, "do_orm_execute", _write_pending_before_query)
         self._append_listeners: list[Callable[[int], None]] = []
 
-    def unit_of_work(self) -> "UnitOfWork":
+    def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self._write_sessions, self._append_listeners)
 
     def on_append_committed(self, listener: Callable[[int], None]) -> None:
@@ -135,7 +135,7 @@ class UnitOfWork:
         self._append_listeners = append_listeners or []
         self.session: Session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         return self
 

@@ -230,7 +230,7 @@ class NoteVerifier:
     public_key: bytes
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "NoteVerifier":
+    def from_vkey(cls, vkey: str) -> NoteVerifier:
         parts = vkey.strip().split("+", 2)
         if len(parts) != 3 or not _valid_key_name(parts[0]) or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
             raise NoteInvalid(f"not a verifier key: {vkey!r}")
@@ -315,18 +315,18 @@ def open_note(message: str | bytes, verifiers: Sequence[NoteVerifier]) -> Note:
     verified: dict[tuple[str, int], NoteVerifier] = {}
     unverified: list[SignatureLine] = []
     for line in signatures:
-        verifier = known.get((line.name, line.key_id))
-        if verifier is None:
+        match = known.get((line.name, line.key_id))
+        if match is None:
             if line not in unverified:
                 unverified.append(line)
             continue
         if (line.name, line.key_id) in verified:
             continue
         try:
-            verifier.verify(text.encode("utf-8"), line.signature)
+            match.verify(text.encode("utf-8"), line.signature)
         except InvalidSignature as exc:
             raise NoteInvalid(f"the signature of trusted key {line.name}+{line.key_id:08x} does not verify") from exc
-        verified[(line.name, line.key_id)] = verifier
+        verified[(line.name, line.key_id)] = match
     if not verified:
         raise NoteInvalid("no signature by a trusted key")
     return Note(text=text, verified_by=tuple(verified.values()), unverified=tuple(unverified))
@@ -585,7 +585,7 @@ def _wire_entry(line: str) -> tuple[int, bytes, str]:
     if head is not None:
         # json's own string decoder on the entry alone: the same result as json.loads,
         # without building the surrounding object (the hot path of a large export)
-        entry, end = json.decoder.scanstring(line, head.end())
+        entry, end = json.decoder.scanstring(line, head.end())  # type: ignore[attr-defined]
         tail = _WIRE_TAIL.match(line, end)
         if tail is not None:
             return int(head.group(1)), entry.encode("utf-8"), tail.group(1)

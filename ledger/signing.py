@@ -39,11 +39,11 @@ class NoteSigner:
     private_key: Ed25519PrivateKey
 
     @classmethod
-    def from_seed(cls, name: str, seed: bytes) -> "NoteSigner":
+    def from_seed(cls, name: str, seed: bytes) -> NoteSigner:
         return cls(name=name, private_key=Ed25519PrivateKey.from_private_bytes(seed))
 
     @classmethod
-    def from_signer_key(cls, skey: str) -> "NoteSigner":
+    def from_signer_key(cls, skey: str) -> NoteSigner:
         """A signed-note signer key, ``PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>``
         (the form golang.org/x/mod/sumdb/note writes)."""
         parts = skey.strip().split("+", 4)

@@ -17,8 +17,19 @@ from sqlalchemy.orm import Session
 
 from .canonical import sha256_hex
 from .errors import BlobMismatch, ChainBroken
-from .offline import (BAD_SIGNATURE, INCONSISTENT, SHREDDING_KINDS, ChainWalker, Checkpoint, NoteInvalid, NoteVerifier,
-                      VerificationFailed, WalkSummary, open_checkpoint, shredded_blobs)
+from .offline import (
+    BAD_SIGNATURE,
+    INCONSISTENT,
+    SHREDDING_KINDS,
+    ChainWalker,
+    Checkpoint,
+    NoteInvalid,
+    NoteVerifier,
+    VerificationFailed,
+    WalkSummary,
+    open_checkpoint,
+    shredded_blobs,
+)
 from .tables import LedgerBlob, LedgerCheckpoint, LedgerEntry, LedgerNode
 
 __all__ = ["ChainReport", "verify_chain", "verify_ledger"]

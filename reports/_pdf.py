@@ -95,7 +95,8 @@ def _dec(value: Any) -> str:
     if value is None:
         return "–"
     amount = Decimal(str(value))
-    exponent = -amount.as_tuple().exponent if amount.as_tuple().exponent < 0 else 0
+    places = amount.as_tuple().exponent
+    exponent = -places if isinstance(places, int) and places < 0 else 0
     return f"{amount:,.{exponent}f}"
 
 

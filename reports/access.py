@@ -70,7 +70,7 @@ def _section(key: str, title: str, value: Any, t: dict[str, Any], lang: str) -> 
 def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[str, Any]:
     """A decision as the person reads it: when, what, why, where review stands, then the
     technical record and the data it was made from."""
-    explanation = document.get("explanation") if isinstance(document.get("explanation"), dict) else {}
+    explanation: dict[str, Any] = document["explanation"] if isinstance(document.get("explanation"), dict) else {}
     reasons = [r.get("text") for r in explanation.get("reasons") or [] if isinstance(r, dict) and r.get("text")]
     known = {"decision_id", "as_of", "decided_at", "recorded_at", "status", "action", "explanation", "review",
              "review_status", "data"}

@@ -126,7 +126,7 @@ class _Scan:
         self.period_entries: dict[str, int | None] = {"count": 0, "first_seq": None, "last_seq": None}
         self.size_at_end = 0
         self.total = 0
-        self.by = {name: Counter() for name in ("status", "action", "level", "channel", "jurisdiction", "band",
+        self.by: dict[str, Counter[Any]] = {name: Counter() for name in ("status", "action", "level", "channel", "jurisdiction", "band",
                                                  "engine")}
         self.held: Counter[str] = Counter()
         self.held_detail: dict[str, Counter[str]] = defaultdict(Counter)
@@ -389,7 +389,7 @@ def _model_figures(models: ModelRegistry, scan: _Scan, start: datetime, end: dat
     used = [{"model_id": m, "sha256": s, "decisions": n}
             for (m, s), n in sorted(scan.decisions_by_model.items(), key=lambda i: (-i[1], i[0]))]
     cards = []
-    for model_id in sorted({m["model_id"] for m in approved} | {u["model_id"] for u in used}):
+    for model_id in sorted({str(m["model_id"]) for m in approved} | {str(u["model_id"]) for u in used}):
         try:
             artifact, sha256 = models.artifact(model_id)
         except Exception as exc:  # unknown to the registry or its file fails its checks: say so

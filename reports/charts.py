@@ -33,7 +33,7 @@ def decisions_per_day_svg(per_day: list[dict[str, Any]], *, first_day: date, las
         for status in ("decided", "needs_review", "held"):
             values = [counts.get(d.isoformat(), {}).get(status, 0) for d in index]
             ax.bar(range(days), values, bottom=bottom, color=_COLOURS[status], label=_LABELS[status], width=0.8)
-            bottom = [b + v for b, v in zip(bottom, values)]
+            bottom = [b + v for b, v in zip(bottom, values, strict=False)]
         step = max(1, days // 10)
         ticks = list(range(0, days, step))
         ax.set_xticks(ticks, [index[k].strftime("%d %b") for k in ticks])

@@ -142,14 +142,16 @@ def _open_at(claim: _Claim, moment: datetime) -> tuple[str, Decimal, date | None
     if not known:
         return None
     last = known[-1]
+    currency = last.currency
+    assert currency is not None   # (known holds decisions with facts only)
     open_amount = last.open_amount or Decimal(0)
     for payment in claim.payments:
         if last.ts < payment.ts < moment:
             if payment.full:
-                return last.currency, Decimal(0), last.due_on
-            if payment.amount is not None and payment.currency == last.currency:
+                return currency, Decimal(0), last.due_on
+            if payment.amount is not None and payment.currency == currency:
                 open_amount -= payment.amount
-    return last.currency, max(open_amount, Decimal(0)), last.due_on
+    return currency, max(open_amount, Decimal(0)), last.due_on
 
 
 def _cei(claims: dict[str, _Claim], start: datetime, end: datetime, end_day: date) -> dict[str, Any]:
@@ -159,7 +161,7 @@ def _cei(claims: dict[str, _Claim], start: datetime, end: datetime, end_day: dat
         if not with_facts:
             continue
         first = with_facts[0]
-        if start <= first.ts < end:
+        if start <= first.ts < end and first.currency is not None:
             sums[first.currency]["N"] += first.open_amount or Decimal(0)
         at_start = _open_at(claim, start)
         if at_start is not None:

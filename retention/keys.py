@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 __all__ = ["KEY_BYTES", "load_or_create_key"]
@@ -19,7 +19,7 @@ KEY_BYTES = 32  # AES-256 and HMAC-SHA-256 keys
 log = logging.getLogger(__name__)
 
 
-def load_or_create_key(instance_path: Path, name: str, *, environ: dict[str, str] | None = None,
+def load_or_create_key(instance_path: Path, name: str, *, environ: Mapping[str, str] | None = None,
                        random_bytes: Callable[[int], bytes] = os.urandom) -> bytes:
     environ = os.environ if environ is None else environ
     variable = f"FAIRDUN_{name.upper()}_KEY"

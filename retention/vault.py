@@ -110,7 +110,8 @@ class KeyVault:
                  random_bytes: Callable[[int], bytes] = os.urandom) -> None:
         if (master_key is None) == (master is None):
             raise ValueError("give the vault either master_key (embedded) or a master key provider")
-        self._master: MasterKey = master or LocalMasterKey(master_key, random_bytes=random_bytes)
+        self._master: MasterKey = master if master is not None else LocalMasterKey(
+            master_key if master_key is not None else b"", random_bytes=random_bytes)
         self._random_bytes = random_bytes
         # names this vault's key cache in a session; an object, not id(self), which a later vault may reuse
         self._cache_token = object()
@@ -166,9 +167,9 @@ class KeyVault:
             key, row = cache[kid]
         else:
             with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
-                row = session.get(SubjectKey, kid)
-            if row is not None:
-                key = self._unwrap(row)
+                found = session.get(SubjectKey, kid)
+            if found is not None:
+                key, row = self._unwrap(found), found
             elif create is not None:
                 subject_id, category, scope, now = create
                 key = self._random_bytes(32)

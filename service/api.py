@@ -10,8 +10,14 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
-from .schemas import (DecisionRequestSchema, DecisionResponseSchema, EventRequestSchema, EventResponseSchema,
-                      RunRequestSchema, RunStatusSchema)
+from .schemas import (
+    DecisionRequestSchema,
+    DecisionResponseSchema,
+    EventRequestSchema,
+    EventResponseSchema,
+    RunRequestSchema,
+    RunStatusSchema,
+)
 
 __all__ = ["bp"]
 

@@ -21,9 +21,17 @@ from ledger.timestamps import rfc3339
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
-from .schemas.ledger import (CheckpointSchema, ConsistencyProofSchema, ConsistencyQuerySchema, DecisionProofSchema,
-                             EntriesQuerySchema, InclusionProofSchema, InclusionQuerySchema, LedgerEntriesSchema,
-                             PublicKeysSchema)
+from .schemas.ledger import (
+    CheckpointSchema,
+    ConsistencyProofSchema,
+    ConsistencyQuerySchema,
+    DecisionProofSchema,
+    EntriesQuerySchema,
+    InclusionProofSchema,
+    InclusionQuerySchema,
+    LedgerEntriesSchema,
+    PublicKeysSchema,
+)
 
 __all__ = ["bp", "init_app", "notary"]
 

@@ -64,7 +64,7 @@ def get_audit_report() -> Response:
     """Query ``from`` and ``to`` (YYYY-MM-DD, UTC days, inclusive); the report's time is now."""
     query = _audit_query.load(request.args)
     with unavailable_as_503():
-        pdf, _ = audit_report(current_app._get_current_object(), first_day=query["first_day"],
+        pdf, _ = audit_report(_app(), first_day=query["first_day"],
                               last_day=query["last_day"], now=current_app.extensions["fairdun"].clock())
     return pdf_response(pdf, f"audit-report-{query['first_day']}-{query['last_day']}.pdf")
 
@@ -86,5 +86,10 @@ def get_letter(decision_id: Any) -> Response:
     """What was decided and why, fees with their legal basis, the debtor's rights and the portal
     access code; 410 when the debtor's data was erased."""
     with unavailable_as_503():
-        pdf = explanation_letter(current_app._get_current_object(), str(decision_id))
+        pdf = explanation_letter(_app(), str(decision_id))
     return pdf_response(pdf, f"letter-{decision_id}.pdf")
+
+
+def _app() -> Flask:
+    """The app behind the ``current_app`` proxy, for work that outlives the request context."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]

@@ -22,11 +22,31 @@ from .api import json_body
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
-from .schemas.rights import (AccessExportSchema, AccessQuerySchema, ErasureSchema, ExtensionSchema, GroundsResultSchema,
-                             GroundsSchema, LedgerStatusSchema, LegalHoldListSchema, LegalHoldResultSchema,
-                             LegalHoldSchema, ObjectionSchema, OutcomeSchema, RectificationSchema, RequestListSchema,
-                             RequestQuerySchema, ResolutionSchema, ResumeSchema, ReviewCaseSchema, ReviewCaseViewSchema,
-                             ReviewListSchema, ReviewQuerySchema, ReviewRequestSchema, SubjectRequestSchema)
+from .schemas.rights import (
+    AccessExportSchema,
+    AccessQuerySchema,
+    ErasureSchema,
+    ExtensionSchema,
+    GroundsResultSchema,
+    GroundsSchema,
+    LedgerStatusSchema,
+    LegalHoldListSchema,
+    LegalHoldResultSchema,
+    LegalHoldSchema,
+    ObjectionSchema,
+    OutcomeSchema,
+    RectificationSchema,
+    RequestListSchema,
+    RequestQuerySchema,
+    ResolutionSchema,
+    ResumeSchema,
+    ReviewCaseSchema,
+    ReviewCaseViewSchema,
+    ReviewListSchema,
+    ReviewQuerySchema,
+    ReviewRequestSchema,
+    SubjectRequestSchema,
+)
 
 __all__ = ["bp"]
 

@@ -19,8 +19,8 @@ from .auth import Role, create_api_key
 from .cli_ledger import ledger_group
 from .cli_model import model_group
 from .cli_policy import policy_group
-from .cli_rights import requests_command, retention_group, reviews_command, user_group
 from .cli_report import report_group
+from .cli_rights import requests_command, retention_group, reviews_command, user_group
 from .schema import upgrade
 
 __all__ = ["main"]

@@ -20,7 +20,7 @@ __all__ = ["ledger_group"]
 
 def _notary() -> tuple[Flask, Notary]:
     from .api_ledger import notary
-    from .cli import open_app   # here, not at import: service.cli imports this module
+    from .cli import open_app  # here, not at import: service.cli imports this module
 
     app = open_app()
     return app, notary(app)

@@ -9,6 +9,7 @@ Machine-readable results go to standard output as JSON; errors to standard error
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from collections.abc import Callable
@@ -153,6 +154,9 @@ def train_command(ar_history: Path | None, mapping: Path | None, csv_file: Path 
             _fail("bad_settings", str(exc))
 
     def train() -> tuple[dict, dict]:
+        missing = [name for name in ("interpret", "pandas", "sklearn") if importlib.util.find_spec(name) is None]
+        if missing:
+            _fail("missing_extra", f"training needs {missing}: pip install 'fairdun[train]'")
         if ar_history is not None:
             used = [flag for flag, value in generic_only.items() if value]
             if used:
@@ -171,6 +175,7 @@ def train_command(ar_history: Path | None, mapping: Path | None, csv_file: Path 
         from explain.generic import GenericSettings, train_from_csv
 
         checked(GenericSettings)
+        assert csv_file is not None   # (the generic mode is chosen by --csv)
         return train_from_csv(csv_file, target=target, features=features or None, monotone=_monotone(monotone),
                               protected=protected, group_by=group_by, order_by=order_by, positive=positive,
                               protected_attributes=base, n_jobs=jobs, **settings)

@@ -132,7 +132,7 @@ def replay_command(bundle_dir: Path, since: str | None, examples: int, kind: str
                    json_out: Path | None) -> None:
     from decisions.replay import replay
 
-    from .cli import open_app   # here, not at import: service.cli imports this module
+    from .cli import open_app  # here, not at import: service.cli imports this module
 
     start = _parse_since(since)
     app = open_app()

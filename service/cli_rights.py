@@ -20,7 +20,7 @@ ACTOR = "cli"
 
 
 def _runtime() -> Any:
-    from .cli import open_app   # here, not at import: service.cli imports this module
+    from .cli import open_app  # here, not at import: service.cli imports this module
 
     return open_app().extensions["fairdun"]
 

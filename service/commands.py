@@ -74,7 +74,7 @@ def _rows(path: Path) -> Iterator[tuple[int, Any]]:
                 continue
             try:
                 yield number, json.loads(line)
-            except ValueError as exc:
+            except json.JSONDecodeError as exc:
                 yield number, CsvRowError(line=number, column=None, problem=f"not JSON: {exc.msg}")
 
 

@@ -60,14 +60,14 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     echo(f"  Instance      {instance}  (database, keys, demo portfolio)")
     echo(f"  Portfolio     {summary['decisions']} decisions ledgered ({statuses}); run {summary['run_id']}")
     echo(f"  Demo API keys (also in {keys_dir}/<role>):")
-    for role, secret in keys.items():
-        echo(f"    {role:<20} {secret}")
+    for role_name, secret in keys.items():
+        echo(f"    {role_name:<20} {secret}")
     echo(f"  Try the decision in README.md (it reads the key from {keys_dir / 'ar_system'}).")
     echo(f"  Portal        {base}/portal/  (debtors)")
     echo(f"    demo debtor: access code {code}, invoice number {debtor['invoice']['ref']}")
     echo(f"  Console       {base}/console/  (staff; passwords also in {keys_dir}/staff-<role>)")
-    for role, (name, password) in staff.items():
-        echo(f"    {role:<20} {name:<24} {password}")
+    for staff_role, (name, password) in staff.items():
+        echo(f"    {staff_role:<20} {name:<24} {password}")
     echo("")
     return {"summary": summary, "keys": keys, "staff": staff,
             "debtor": {"access_code": code, "invoice_ref": debtor["invoice"]["ref"]}}

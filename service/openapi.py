@@ -42,7 +42,9 @@ def operation(*, summary: str, responses: dict[int, Any], request: Any = None,
 
 
 def _schema_name(schema: Any) -> str:
-    return resolve_schema_cls(schema).__name__.removesuffix("Schema")
+    resolved = resolve_schema_cls(schema)
+    schema_class = resolved[0] if isinstance(resolved, list) else resolved
+    return schema_class.__name__.removesuffix("Schema")
 
 
 def build_spec(app: Flask) -> dict[str, Any]:
@@ -89,7 +91,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
         if declared["request"] is not None:
             op["requestBody"] = {"required": True,
                                  "content": {"application/json": {"schema": declared["request"]}}}
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = op
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

@@ -60,7 +60,7 @@ class ProcessEvaluator:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def __enter__(self) -> "ProcessEvaluator":
+    def __enter__(self) -> ProcessEvaluator:
         return self
 
     def __exit__(self, *exc: object) -> None:

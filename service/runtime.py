@@ -19,9 +19,9 @@ from decisions.decider import Decider, Services
 from decisions.events import EventRecorder
 from decisions.pipeline import DecisionContext
 from decisions.policy import PolicyEngine, PolicyError, UnavailableEngine, build_engine, load_bundle
+from decisions.rights import Calendar, PortalAccess, RightsConfig, RightsContext
 from decisions.risk import ModelUnavailable, RiskModel
 from decisions.runs import Runs
-from decisions.rights import Calendar, PortalAccess, RightsConfig, RightsContext
 from decisions.strategy import load_ladder
 from explain import ModelError, default_artifact_path, default_sha256
 from explain.registry import ArtifactSource, Registry, RegistryState, load_artifact_model

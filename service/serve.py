@@ -9,7 +9,7 @@ from gunicorn.app.base import BaseApplication
 __all__ = ["serve"]
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
         self._options = options
         super().__init__()

@@ -69,7 +69,8 @@ def init_app(app: Flask) -> None:
                       default_limits=[])
     rate = str(config["WEB_SIGN_IN_RATE_LIMIT"])
     for endpoint in ("portal.sign_in", "console.sign_in"):
-        app.view_functions[endpoint] = limiter.limit(rate, scope=endpoint)(app.view_functions[endpoint])
+        view: Any = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(rate, scope=endpoint)(view)
     app.extensions["fairdun.web"] = {"limiter": limiter, "csrf": csrf}
     app.extensions["fairdun.error_page"] = error_page
 

@@ -6,10 +6,10 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
+from conftest import EXAMPLE_REQUEST
+
 from decisions.case import Case
 from service.schemas import DecisionRequestSchema
-
-from conftest import EXAMPLE_REQUEST
 
 __all__ = ["request_with", "case_from", "utc"]
 

@@ -30,9 +30,9 @@ from ._model import (
 from ._opa_bundle import manifest_of, opa_bundle_bytes, write_opa_bundle
 from ._opa_embedded import OpaEmbeddedEngine
 from ._opa_server import OpaServerEngine
+from ._registry import write_registry
 from ._rego_tests import TEST_ENGINES, RegoTestResult, discover_rego_tests, run_rego_tests
 from ._regopy_engine import RegopyEngine
-from ._registry import write_registry
 
 __all__ = [
     "ENGINE_KINDS",

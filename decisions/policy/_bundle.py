@@ -35,8 +35,8 @@ from typing import Any
 from ._metadata import MetadataError, metadata_blocks
 from ._model import _fail
 from ._portability import problems
-from ._rego_ast import RegoModule, parse_module
 from ._registry import REGISTRY_PATH, listed_refs, registry_refs, render_registry, rule_outputs
+from ._rego_ast import RegoModule, parse_module
 
 __all__ = ["PolicyBundle", "RuleInfo", "expected_registry", "load_bundle", "shipped_bundle_dir"]
 
@@ -244,15 +244,15 @@ def _rule_info(module: RegoModule, source: str) -> RuleInfo:
         blocks = metadata_blocks(source)
     except MetadataError as exc:
         raise _fail(f"rule module {path}: METADATA is not valid: {exc}") from exc
-    meta = blocks[0] if blocks else {}
-    custom = meta.get("custom") if isinstance(meta.get("custom"), dict) else {}
+    meta: dict[str, Any] = blocks[0] if blocks else {}
+    custom: dict[str, Any] = meta["custom"] if isinstance(meta.get("custom"), dict) else {}
     problems = [f"{key} is missing" for key in ("title", "description") if not _text(meta.get(key))]
     problems += [f"custom.{key} is missing" for key in ("id", "jurisdiction", "citation") if not _text(custom.get(key))]
     if custom.get("severity") not in SEVERITIES:
         problems.append(f"custom.severity must be one of {', '.join(sorted(SEVERITIES))}")
     resources = meta.get("related_resources")
     refs = tuple(r.get("ref") for r in resources if isinstance(r, dict)) if isinstance(resources, list) else ()
-    if not refs or not all(_text(r) and r.startswith(_REF_PREFIXES) for r in refs):
+    if not refs or not all(isinstance(r, str) and _text(r) and r.startswith(_REF_PREFIXES) for r in refs):
         problems.append("related_resources must list at least one ref (an https:// URL or policies_rego/...)")
     if problems:
         raise _fail(f"rule module {path}: METADATA {'; '.join(problems)}")
@@ -263,7 +263,7 @@ def _rule_info(module: RegoModule, source: str) -> RuleInfo:
         jurisdiction=custom["jurisdiction"],
         citation=custom["citation"],
         severity=custom["severity"],
-        related_resources=refs,  # type: ignore[arg-type]
+        related_resources=tuple(str(r) for r in refs),
         package=module.package,
         path=path,
     )

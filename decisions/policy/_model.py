@@ -108,9 +108,14 @@ class PolicyEngine(Protocol):
     """What the pipeline needs from a policy engine: one evaluation per case (``evaluate``), and
     many cases at once for batch runs (``evaluate_many``: each case's outcome or PolicyError)."""
 
-    name: str             # one of ENGINE_NAMES
-    version: str | None   # the engine's own version (OPA's, rego-cpp's); None while unknown
-    bundle_sha256: str | None
+    @property
+    def name(self) -> str: ...  # one of ENGINE_NAMES
+
+    @property
+    def version(self) -> str | None: ...  # the engine's own version (OPA's, rego-cpp's); None while unknown
+
+    @property
+    def bundle_sha256(self) -> str | None: ...
 
     def evaluate(self, policy_input: Mapping[str, Any]) -> PolicyOutcome: ...
 
@@ -216,7 +221,7 @@ def candidate_ids_of(policy_input: Any) -> tuple[str, ...]:
     ids: list[str] = []
     for index, candidate in enumerate(candidates):
         cid = candidate.get("id") if isinstance(candidate, Mapping) else None
-        if not _nonempty_str(cid):
+        if not isinstance(cid, str) or not _nonempty_str(cid):
             raise _fail(f"policy input.candidates[{index}] has no string id")
         if cid in ids:
             raise _fail(f"policy input has two candidates with id {cid!r}")

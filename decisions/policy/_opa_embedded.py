@@ -61,7 +61,7 @@ def load_opa_bindings() -> ModuleType:
 def opa_version() -> str:
     """The OPA version compiled into the bindings, from the Go module list that the Go linker
     embeds in every binary (``dep\\tgithub.com/open-policy-agent/opa\\tv1.20.2``)."""
-    library = Path(load_opa_bindings().__file__).with_name("libopabridge.so")
+    library = Path(str(load_opa_bindings().__file__)).with_name("libopabridge.so")
     with library.open("rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as image:
         found = re.search(rb"\tgithub\.com/open-policy-agent/opa\tv([0-9][0-9A-Za-z.+-]*)\t", image)
         if found is None:

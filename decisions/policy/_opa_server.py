@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -137,17 +138,17 @@ class OpaServerEngine:
         with self._publishing:
             wanted = {POLICY_ID_PREFIX + path: source for path, source in self.bundle.modules}
             present = self._call("list policies", self._client.get_policies_list)
+            client = self._client
             for policy_id in sorted(set(present) - set(wanted)):
                 if policy_id.startswith(POLICY_ID_PREFIX):
-                    self._call(f"delete policy {policy_id}", lambda p=policy_id: self._client.delete_policy(p))
+                    self._call(f"delete policy {policy_id}", partial(client.delete_policy, policy_id))
             for key, value in self.bundle.data.items():
                 if not isinstance(value, Mapping):
                     raise _fail(f"policy bundle data key {key!r} is not an object; OPA's data API cannot take it")
-                self._call(f"put data {key}", lambda k=key, v=value: self._client.update_or_create_data(
-                    json.loads(json.dumps(v)), k))
+                self._call(f"put data {key}", partial(client.update_or_create_data, json.loads(json.dumps(value)), key))
             for policy_id, source in sorted(wanted.items()):
-                self._call(f"put policy {policy_id}", lambda p=policy_id, s=source: self._client.update_policy_from_string(
-                    s, p, rego_compat=False))
+                self._call(f"put policy {policy_id}",
+                           partial(client.update_policy_from_string, source, policy_id, rego_compat=False))
             self._published = True
             log.info("published policy bundle %s to OPA at %s", self.bundle_sha256[:12], self.url)
 
@@ -164,7 +165,8 @@ class OpaServerEngine:
                     continue
                 raise _fail(f"OPA {what}: connection failed: {type(exc).__name__}") from exc
             except requests.exceptions.HTTPError as exc:
-                raise _fail(f"OPA {what}: HTTP {exc.response.status_code}: {_body(exc.response)}") from exc
+                status = exc.response.status_code if exc.response is not None else "?"
+                raise _fail(f"OPA {what}: HTTP {status}: {_body(exc.response)}") from exc
             except requests.exceptions.Timeout as exc:
                 raise _fail(f"OPA {what}: timed out") from exc
             except (requests.exceptions.RequestException, ValueError) as exc:   # ValueError: bad JSON

@@ -10,7 +10,7 @@ the tests of a test module with one. policies_rego/README.md#portability explain
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from ._rego_ast import RegoModule, ref_text, rule_kind, rule_name, walk_expressions, walk_terms

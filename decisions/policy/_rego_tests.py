@@ -12,8 +12,8 @@ Rego (``_portability``) fails its tests without being run.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -223,8 +223,7 @@ def _run_on_regopy(bundle: PolicyBundle, modules: list[_TestModule],
                 _fail_all(module, f"{module.path} does not compile with the bundle: {summary(str(exc))}", results)
                 continue
             for name, entrypoint in entrypoints.items():
-                query: Callable[[], Any] = lambda ep=entrypoint: interpreter.query_bundle_entrypoint(compiled, ep)  # noqa: E731
-                failure, value = read_output(query)
+                failure, value = read_output(partial(interpreter.query_bundle_entrypoint, compiled, entrypoint))
                 if failure is None and value is not True:
                     failure = f"the test evaluated to {value!r}"
                 elif failure == "the query result is undefined":

@@ -24,8 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from regopy import Interpreter, NodeKind, Output, RegoError
-from regopy import rego_shared
+from regopy import Interpreter, NodeKind, Output, RegoError, rego_shared
 
 __all__ = ["LIBREGO_LOCK", "RegoError", "error_text", "input_text", "new_interpreter", "read_output", "summary"]
 

@@ -20,9 +20,18 @@ from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, re
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
 from .staff import STAFF_ROLES, StaffUser, create_staff_user, verify_staff_sign_in
 from .status import RightsFacts, rights_facts
-from .subjects import (GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS, document_grounds,
-                       object_to_profiling, request_erasure, request_rectification, request_review,
-                       resolve_rectification)
+from .subjects import (
+                       GROUNDS,
+                       OBJECTION_SCOPES,
+                       RECTIFICATION_CONCERNS,
+                       RESOLUTIONS,
+                       document_grounds,
+                       object_to_profiling,
+                       request_erasure,
+                       request_rectification,
+                       request_review,
+                       resolve_rectification,
+)
 
 __all__ = [
     "DEFAULT_RIGHTS", "RightsConfig", "RightsContext", "access_export", "build_export", "Calendar", "deadline",

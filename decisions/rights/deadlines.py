@@ -73,7 +73,7 @@ class Calendar:
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.zone).astimezone(UTC)
 
     @classmethod
-    def parse(cls, timezone: str, holidays_code: str | None) -> "Calendar":
+    def parse(cls, timezone: str, holidays_code: str | None) -> Calendar:
         """From configuration: ``holidays_code`` ``DE``, ``DE-BY`` or ``none``."""
         if holidays_code is None or holidays_code.strip().lower() in ("", "none"):
             return cls(timezone=timezone, country=None)

@@ -99,7 +99,7 @@ class PortalAccess:
         cached = session.info.get(_SEEN_KEY)
         if cached is None or cached[0] is not transaction:   # rows pending in this transaction (batch runs)
             cached = session.info[_SEEN_KEY] = (transaction, set())
-        seen = cached[1]
+        seen: set[str] = cached[1]
         with session.no_autoflush:
             if subject_id not in seen and session.get(PortalSubjectRow, subject_id) is None:
                 session.add(PortalSubjectRow(subject_id=subject_id,

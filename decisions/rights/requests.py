@@ -63,8 +63,8 @@ def fulfil_request(session: Session, row: SubjectRequestRow, *, now: datetime, o
     if row.status != "open":
         raise Conflict("this request is closed already", code="request_closed")
     on_time = now < effective_due_at(row)
-    body = {"request_id": row.request_id, "type": row.type, "subject": row.subject_id, "outcome": outcome,
-            "fulfilled_at": iso(now), "on_time": on_time, "actor": actor}
+    body: dict[str, Any] = {"request_id": row.request_id, "type": row.type, "subject": row.subject_id,
+                            "outcome": outcome, "fulfilled_at": iso(now), "on_time": on_time, "actor": actor}
     if detail:
         body["detail"] = detail
     appended = append(session, kind="subject_request_fulfilled", body=body, ts=now)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from .tables import ReviewCaseRow, SubjectStatusRow
 __all__ = ["RightsFacts", "rights_facts"]
 
 _CHUNK = 500
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)   # (a closed case always has its closing time)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class RightsFacts:
         cases = self.cases.get(claim_id, [])
         open_case = any(c.status == "open" for c in cases)
         closed = [c for c in cases if c.status == "closed"]
-        last = max(closed, key=lambda c: (as_utc(c.closed_at), c.case_id)) if closed else None
+        last = max(closed, key=lambda c: (as_utc(c.closed_at or _EPOCH), c.case_id)) if closed else None
         overturned = last is not None and last.outcome == "overturn" and last.resumed_at is None
         return RightsStatus(
             compelling_grounds_documented=row is not None and row.objected_at is not None

@@ -26,9 +26,9 @@ from retention.run import retention_ends
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, seal_text, subject_status
+from .portal_access import forget_portal_access
 from .requests import fulfil_request, receive_request, request_document
 from .reviews import open_case
-from .portal_access import forget_portal_access
 from .tables import ReviewCaseRow, SubjectRequestRow
 
 __all__ = ["OBJECTION_SCOPES", "GROUNDS", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "object_to_profiling",
@@ -170,7 +170,8 @@ def request_erasure(ctx: RightsContext, subject_id: str, *, statement: str | Non
         status.erasure_requested_at = now
         holds = active_holds(session, subject_id)
         keys = ctx.vault.keys_of(session, subject_id)
-        shred, kept = [], []
+        shred: list[Any] = []
+        kept: list[Any] = []
         for key in keys:
             category = ctx.schedule.categories.get(key.category)
             end = ctx.schedule.retention_end(key.category, key.scope, as_utc(key.last_sealed_at)) if category else None

@@ -7,12 +7,38 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from decisions.case import (ACTION_KINDS, CHANNELS, CREDITOR_ROLES, DEBTOR_KINDS, DUNNING_KINDS, TONES, Case,
-                            Consents, Contact, ContactAttempt, Debtor, DunningStep, Flags, History, Invoice)
+from decisions.case import (
+    ACTION_KINDS,
+    CHANNELS,
+    CREDITOR_ROLES,
+    DEBTOR_KINDS,
+    DUNNING_KINDS,
+    TONES,
+    Case,
+    Consents,
+    Contact,
+    ContactAttempt,
+    Debtor,
+    DunningStep,
+    Flags,
+    History,
+    Invoice,
+)
 from decisions.money import currency_exponent
 
-from .fields import (CurrencyCode, Day, DecimalString, Jurisdiction, Language, Ref, StrictBool, StrictInt, Text,
-                     TimeZone, Timestamp)
+from .fields import (
+    CurrencyCode,
+    Day,
+    DecimalString,
+    Jurisdiction,
+    Language,
+    Ref,
+    StrictBool,
+    StrictInt,
+    Text,
+    Timestamp,
+    TimeZone,
+)
 
 __all__ = ["DecisionRequestSchema", "DecisionResponseSchema", "MAX_HISTORY"]
 
@@ -194,8 +220,9 @@ class DecisionRequestSchema(Schema):
         as_of = data["as_of"]
         history: History = data["history"]
         errors: dict[str, Any] = {}
-        for name, entries in (("dunning", history.dunning), ("contacts", history.contacts)):
-            late = {str(i): {"at": ["Must lie before as_of."]} for i, e in enumerate(entries) if e.at >= as_of}
+        timed: tuple[tuple[str, tuple[Any, ...]], ...] = (("dunning", history.dunning), ("contacts", history.contacts))
+        for name, steps in timed:
+            late = {str(i): {"at": ["Must lie before as_of."]} for i, e in enumerate(steps) if e.at >= as_of}
             if late:
                 errors.setdefault("history", {})[name] = late
         invoice: Invoice = data["invoice"]

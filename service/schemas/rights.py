@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from decisions.case import CHANNELS
-from decisions.rights import (EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS)
+from decisions.rights import EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.tables import OUTCOMES, REQUEST_TYPES
 from ledger.timestamps import rfc3339

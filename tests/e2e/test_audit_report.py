@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 from sqlalchemy import distinct, func, select, text
 
 from decisions.portfolio import generate_portfolio
@@ -22,8 +23,6 @@ from ledger.offline import open_checkpoint, read_public_keys
 from ledger.tables import LedgerEntry
 from reports import Period, audit_figures, render_audit_report
 from service.api_ledger import notary
-
-from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 
 PERIOD = Period(date(2026, 11, 23), date(2026, 11, 24))
 START, END = datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 25, tzinfo=UTC)

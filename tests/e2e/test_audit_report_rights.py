@@ -7,13 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fakes import request_with
+from pdf_tools import pdf_text
 from sqlalchemy import func, select, text
 
 from decisions.rights.tables import ReviewCaseRow, SubjectRequestRow
 from reports import Period, audit_figures, render_audit_report
 from service.api_ledger import notary
-
-from pdf_tools import pdf_text
 
 DAY = datetime(2026, 11, 23, 9, tzinfo=UTC)
 PERIOD = Period(date(2026, 11, 23), date(2026, 11, 24))

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from fakes import request_with
-
 from pdf_tools import pdf_meta, pdf_text
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rights_support import HANDOVER, entries
-from web_support import (OTHER, access_code, ar_auth, csrf_token, decide, ledger_size, personal_data, portal_sign_in)
+from web_support import OTHER, access_code, ar_auth, csrf_token, decide, ledger_size, personal_data, portal_sign_in
 
 from service.portal import GUARD_ATTRIBUTE
 

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
-
 from conftest import CI
+from werkzeug.serving import make_server
 
 from .axe import AXE, report, violations
 

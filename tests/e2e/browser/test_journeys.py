@@ -288,7 +288,7 @@ def test_every_portal_page_in_english_and_german(app: Any, runtime: Any, visitor
         visitor.click(t["error.back"])
         sign_out(visitor, t)
     for lang in ("en", "de"):
-        assert PORTAL_PAGES <= {endpoint for endpoint, seen in visitor.seen if seen == lang}, lang
+        assert {endpoint for endpoint, seen in visitor.seen if seen == lang} >= PORTAL_PAGES, lang
 
 
 def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
@@ -326,7 +326,7 @@ def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
     assert visitor.heading == "Not found"
     visitor.click("Back to the console")
     assert visitor.heading == "Console"
-    assert CONSOLE_PAGES <= {endpoint for endpoint, _ in visitor.seen}
+    assert {endpoint for endpoint, _ in visitor.seen} >= CONSOLE_PAGES
 
 
 def test_the_accessibility_check_finds_a_planted_violation(visitor: Visitor, axe_source: str) -> None:

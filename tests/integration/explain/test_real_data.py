@@ -48,12 +48,12 @@ def test_scorer_equals_interpret_on_the_real_holdout(shipped_data):
     arrays = model.score_arrays({n: X_test[:, j] for j, n in enumerate(FEATURE_NAMES)})
     np.testing.assert_allclose(arrays["p_late"], expected_p, rtol=0, atol=1e-9)
     np.testing.assert_allclose(arrays["contributions"], expected_terms, rtol=0, atol=1e-9)
-    rows = [{n: (None if np.isnan(v) else v) for n, v in zip(FEATURE_NAMES, x.tolist())}
+    rows = [{n: (None if np.isnan(v) else v) for n, v in zip(FEATURE_NAMES, x.tolist(), strict=False)}
             for x in X_test[:300]]
-    for row, p, terms in zip(rows, expected_p, expected_terms):
+    for row, p, terms in zip(rows, expected_p, expected_terms, strict=False):
         s = model.score(row)
         assert abs(s.p_late - p) <= 1e-9
-        assert max(abs(c.contribution - t) for c, t in zip(s.contributions, terms)) <= 1e-9
+        assert max(abs(c.contribution - t) for c, t in zip(s.contributions, terms, strict=False)) <= 1e-9
 
 
 def test_recorded_metrics_equal_rescoring_the_real_holdout(shipped, shipped_data):

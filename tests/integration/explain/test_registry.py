@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from explain import ModelError, default_artifact_path, default_sha256
-from explain.registry import (ArtifactRefused, ArtifactSource, Registry, RegistryError, TransitionRefused,
-                              UnknownModel)
+from explain.registry import ArtifactRefused, ArtifactSource, Registry, RegistryError, TransitionRefused, UnknownModel
 from explain.tables import ModelVersionRow
 from ledger import verify_chain
 from ledger.tables import LedgerEntry
@@ -66,7 +65,7 @@ def test_approval_replaces_the_approved_version_in_one_step(registry, registry_d
     candidate = registry.register(variant(2), now=NOW, actor=ADMIN)
     approved = registry.approve(candidate.model_id, now=NOW, actor=ADMIN, note="card reviewed")
     assert approved.status == "approved"
-    kinds, bodies = zip(*_ledger(registry_db))
+    kinds, bodies = zip(*_ledger(registry_db), strict=False)
     assert kinds[-2:] == ("model_retired", "model_approved")
     assert bodies[-2]["replaced_by"] == candidate.model_id and bodies[-2]["was"] == "approved"
     assert bodies[-1]["replaces"]["sha256"] == default_sha256() and bodies[-1]["actor"] == ADMIN

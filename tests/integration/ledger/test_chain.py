@@ -55,7 +55,7 @@ def test_entries_are_canonical_json_chained_by_leaf_hash(db: Database) -> None:
     with db.reading() as session:
         rows = [(r.entry, r.leaf_hash) for r in session.query(LedgerEntry).order_by(LedgerEntry.seq)]
     prev = GENESIS_PREV
-    for (entry, stored_hash), a in zip(rows, appended):
+    for (entry, stored_hash), a in zip(rows, appended, strict=False):
         document = json.loads(entry)
         assert set(document) == {"seq", "ts", "kind", "prev", "body", "sealed_sha256"}
         assert document["prev"] == prev
@@ -86,10 +86,9 @@ def test_a_rolled_back_transaction_leaves_no_entry(db: Database) -> None:
 def test_the_database_refuses_updates_and_deletes(db: Database) -> None:
     _append(db, 1)
     for statement in ("UPDATE ledger_entries SET kind = 'x'", "DELETE FROM ledger_entries"):
-        with pytest.raises(Exception, match="append-only"):
-            with db.engine.connect() as connection:
-                connection.execute(text(statement))
-                connection.commit()
+        with pytest.raises(Exception, match="append-only"), db.engine.connect() as connection:
+            connection.execute(text(statement))
+            connection.commit()
     with db.reading() as session:
         assert verify_chain(session).entries == 1
 

@@ -10,14 +10,13 @@ import rfc9162_reference as reference
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from conftest import FakeClock
 from sqlalchemy import text
 
 from ledger import Database, Notary, verify_chain
 from ledger.canonical import canonical_json
 from ledger.chain import GENESIS_PREV, entry_document
 from service.schema import alembic_config, metadata, upgrade
-
-from conftest import FakeClock
 
 OURS = ("ledger_nodes", "ledger_checkpoints", "ledger_signing_keys")
 
@@ -75,6 +74,5 @@ def test_subtrees_and_checkpoints_are_append_only(bare: Database, clock: FakeClo
     Notary(db=bare, instance_path=tmp_path / "instance", origin="test/ledger", clock=clock).checkpoint()
     for statement in ("UPDATE ledger_nodes SET level = 2", "DELETE FROM ledger_nodes",
                       "UPDATE ledger_checkpoints SET tree_size = 0", "DELETE FROM ledger_checkpoints"):
-        with pytest.raises(Exception, match="append-only"):
-            with bare.engine.begin() as connection:
-                connection.execute(text(statement))
+        with pytest.raises(Exception, match="append-only"), bare.engine.begin() as connection:
+            connection.execute(text(statement))

@@ -66,7 +66,7 @@ def test_inclusion_and_consistency_proofs_match_the_rfc_for_every_leaf(db: Datab
             assert bytes.fromhex(proof.root_hash) == reference.mth(leaves[:size])
             verify_inclusion(index, size, leaves[index], [bytes.fromhex(h) for h in proof.hashes],
                              bytes.fromhex(proof.root_hash))
-        for old in range(0, size + 1):
+        for old in range(size + 1):
             proof = notary.consistency(old, size)
             hashes = [bytes.fromhex(h) for h in proof.hashes]
             assert hashes == (reference.subproof(old, leaves[:size]) if 0 < old < size else [])

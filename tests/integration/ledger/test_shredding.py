@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import FakeClock
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
 
@@ -14,8 +15,6 @@ from ledger import BlobMismatch, Database, append, verify_chain
 from ledger.tables import LedgerBlob, LedgerEntry
 from retention import KeyVault, VaultError
 from retention.tables import SubjectKey
-
-from conftest import FakeClock
 
 A, B = "a" * 64, "b" * 64
 

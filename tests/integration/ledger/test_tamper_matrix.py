@@ -19,8 +19,17 @@ import rfc9162_reference as reference
 from ledger import ChainBroken, Database, Notary
 from ledger.canonical import canonical_json
 from ledger.checkpoints import checkpoint_text
-from ledger.offline import (BAD_SIGNATURE, INCONSISTENT, MISSING, MODIFIED, REORDERED, TRUNCATED, VerificationFailed,
-                            read_public_keys, verify_export)
+from ledger.offline import (
+    BAD_SIGNATURE,
+    INCONSISTENT,
+    MISSING,
+    MODIFIED,
+    REORDERED,
+    TRUNCATED,
+    VerificationFailed,
+    read_public_keys,
+    verify_export,
+)
 from ledger.signing import NoteSigner
 from retention import KeyVault
 

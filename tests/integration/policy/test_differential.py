@@ -18,10 +18,10 @@ import json
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-from decisions.policy import OpaEmbeddedEngine, OpaServerEngine, PolicyError, RegopyEngine, load_bundle
 from integration.policy.generated_inputs import PLACES, policy_input_of, scenarios
 from integration.policy.opa_rest_server import opa_rest_server
+
+from decisions.policy import OpaEmbeddedEngine, OpaServerEngine, PolicyError, RegopyEngine, load_bundle
 
 BUNDLE = load_bundle()
 BATCH, EXAMPLES = 25, 420          # 10,500 scenarios; a few become invalid requests and are skipped

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from integration.policy.opa_rest_server import opa_rest_server
 
 from decisions.policy import OpaEmbeddedEngine, OpaServerEngine, RegopyEngine, load_bundle, write_opa_bundle
-from integration.policy.opa_rest_server import opa_rest_server
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.json"))
 BUNDLE = load_bundle()

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from integration.policy.opa_rest_server import opa_rest_server
 
 from decisions.policy import OpaEmbeddedEngine, OpaServerEngine, PolicyError, RegopyEngine, load_bundle
-from integration.policy.opa_rest_server import opa_rest_server
 
 BUNDLE = load_bundle()
 RULES = sorted(rule.path for rule in BUNDLE.rules)

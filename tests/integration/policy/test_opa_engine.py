@@ -13,9 +13,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from integration.policy.opa_rest_server import opa_rest_server
 
 from decisions.policy import OpaServerEngine, PolicyError, load_bundle, shipped_bundle_dir, write_opa_bundle
-from integration.policy.opa_rest_server import opa_rest_server
 
 BUNDLE = load_bundle()
 CASE = json.loads((Path(__file__).parent / "cases" / "de_consumer_first_party.json").read_text())["input"]

@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from decisions.policy import load_bundle, run_rego_tests, shipped_bundle_dir
-from decisions.policy._rego_ast import parse_module
 from decisions.policy._registry import rule_outputs
+from decisions.policy._rego_ast import parse_module
 
 RULES = sorted((rule.path, rule.package) for rule in load_bundle().rules)
 

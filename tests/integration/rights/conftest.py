@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 from fakes import request_with
+
 from service.schemas import DecisionRequestSchema
+
 
 @pytest.fixture
 def runtime(app: Any) -> Any:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from fakes import request_with
 from rights_support import HANDOVER, entries
 
 from decisions import rights
@@ -14,7 +15,6 @@ from decisions.errors import Conflict, InvalidInput
 from decisions.rights.portal_access import MAX_FAILURES
 from decisions.rights.tables import StaffUserRow
 from decisions.runs import RunItem
-from fakes import request_with
 from service.schemas import DecisionRequestSchema
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fakes import verify
 from rights_support import HANDOVER, entries
 
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput, NotFound
 from decisions.rights.tables import ReviewCaseRow
-from fakes import verify
 
 
 def _open_case(runtime: Any) -> str:

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fakes import verify
 from rights_support import HANDOVER, entries
 
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
 from decisions.rights.tables import PortalClaimRow, PortalSubjectRow, SubjectStatusRow
-from fakes import verify
 from retention.tables import SubjectKey
 
 DEBTOR = "C-10023"
@@ -37,7 +37,7 @@ def test_an_objection_takes_effect_at_the_next_decision(runtime: Any, decide: An
     received = entries(runtime, "subject_request_received")[-1]
     assert "stop scoring me" not in str(received) and received["sealed_sha256"]
     clock.advance(days=1)
-    after = decide(**{"as_of": "2026-11-23T09:00:00Z"})
+    after = decide(as_of="2026-11-23T09:00:00Z")
     assert after["risk"]["profiling"] is False and after["risk"]["p_late"] is None
 
 

@@ -14,14 +14,14 @@ from explain._artifact import with_model_id
 from explain.training import TrainingSettings, assemble_artifact, export_ebm, fit_ebm
 
 # Small EBMs: a few bags, a fast learning rate, early stopping soon.
-FAST = dict(
-    outer_bags=3,
-    learning_rate=0.1,
-    max_rounds=300,
-    early_stopping_rounds=15,
-    max_bins=12,
-    max_interaction_bins=8,
-)
+FAST = {
+    "outer_bags": 3,
+    "learning_rate": 0.1,
+    "max_rounds": 300,
+    "early_stopping_rounds": 15,
+    "max_bins": 12,
+    "max_interaction_bins": 8,
+}
 
 COLUMNS = [
     "countryCode", "customerID", "PaperlessDate", "invoiceNumber", "InvoiceDate", "DueDate",

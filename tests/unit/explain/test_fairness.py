@@ -6,7 +6,7 @@ from explain.fairness import MISSING_GROUP, fairness_report
 
 
 def _report(y, p, groups, **kw):
-    settings = dict(threshold=0.5, max_ratio=1.25, min_group=2) | kw
+    settings = {"threshold": 0.5, "max_ratio": 1.25, "min_group": 2} | kw
     return fairness_report(y, p, {"g": groups}, **settings)
 
 

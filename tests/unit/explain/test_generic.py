@@ -15,7 +15,7 @@ from explain.features import FeatureSpec
 from explain.generic import train_from_csv
 from explain.protected import ProtectedAttributeError
 
-FAST = dict(outer_bags=3, learning_rate=0.1, max_rounds=300, early_stopping_rounds=15, max_bins=12)
+FAST = {"outer_bags": 3, "learning_rate": 0.1, "max_rounds": 300, "early_stopping_rounds": 15, "max_bins": 12}
 COLUMNS = ["id", "when", "amount", "channel", "region", "Sex", "age", "late"]
 
 
@@ -114,7 +114,7 @@ def test_the_holdout_is_the_latest_rows(trained):
 def test_target_problems_are_named(tmp_path, table):
     lines = table.read_text().splitlines()
     ab = tmp_path / "ab.csv"
-    ab.write_text("\n".join([lines[0]] + [l.replace(",yes", ",a").replace(",no", ",b") for l in lines[1:]]))
+    ab.write_text("\n".join([lines[0]] + [line.replace(",yes", ",a").replace(",no", ",b") for line in lines[1:]]))
     with pytest.raises(TrainingError, match="--positive"):
         train_from_csv(ab, target="late", **FAST)
     with pytest.raises(TrainingError, match="'c' is not a value"):
@@ -160,7 +160,7 @@ def test_nominal_features_score_exactly_like_interpret(tmp_path):
     arrays = model.score_arrays({"x": test["x"].to_numpy(), "c": test["c"].to_numpy()})
     np.testing.assert_allclose(arrays["p_late"], expected_p, rtol=0, atol=1e-9)
     np.testing.assert_allclose(arrays["contributions"], expected_terms, rtol=0, atol=1e-9)
-    rows = [{"x": None if math.isnan(x) else x, "c": c} for x, c in zip(test["x"], test["c"])]
+    rows = [{"x": None if math.isnan(x) else x, "c": c} for x, c in zip(test["x"], test["c"], strict=False)]
     assert model.score_many(rows) == [model.score(r) for r in rows]
     assert abs(model.score(rows[-2]).p_late - expected_p[-2]) <= 1e-9
     assert model.score(rows[-2]).out_of_range == ("c",)     # a category never seen in training

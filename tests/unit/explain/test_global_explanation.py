@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ def test_importances_equal_interprets(pair_ebm, make_artifact):
     ebm, settings = pair_ebm
     artifact = make_artifact(ebm, settings)
     explanation = global_explanation(artifact)
-    expected = dict(zip(ebm.term_names_, ebm.term_importances()))
+    expected = dict(zip(ebm.term_names_, ebm.term_importances(), strict=False))
     got = {r["term"]: r["importance"] for r in explanation["importances"]}
     assert got.keys() == expected.keys()
     for term, value in expected.items():
@@ -31,7 +32,7 @@ def test_importances_equal_interprets(pair_ebm, make_artifact):
 def test_shapes_are_the_main_terms_bin_by_bin(trained):
     artifact, _ = trained
     explanation = global_explanation(artifact)
-    for shape, term, feature in zip(explanation["shapes"], artifact["terms"], artifact["features"]):
+    for shape, term, feature in zip(explanation["shapes"], artifact["terms"], artifact["features"], strict=False):
         cuts = feature["bins"][0]
         assert len(shape["bins"]) == len(cuts) + 1
         assert [b["score"] for b in shape["bins"]] == term["scores"][1:-1]
@@ -84,9 +85,9 @@ def test_the_card_shows_metrics_baseline_calibration_fairness_and_limitations(tr
 def test_write_model_card_writes_markdown_json_and_charts(trained, tmp_path):
     artifact, summary = trained
     paths = write_model_card(artifact, summary["sha256"], tmp_path)
-    markdown = open(paths["markdown"], encoding="utf-8").read()
+    markdown = Path(paths["markdown"]).read_text(encoding="utf-8")
     charts = sorted(os.listdir(paths["charts"]))
     assert charts == sorted(chart_files(global_explanation(artifact)))
     for name in charts:
         assert f"{artifact['model_id']}.charts/{name}" in markdown
-    assert json.loads(open(paths["json"], encoding="utf-8").read())["model_id"] == artifact["model_id"]
+    assert json.loads(Path(paths["json"]).read_text(encoding="utf-8"))["model_id"] == artifact["model_id"]

@@ -13,7 +13,7 @@ TOL = 1e-9
 
 def _rows(X):
     return [
-        {n: (None if math.isnan(v) else float(v)) for n, v in zip(FEATURE_NAMES, x)} for x in X
+        {n: (None if math.isnan(v) else float(v)) for n, v in zip(FEATURE_NAMES, x, strict=False)} for x in X
     ]
 
 
@@ -101,7 +101,7 @@ def test_uncertainty_is_the_std_of_bagged_probabilities(pair_ebm, pair_model, ma
 
 
 def test_contributions_and_intercept_sum_to_log_odds(model):
-    row = {n: 1 for n in FEATURE_NAMES} | {"days_past_due": 22, "open_amount": 120.0}
+    row = dict.fromkeys(FEATURE_NAMES, 1) | {"days_past_due": 22, "open_amount": 120.0}
     s = model.score(row)
     assert isinstance(s, Score)
     assert math.isclose(s.intercept + sum(c.contribution for c in s.contributions), s.log_odds,
@@ -115,7 +115,7 @@ def test_contributions_and_intercept_sum_to_log_odds(model):
 
 
 def test_missing_values_use_the_missing_bin(model):
-    row = {n: None for n in FEATURE_NAMES}
+    row = dict.fromkeys(FEATURE_NAMES)
     s = model.score(row)
     s_nan = model.score({n: float("nan") for n in FEATURE_NAMES})
     assert s == s_nan
@@ -126,7 +126,7 @@ def test_missing_values_use_the_missing_bin(model):
 
 
 def test_numbers_of_any_kind_are_accepted(model):
-    base = {n: 0 for n in FEATURE_NAMES}
+    base = dict.fromkeys(FEATURE_NAMES, 0)
     a = model.score(base | {"open_amount": 120.5, "disputed": 1})
     b = model.score(base | {"open_amount": Decimal("120.5"), "disputed": True})
     c = model.score(base | {"open_amount": np.float32(120.5), "disputed": np.int64(1)})
@@ -144,7 +144,7 @@ def test_numbers_of_any_kind_are_accepted(model):
     ],
 )
 def test_non_numbers_are_refused(model, change):
-    row = {n: 0 for n in FEATURE_NAMES} | change
+    row = dict.fromkeys(FEATURE_NAMES, 0) | change
     with pytest.raises(ModelError, match="open_amount"):
         model.score(row)
     with pytest.raises(ModelError):
@@ -152,7 +152,7 @@ def test_non_numbers_are_refused(model, change):
 
 
 def test_feature_set_must_match(model):
-    row = {n: 0 for n in FEATURE_NAMES}
+    row = dict.fromkeys(FEATURE_NAMES, 0)
     missing = dict(row)
     del missing["due_month"]
     with pytest.raises(ModelError, match="due_month"):
@@ -184,7 +184,7 @@ def test_a_broken_sum_fails_closed(trained_path):
     model = load_model(trained_path)
     term = model._terms[0]
     term.scores = tuple(float("nan") for _ in term.scores)
-    row = {n: 1 for n in FEATURE_NAMES}
+    row = dict.fromkeys(FEATURE_NAMES, 1)
     with pytest.raises(ModelError, match="sum"):
         model.score(row)
     with pytest.raises(ModelError, match="sum"):

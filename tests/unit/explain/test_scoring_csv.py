@@ -31,7 +31,7 @@ def test_every_row_is_scored_in_order(model, tmp_path):
         out = list(csv.DictReader(f))
     assert [r["ref"] for r in out] == ["a", "b", "c"]
     assert list(out[0]) == ["ref", "p_late", "uncertainty", "reasons"]
-    for row, got in zip(_rows(), out):
+    for row, got in zip(_rows(), out, strict=False):
         features = {n: (None if row[n] == "" else float(row[n])) for n in FEATURE_NAMES}
         score = model.score(features)
         assert float(got["p_late"]) == score.p_late and float(got["uncertainty"]) == score.uncertainty

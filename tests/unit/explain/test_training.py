@@ -9,8 +9,8 @@ from explain._dataset import Invoice, Snapshot, build_snapshots, read_ar_history
 from explain.features import FEATURE_NAMES
 from explain.training import TrainingSettings, time_split, train_from_ar_history
 
-D = dict(late_after_days=14, horizon_days=7, first_decision_day=-28, last_decision_day=42,
-         run_weekday=0)
+D = {"late_after_days": 14, "horizon_days": 7, "first_decision_day": -28, "last_decision_day": 42,
+         "run_weekday": 0}
 
 
 def _inv(number, issued, settled, disputed=False, customer="A"):

@@ -10,8 +10,15 @@ import pytest
 from rfc9162_reference import MemoryNodes
 
 from ledger.merkle import consistency_proof, inclusion_proof, subtrees, tree_root
-from ledger.offline import (EMPTY_ROOT, CompactRange, ProofInvalid, leaf_hash, node_hash, verify_consistency,
-                            verify_inclusion)
+from ledger.offline import (
+    EMPTY_ROOT,
+    CompactRange,
+    ProofInvalid,
+    leaf_hash,
+    node_hash,
+    verify_consistency,
+    verify_inclusion,
+)
 
 
 def h(text: str) -> bytes:

@@ -12,8 +12,17 @@ import rfc9162_reference as reference
 
 from ledger.canonical import canonical_json
 from ledger.chain import entry_document
-from ledger.offline import (GENESIS_PREV, INCONSISTENT, MISSING, MODIFIED, REORDERED, TRUNCATED, ChainWalker,
-                            VerificationFailed, parse_checkpoint)
+from ledger.offline import (
+    GENESIS_PREV,
+    INCONSISTENT,
+    MISSING,
+    MODIFIED,
+    REORDERED,
+    TRUNCATED,
+    ChainWalker,
+    VerificationFailed,
+    parse_checkpoint,
+)
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 

@@ -56,7 +56,7 @@ def test_to_dict_round_trips_through_parse_decision():
 
 
 def test_the_known_obligation_kinds():
-    assert OBLIGATION_KINDS == {"send_window", "fee_cap", "notice", "human_review"}
+    assert {"send_window", "fee_cap", "notice", "human_review"} == OBLIGATION_KINDS
 
 
 def _broken(mutate):

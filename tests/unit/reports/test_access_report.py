@@ -7,10 +7,9 @@ import copy
 from typing import Any
 
 import pytest
+from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 
 from reports import render_access_report
-
-from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 
 EXPORT: dict[str, Any] = {
     "generated_at": "2026-11-22T10:00:00Z",
