@@ -1,4 +1,4 @@
-"""Tables owned by the edges: API keys."""
+"""Tables owned by the edges: API keys and the signed-in sessions of portal and console."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.db import Base
 
-__all__ = ["ApiKeyRow"]
+__all__ = ["ApiKeyRow", "WebSessionRow"]
 
 
 class ApiKeyRow(Base):
@@ -26,3 +26,21 @@ class ApiKeyRow(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))   # to the minute
+
+
+class WebSessionRow(Base):
+    """A signed-in session of the portal or console. The cookie carries only the session's
+    random token; this row (found by the token's SHA-256) decides whether it is still alive,
+    so sign-out, a password change, a disabled account or a lockout end it server-side."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (CheckConstraint("surface IN ('portal', 'console')", name="surface_known"),)
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    surface: Mapped[str] = mapped_column(String(10))
+    principal: Mapped[str] = mapped_column(String(64), index=True)   # subject pseudonym or staff user id
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(20))   # signed_out, password_changed, disabled, ...
