@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from decisions.risk import ModelUnavailable
 
-from . import errors, web
+from . import auth, errors, web
 from .api import bp as api_bp
 from .api_ledger import init_app as init_ledger
 from .api_models import bp as models_bp
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock)
     app.extensions["fairdun"] = runtime
     errors.init_app(app)
+    auth.init_app(app)   # 401/403 with their WWW-Authenticate challenge
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     init_ledger(app)
