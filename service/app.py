@@ -12,6 +12,7 @@ from decisions.risk import ModelUnavailable
 
 from . import auth, errors, web
 from .api import bp as api_bp
+from .api_keys import bp as api_keys_bp
 from .api_ledger import init_app as init_ledger
 from .api_models import bp as models_bp
 from .api_reports import bp as reports_bp
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(models_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(rights_bp)
+    app.register_blueprint(api_keys_bp)
     app.register_blueprint(portal_bp)
     app.register_blueprint(console_bp)
     web.init_app(app)   # sessions, CSRF (the /v1 blueprints exempt), sign-in rate limits, error pages

@@ -15,7 +15,7 @@ from typing import Any
 import click
 from flask import Flask
 
-from .auth import Role, create_api_key
+from .cli_keys import api_key_group
 from .cli_ledger import ledger_group
 from .cli_model import model_group
 from .cli_policy import policy_group
@@ -116,22 +116,7 @@ def demo_command(invoices: int, serve_after: bool, port: int) -> None:
         serve(host="127.0.0.1", port=port, workers=2, threads=4)
 
 
-@main.group("api-key", help="API keys of AR systems and staff.")
-def api_key_group() -> None:
-    pass
-
-
-@api_key_group.command("create", help="Create a key; its secret is printed once, alone on the last line.")
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-def api_key_create_command(name: str, role: str) -> None:
-    app = open_app()
-    runtime = app.extensions["fairdun"]
-    secret = create_api_key(runtime.db, name=name, role=Role(role), now=runtime.clock(), new_id=runtime.new_id)
-    click.echo(f"created API key '{name}' with role {role}; store the secret now, it is not shown again:")
-    click.echo(secret)
-
-
+main.add_command(api_key_group)
 main.add_command(ledger_group)
 main.add_command(model_group)
 main.add_command(policy_group)

@@ -1,6 +1,10 @@
 """``fairdun demo``: a synthetic portfolio decided and ledgered, demo API keys for
 every role, demo staff accounts for the console, one demo debtor's portal sign-in, and
-where to look."""
+where to look.
+
+Each demo creates fresh API keys named ``demo <role>`` and then revokes the active keys of
+those names that earlier demos made, so an instance demoed many times keeps five valid demo
+keys, not five more per run (the revoked ones stay listed by ``fairdun api-key list``)."""
 
 from __future__ import annotations
 
@@ -16,12 +20,13 @@ from decisions import rights
 from decisions.errors import Conflict
 from decisions.portfolio import generate_portfolio, read_jsonl, write_jsonl
 
-from .auth import Role, create_api_key
+from .auth import Role, issue_api_key, list_api_keys, revoke_api_key
 from .commands import run_file
 
-__all__ = ["seed_demo", "DEMO_SEED"]
+__all__ = ["seed_demo", "DEMO_SEED", "DEMO_KEY_NAMES"]
 
 DEMO_SEED = 2026
+DEMO_KEY_NAMES = {f"demo {role.value}": role for role in Role}   # the marker of the demo's keys
 
 
 def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any]) -> dict[str, Any]:
@@ -41,11 +46,17 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     keys_dir = instance / "demo-keys"
     keys_dir.mkdir(mode=0o700, exist_ok=True)
     keys: dict[str, str] = {}
-    for role in Role:
-        secret = create_api_key(runtime.db, name=f"demo {role.value}", role=role, now=runtime.clock(),
-                                new_id=runtime.new_id)
-        _write_secret(keys_dir / role.value, secret)
-        keys[role.value] = secret
+    made: set[str] = set()
+    for name, role in DEMO_KEY_NAMES.items():
+        issued = issue_api_key(runtime.db, name=name, role=role, now=runtime.clock(), new_id=runtime.new_id,
+                               actor="demo")
+        _write_secret(keys_dir / role.value, issued.secret)
+        keys[role.value] = issued.secret
+        made.add(issued.key.key_id)
+    # after the new keys exist, so the earlier demo admin key is never the last admin key
+    revoked = [revoke_api_key(runtime.db, key.key_id, now=runtime.clock(), actor="demo").key_id
+               for key in list_api_keys(runtime.db)
+               if key.name in DEMO_KEY_NAMES and key.key_id not in made and key.status(runtime.clock()) != "revoked"]
     staff = {role: _demo_staff(runtime, keys_dir, role) for role in rights.STAFF_ROLES}
     debtor = next(read_jsonl(portfolio))
     code = runtime.rights.portal.access_code(runtime.pseudonyms.subject(debtor["debtor"]["ref"]))
@@ -62,6 +73,9 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     echo(f"  Demo API keys (also in {keys_dir}/<role>):")
     for role_name, secret in keys.items():
         echo(f"    {role_name:<20} {secret}")
+    if revoked:
+        echo(f"    revoked {len(revoked)} demo API key{'' if len(revoked) == 1 else 's'} of earlier demos "
+             "(fairdun api-key list shows them)")
     echo(f"  Try the decision in README.md (it reads the key from {keys_dir / 'ar_system'}).")
     echo(f"  Portal        {base}/portal/  (debtors)")
     echo(f"    demo debtor: access code {code}, invoice number {debtor['invoice']['ref']}")
@@ -69,7 +83,7 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     for staff_role, (name, password) in staff.items():
         echo(f"    {staff_role:<20} {name:<24} {password}")
     echo("")
-    return {"summary": summary, "keys": keys, "staff": staff,
+    return {"summary": summary, "keys": keys, "revoked_keys": revoked, "staff": staff,
             "debtor": {"access_code": code, "invoice_ref": debtor["invoice"]["ref"]}}
 
 
