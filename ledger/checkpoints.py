@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from .chain import Head, lock_head
 from .db import Database
 from .errors import CheckpointRefused, LedgerError
+from .journal import CheckpointJournal
 from .merkle import StoredNodes, consistency_proof, frontier, inclusion_proof
 from .offline import (
     ChainWalker,
@@ -181,8 +182,10 @@ class Checkpointer:
     """
 
     def __init__(self, *, db: Database, keys: Callable[[], SigningKeys], origin: str, clock: Callable[[], datetime],
-                 every_entries: int = 1000, every_seconds: float = 10.0) -> None:
+                 journal: CheckpointJournal | None = None, every_entries: int = 1000,
+                 every_seconds: float = 10.0) -> None:
         self._db = db
+        self._journal = journal
         self._keys = keys
         self._origin = origin
         self._clock = clock
@@ -205,8 +208,9 @@ class Checkpointer:
                 head = lock_head(uow.session)
                 self._remember(latest_checkpoint(uow.session))
                 if self._due(head.size, now):
-                    self._remember(sign_checkpoint(uow.session, keys=self._keys(), origin=self._origin, now=now))
+                    signed = sign_checkpoint(uow.session, keys=self._keys(), origin=self._origin, now=now)
                     uow.commit()
+                    self._signed(signed)
         except (LedgerError, SQLAlchemyError):
             # The append itself has committed; the next one retries. A refusal means the
             # ledger no longer extends its last checkpoint: that is for `ledger verify`.
@@ -219,8 +223,20 @@ class Checkpointer:
         with self._db.unit_of_work() as uow:
             signed = sign_checkpoint(uow.session, keys=self._keys(), origin=self._origin, now=self._clock())
             uow.commit()
-        self._remember(signed)
+        self._signed(signed)
         return signed
+
+    def _signed(self, checkpoint: SignedCheckpoint) -> None:
+        """A checkpoint has committed (or was the latest already): remember it, and journal a new one."""
+        known = self._last
+        self._remember(checkpoint)
+        if self._journal is None or known == (checkpoint.tree_size, checkpoint.signed_at):
+            return
+        try:
+            self._journal.record(tree_size=checkpoint.tree_size, root_hash=checkpoint.root_hash, note=checkpoint.note)
+        except OSError:
+            # The checkpoint is signed and stored; only its witness outside the database is lost.
+            log.critical("ledger checkpoint of size %d not journaled", checkpoint.tree_size, exc_info=True)
 
     def _remember(self, checkpoint: SignedCheckpoint | None) -> None:
         self._known = True

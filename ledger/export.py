@@ -3,7 +3,9 @@
 Wire format (DESIGN.md): ``{"seq": …, "entry": "<the exact canonical JSON text that
 was hashed>", "leaf_hash": "<hex>"}``. An export is ``entries.jsonl`` (one wire
 entry per line, exactly the entries its checkpoint covers), ``checkpoint.txt`` (the
-signed note) and ``public-keys.txt`` (signed-note verifier keys, one per line).
+signed note), ``checkpoints.jsonl`` (every checkpoint stored before it, so a verifier
+names the first one a rewritten entry disagrees with) and ``public-keys.txt``
+(signed-note verifier keys, one per line).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from .checkpoints import SignedCheckpoint
 from .db import Database
-from .offline import CHECKPOINT_FILE, ENTRIES_FILE, PUBLIC_KEYS_FILE
-from .tables import LedgerEntry
+from .offline import CHECKPOINT_FILE, CHECKPOINTS_FILE, ENTRIES_FILE, PUBLIC_KEYS_FILE
+from .tables import LedgerCheckpoint, LedgerEntry
 
 __all__ = ["wire_entries", "export_ledger", "Exported"]
 
@@ -56,6 +58,13 @@ def export_ledger(db: Database, out: Path, *, checkpoint: SignedCheckpoint, publ
             handle.write(json.dumps({"seq": seq, "entry": entry, "leaf_hash": leaf}, ensure_ascii=False,
                                     separators=(",", ":")) + "\n")
             count += 1
+        earlier = session.execute(select(LedgerCheckpoint.tree_size, LedgerCheckpoint.note)
+                                  .where(LedgerCheckpoint.tree_size <= checkpoint.tree_size)
+                                  .order_by(LedgerCheckpoint.tree_size, LedgerCheckpoint.id)).all()
+    with _replacing(out / CHECKPOINTS_FILE) as handle:
+        for tree_size, note in earlier:
+            if note != checkpoint.note:
+                handle.write(json.dumps({"tree_size": tree_size, "note": note}, separators=(",", ":")) + "\n")
     with _replacing(out / CHECKPOINT_FILE) as handle:
         handle.write(checkpoint.note)
     with _replacing(out / PUBLIC_KEYS_FILE) as handle:

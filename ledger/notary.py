@@ -17,6 +17,7 @@ from .checkpoints import Checkpointer, SignedCheckpoint, known_verifiers, latest
 from .db import Database
 from .errors import OutOfRange
 from .export import Exported, export_ledger, wire_entries
+from .journal import CheckpointJournal
 from .merkle import StoredNodes, proven_consistency, proven_inclusion
 from .offline import NoteVerifier
 from .signing import SigningKeys, add_signing_key, load_signing_keys
@@ -76,7 +77,8 @@ class Notary:
         self._origin = origin
         self._random_bytes = random_bytes
         self.keys()    # the first key is generated on first start, not on first signature
-        self.checkpointer = Checkpointer(db=db, keys=self.keys, origin=origin, clock=clock,
+        self.journal = CheckpointJournal(self._instance)
+        self.checkpointer = Checkpointer(db=db, keys=self.keys, origin=origin, clock=clock, journal=self.journal,
                                          every_entries=every_entries, every_seconds=every_seconds)
 
     def keys(self) -> SigningKeys:
@@ -171,10 +173,11 @@ class Notary:
 
     def verify(self, *, trusted: Sequence[NoteVerifier] | None = None, checkpoints: Iterable[str] = ()) -> ChainReport:
         """Verify the stored ledger against ``trusted`` keys (default: this instance's own
-        and those registered by its signers)."""
+        and those registered by its signers), with every checkpoint of this instance's journal."""
+        journal = self.journal.notes()
         with self._db.reading() as session:
             keys = list(trusted) if trusted is not None else known_verifiers(session, self.keys())
-            return verify_ledger(session, trusted=keys, checkpoints=checkpoints)
+            return verify_ledger(session, trusted=keys, checkpoints=checkpoints, journal=journal)
 
     @staticmethod
     def _size(session: Any) -> int:

@@ -5,6 +5,10 @@ can be read in one sitting and run without fairdun installed::
 
     python offline.py --export DIR --public-key FILE [--checkpoint FILE ...]
 
+An export holds ``entries.jsonl``, ``checkpoint.txt`` (the signed head it was made
+at), ``checkpoints.jsonl`` (every checkpoint signed before, one JSON object with its
+``note`` per line) and ``public-keys.txt``.
+
 It implements, from their specifications:
 
 - RFC 9162 §2.1: Merkle tree hashing, inclusion and consistency proof verification;
@@ -42,7 +46,7 @@ __all__ = [
     "ALGORITHM_ED25519", "SIGNATURE_PREFIX", "NoteVerifier", "Note", "key_id", "open_note", "split_note",
     "Checkpoint", "parse_checkpoint", "open_checkpoint",
     "GENESIS_PREV", "SHREDDED_KIND", "RETENTION_RUN_KIND", "SHREDDING_KINDS", "Walked", "WalkSummary", "ChainWalker", "shredded_blobs",
-    "ENTRIES_FILE", "CHECKPOINT_FILE", "PUBLIC_KEYS_FILE", "ExportReport", "read_public_keys", "verify_export", "describe", "main",
+    "ENTRIES_FILE", "CHECKPOINT_FILE", "CHECKPOINTS_FILE", "PUBLIC_KEYS_FILE", "ExportIncomplete", "ExportReport", "read_public_keys", "verify_export", "describe", "main",
 ]
 
 # -- failures ---------------------------------------------------------------------------------
@@ -399,10 +403,11 @@ def _tail(entry: bytes) -> re.Match[bytes] | None:
 
 @dataclass(frozen=True, slots=True)
 class Walked:
-    """What verification learnt of one entry: its kind, sealed blob digest and the
-    Merkle subtrees it completed ``(level, hash)``."""
+    """What verification learnt of one entry: its kind, time (as written), sealed blob digest
+    and the Merkle subtrees it completed ``(level, hash)``."""
 
     kind: str
+    ts: str
     sealed_sha256: str | None
     nodes: list[tuple[int, bytes]]
 
@@ -467,7 +472,7 @@ class ChainWalker:
             raise VerificationFailed(seq, MODIFIED, "the entry's text does not hash to its recorded leaf hash")
         if match is None:
             raise VerificationFailed(seq, MODIFIED, "not a canonical ledger entry")
-        kind, prev, sealed, own_seq, _ts = match.groups()
+        kind, prev, sealed, own_seq, ts = match.groups()
         # (2) the entry names the seq it was written at
         if int(own_seq) != seq:
             raise VerificationFailed(seq, REORDERED, f"the entry at seq {seq} was written as seq {int(own_seq)}")
@@ -487,7 +492,7 @@ class ChainWalker:
         nodes = self._tree.push(digest)
         if self._tree.size == self._next_size:
             self._compare_checkpoints()
-        return Walked(kind=kind_text, sealed_sha256=sealed_sha256, nodes=nodes)
+        return Walked(kind=kind_text, ts=ts.decode("utf-8"), sealed_sha256=sealed_sha256, nodes=nodes)
 
     def finish(self) -> WalkSummary:
         if self._pending is not None:
@@ -517,9 +522,12 @@ class ChainWalker:
             if self._pending is not None:
                 break    # the broken link is reported first, once the next entry is seen
             if checkpoint.root_hash != self._tree.root():
+                # the first checkpoint that disagrees: the change lies after the last one that agreed
+                agreed = f"the checkpoints up to size {self._vouched} match" if self._matched else "none before it"
                 raise VerificationFailed(self._vouched, INCONSISTENT,
-                                         f"the trusted checkpoint of size {checkpoint.tree_size} does not match "
-                                         f"the tree of these entries")
+                                         f"the trusted checkpoint of size {checkpoint.tree_size} is the first that "
+                                         f"does not match the tree of these entries ({agreed}): an entry from seq "
+                                         f"{self._vouched} to {checkpoint.tree_size - 1} was rewritten")
             self._vouched = checkpoint.tree_size
             self._matched += 1
             self._next_checkpoint += 1
@@ -542,7 +550,12 @@ def shredded_blobs(entry: bytes, seq: int) -> list[str]:
 
 ENTRIES_FILE = "entries.jsonl"
 CHECKPOINT_FILE = "checkpoint.txt"
+CHECKPOINTS_FILE = "checkpoints.jsonl"     # every earlier checkpoint: ``{"tree_size", "note"}`` per line
 PUBLIC_KEYS_FILE = "public-keys.txt"
+
+
+class ExportIncomplete(Exception):
+    """A file the export must hold is missing or unreadable."""
 
 
 @dataclass(frozen=True)
@@ -602,8 +615,10 @@ def verify_export(directory: Path, trusted: Sequence[NoteVerifier], *, checkpoin
     checkpoint must be validly signed and cover every exported entry.
     """
     directory = Path(directory)
-    # (1) checkpoints: the export's own, then the auditor's
-    own_note = (directory / CHECKPOINT_FILE).read_text(encoding="utf-8")
+    if not (directory / ENTRIES_FILE).is_file():
+        raise ExportIncomplete(f"{directory} holds no {ENTRIES_FILE}: not a ledger export")
+    # (1) checkpoints: the export's own, every earlier one it carries, then the auditor's
+    own_note = _read(directory / CHECKPOINT_FILE)
     opened: list[Checkpoint] = []
     own: Checkpoint | None = None
     own_problem = ""
@@ -612,6 +627,11 @@ def verify_export(directory: Path, trusted: Sequence[NoteVerifier], *, checkpoin
         opened.append(own)
     except NoteInvalid as exc:
         own_problem = str(exc)
+    for line, note in _earlier_checkpoints(directory / CHECKPOINTS_FILE):
+        try:
+            opened.append(open_checkpoint(note, trusted))
+        except NoteInvalid as exc:
+            raise VerificationFailed(0, BAD_SIGNATURE, f"{CHECKPOINTS_FILE} line {line}: {exc}") from exc
     for note in checkpoints:
         try:
             opened.append(open_checkpoint(note, trusted))
@@ -636,6 +656,29 @@ def verify_export(directory: Path, trusted: Sequence[NoteVerifier], *, checkpoin
                         shredded=len(summary.shredded))
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExportIncomplete(f"the export holds no {path.name}: it cannot be checked against a signature") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExportIncomplete(f"{path.name} cannot be read: {exc}") from exc
+
+
+def _earlier_checkpoints(path: Path) -> list[tuple[int, str]]:
+    """(line number, note) of each checkpoint in ``checkpoints.jsonl``; none if the export
+    predates that file."""
+    if not path.exists():
+        return []
+    notes = []
+    for number, line in enumerate(_read(path).splitlines(), start=1):
+        try:
+            notes.append((number, str(json.loads(line)["note"])))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise VerificationFailed(0, BAD_SIGNATURE, f"{CHECKPOINTS_FILE} line {number} is not a checkpoint") from exc
+    return notes
+
+
 def _misplaced(position: int, seq: int, rest: Iterator[tuple[int, int, bytes, str]]) -> str:
     """An entry out of place: the expected one comes later (reordered) or never (missing)."""
     if seq < position:
@@ -656,7 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except VerificationFailed as exc:
         print(f"FAILED at seq {exc.seq}: {exc.reason}" + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
         return 1
-    except NoteInvalid as exc:
+    except (NoteInvalid, ExportIncomplete, OSError) as exc:   # OSError: a key or checkpoint file unreadable
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
     print(describe(report))

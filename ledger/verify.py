@@ -1,9 +1,13 @@
 """Verification of the stored ledger: chain, Merkle subtrees, sealed blobs, signed
-checkpoints. Raises on the first problem (``ChainBroken``, ``BlobMismatch``).
+checkpoints, and every column that repeats an entry. Raises on the first problem
+(``ChainBroken``, ``BlobMismatch``).
 
 The entry-level checks are the offline verifier's (``offline.ChainWalker``), so the
-database and an export are judged by the same code; the database adds the stored
-subtree hashes and the sealed blobs, which an export does not carry.
+database and an export are judged by the same code; the database adds what an export
+does not carry: the stored subtree hashes, the sealed blobs, the columns ``ts``, ``kind``
+and ``sealed_sha256`` that queries and reports read instead of the entry text, and the
+instance's checkpoint journal (``journal.py``), which keeps the database from losing a
+checkpoint together with the entries it covered.
 """
 
 from __future__ import annotations
@@ -26,15 +30,21 @@ from .offline import (
     NoteInvalid,
     NoteVerifier,
     VerificationFailed,
+    Walked,
     WalkSummary,
     open_checkpoint,
+    parse_checkpoint,
     shredded_blobs,
+    split_note,
 )
 from .tables import LedgerBlob, LedgerCheckpoint, LedgerEntry, LedgerNode
+from .timestamps import as_utc, rfc3339
 
-__all__ = ["ChainReport", "verify_chain", "verify_ledger"]
+__all__ = ["ChainReport", "verify_chain", "verify_ledger", "NODE_MISMATCH", "COLUMN_MISMATCH", "CHECKPOINT_MISSING"]
 
-NODE_MISMATCH = "node_mismatch"
+NODE_MISMATCH = "node_mismatch"            # a stored Merkle subtree differs from the entries'
+COLUMN_MISMATCH = "column_mismatch"        # a column that repeats the entry says something else
+CHECKPOINT_MISSING = "checkpoint_missing"  # a checkpoint in the instance's journal is not stored
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,11 @@ def verify_chain(session: Session, *, batch_size: int = 5000) -> ChainReport:
 
 
 def verify_ledger(session: Session, *, trusted: Sequence[NoteVerifier], checkpoints: Iterable[str] = (),
-                  batch_size: int = 5000) -> ChainReport:
+                  journal: Sequence[str] = (), batch_size: int = 5000) -> ChainReport:
     """``verify_chain`` plus every stored checkpoint (and ``checkpoints`` kept by the
     auditor): each must be signed by a ``trusted`` key and match the tree head of
-    the entries at its size."""
+    the entries at its size. Every checkpoint of the ``journal`` (notes this instance
+    signed, kept outside the database) must in addition still be stored."""
     rows = session.scalars(select(LedgerCheckpoint).order_by(LedgerCheckpoint.tree_size, LedgerCheckpoint.id)).all()
     opened: list[Checkpoint] = []
     rejected: list[tuple[int, str, str]] = []      # (tree size, reason, detail)
@@ -78,11 +89,32 @@ def verify_ledger(session: Session, *, trusted: Sequence[NoteVerifier], checkpoi
             opened.append(open_checkpoint(note, trusted))
         except NoteInvalid as exc:
             raise ChainBroken(0, BAD_SIGNATURE, f"a checkpoint given for comparison: {exc}") from exc
+    # A journaled checkpoint the database no longer holds is a failure whoever signed it; the
+    # entries are compared with it too when a trusted key did.
+    stored_notes = {row.note for row in rows}
+    unstored: list[int] = []
+    for note in journal:
+        if note in stored_notes:
+            continue
+        try:
+            journaled = open_checkpoint(note, trusted)
+        except NoteInvalid:
+            unstored.append(_size_of(note))
+            continue
+        opened.append(journaled)
+        unstored.append(journaled.tree_size)
+    # The entries against every checkpoint, the journal's included: a tail deleted together
+    # with its checkpoints is found missing here, before the checkpoints are
     report = _verify(session, opened, batch_size)
     if rejected:
         size, reason, detail = min(rejected)
         vouched = max((c.tree_size for c in opened if c.tree_size <= size), default=0)
         raise ChainBroken(vouched, reason, detail)
+    if unstored:
+        first = min(unstored)
+        raise ChainBroken(first, CHECKPOINT_MISSING,
+                          f"the checkpoint of size {first} in the instance's journal is not in the database "
+                          f"({len(unstored)} journaled checkpoint(s) missing)")
     return replace(report, checkpoints=len(rows), latest_checkpoint=rows[-1].tree_size if rows else None)
 
 
@@ -90,8 +122,8 @@ def _verify(session: Session, checkpoints: Sequence[Checkpoint], batch_size: int
     shredding = _shredding(session)
     walker = ChainWalker(checkpoints=checkpoints)
     nodes_checked = blobs_checked = blobs_shredded = 0
-    # A stored subtree that differs is reported once the chain around it is known to
-    # hold: an entry altered and rehashed also breaks the next link, which names it.
+    # A stored subtree or column that differs is reported once the chain around it is known
+    # to hold: an entry altered and rehashed also breaks the next link, which names it.
     node_problem: ChainBroken | None = None
     start = 0
     connection = session.connection()   # plain rows: no ORM processing per entry
@@ -99,7 +131,8 @@ def _verify(session: Session, checkpoints: Sequence[Checkpoint], batch_size: int
     try:
         while True:
             rows = connection.execute(
-                select(LedgerEntry.seq, entry_bytes, LedgerEntry.leaf_hash, LedgerEntry.sealed_sha256)
+                select(LedgerEntry.seq, entry_bytes, LedgerEntry.leaf_hash, LedgerEntry.sealed_sha256,
+                       LedgerEntry.ts, LedgerEntry.kind)
                 .where(LedgerEntry.seq >= start).order_by(LedgerEntry.seq).limit(batch_size)
             ).all()
             if not rows:
@@ -120,7 +153,10 @@ def _verify(session: Session, checkpoints: Sequence[Checkpoint], batch_size: int
                         node_problem = ChainBroken(row.seq, NODE_MISMATCH,
                                                    f"the stored subtree of level {level} ending here differs")
                     nodes_checked += 1
-                # (6) the sealed blob it commits to: unchanged, or destroyed by a later shredding
+                # (6) the columns that repeat the entry for queries and reports say what it says
+                if node_problem is None:
+                    node_problem = _column_problem(row, walked)
+                # (7) the sealed blob it commits to: unchanged, or destroyed by a later shredding
                 digest = walked.sealed_sha256
                 if digest is None:
                     continue
@@ -143,6 +179,24 @@ def _verify(session: Session, checkpoints: Sequence[Checkpoint], batch_size: int
         raise ChainBroken(exc.seq, exc.reason, exc.detail) from exc
     return ChainReport(entries=summary.entries, head_hash=summary.head_hash, root_hash=summary.root_hash.hex(),
                        nodes_checked=nodes_checked, blobs_checked=blobs_checked, blobs_shredded=blobs_shredded)
+
+
+def _size_of(note: str) -> int:
+    """The tree size a checkpoint note states, read without its signature (0 if unreadable)."""
+    try:
+        return parse_checkpoint(split_note(note)[0]).tree_size
+    except NoteInvalid:
+        return 0
+
+
+def _column_problem(row: Any, walked: Walked) -> ChainBroken | None:
+    stored_ts = rfc3339(as_utc(row.ts)) if row.ts is not None else None
+    for column, stored, written in (("kind", row.kind, walked.kind), ("ts", stored_ts, walked.ts),
+                                    ("sealed_sha256", row.sealed_sha256, walked.sealed_sha256)):
+        if stored != written:
+            return ChainBroken(row.seq, COLUMN_MISMATCH,
+                               f"column {column} holds {stored!r}, the entry says {written!r}")
+    return None
 
 
 def _as_utf8(dialect: str) -> Any:

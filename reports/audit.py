@@ -12,9 +12,10 @@ What the figures rest on:
   ledger entries themselves (the system of record); policy bundle activations also from their
   projection, the model cards from the registered artifacts (verified against their SHA-256).
 - Integrity: the earliest signed checkpoint that covers every entry of the period (signed now
-  if none does yet), and the verification of the whole ledger (chain, Merkle tree, sealed
-  blobs, every stored checkpoint's signature). A failed verification is reported, never hidden:
-  the report then says the figures cannot be trusted.
+  if none does yet), and the verification the caller ran just before (``verified``: chain,
+  Merkle tree, sealed blobs, every stored checkpoint's signature, the columns and read models
+  that repeat the entries). There is no report of a ledger that does not verify: the caller
+  refuses instead. Only entries the verification covered are read.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from sqlalchemy.orm import Session
 
 from decisions.errors import InvalidInput
 from decisions.policy.activation import activations
-from ledger import BlobMismatch, ChainBroken, Database, LedgerError, SignedCheckpoint
+from ledger import Database, SignedCheckpoint
 from ledger.tables import LedgerCheckpoint, LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
+from ledger.verify import ChainReport
 
 from .kpis import FORMULAS, DecisionFact, PaymentFact, PromiseFact, collection_kpis
 from .review import review_figures
@@ -51,7 +53,6 @@ MAX_PERIOD_DAYS = 3660     # ten years: longer periods are a typing error
 
 class Notary(Protocol):
     def covering(self, seq: int) -> SignedCheckpoint: ...
-    def verify(self) -> Any: ...
 
 
 class ModelRegistry(Protocol):
@@ -79,15 +80,16 @@ class Period:
         return start, min(end, now)
 
 
-def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary,
-                  models: ModelRegistry) -> dict[str, Any]:
-    """Every figure of the audit report for ``period`` as of ``now`` (JSON-able)."""
+def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary, models: ModelRegistry,
+                  verified: ChainReport) -> dict[str, Any]:
+    """Every figure of the audit report for ``period`` as of ``now`` (JSON-able), from the
+    ``verified`` ledger's entries."""
     now = as_utc(now)
     start, end = period.bounds(now)
     with db.reading() as session:
-        scan = _scan(session, start, end)
+        scan = _scan(session, start, end, verified.entries)
         bundles = _policy_bundles(session, start, end, scan.decisions_by_bundle)
-        rights = review_figures(session, start=start, end=end)
+        rights = review_figures(session, start=start, end=end, size=verified.entries)
     checkpoint = _covering_checkpoint(db, notary, scan.size_at_end)
     return {
         "report": {
@@ -99,7 +101,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         },
         "integrity": {
             "checkpoint": checkpoint,
-            "verification": _verification(notary),
+            "verification": _verification(verified),
             "period_entries": scan.period_entries,
             "entries_by_kind": dict(sorted(scan.kinds.items())),
             "ledger_size_at_end": scan.size_at_end,
@@ -248,23 +250,26 @@ class _Scan:
                 for (rule, citation, obligation), n in sorted(self.obliged.items(), key=lambda i: (-i[1], i[0]))]
 
 
-def _scan(session: Session, start: datetime, end: datetime) -> _Scan:
+def _scan(session: Session, start: datetime, end: datetime, size: int) -> _Scan:
+    """The entries recorded before ``end`` among the first ``size`` (those verified)."""
     scan = _Scan()
+    verified = LedgerEntry.seq < size
     # entry counts by kind within the period, and the ledger's size at the period's end
     rows = session.execute(select(LedgerEntry.kind, func.count(), func.min(LedgerEntry.seq), func.max(LedgerEntry.seq))
-                           .where(LedgerEntry.ts >= start, LedgerEntry.ts < end).group_by(LedgerEntry.kind)).all()
+                           .where(verified, LedgerEntry.ts >= start, LedgerEntry.ts < end)
+                           .group_by(LedgerEntry.kind)).all()
     for kind, count, first, last in rows:
         scan.kinds[kind] = count
         p = scan.period_entries
         p["count"] = int(p["count"] or 0) + count
         p["first_seq"] = first if p["first_seq"] is None else min(int(p["first_seq"]), first)
         p["last_seq"] = last if p["last_seq"] is None else max(int(p["last_seq"]), last)
-    last_seq = session.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.ts < end))
+    last_seq = session.scalar(select(func.max(LedgerEntry.seq)).where(verified, LedgerEntry.ts < end))
     scan.size_at_end = 0 if last_seq is None else last_seq + 1
     # decisions, events and model governance recorded before the end, in ledger order
     kinds = ("decision", "event", "model_registered", "model_approved", "model_retired")
     query = (select(LedgerEntry.kind, LedgerEntry.ts, LedgerEntry.entry)
-             .where(LedgerEntry.kind.in_(kinds), LedgerEntry.ts < end).order_by(LedgerEntry.seq)
+             .where(verified, LedgerEntry.kind.in_(kinds), LedgerEntry.ts < end).order_by(LedgerEntry.seq)
              .execution_options(yield_per=2000))
     for kind, ts, entry in session.execute(query):
         ts = as_utc(ts)
@@ -322,16 +327,7 @@ def _covering_checkpoint(db: Database, notary: Notary, size: int) -> dict[str, A
             "signed_at": rfc3339(checkpoint.signed_at), "covers_entries_before": size}
 
 
-def _verification(notary: Notary) -> dict[str, Any]:
-    """The whole ledger verified; a failure is a result to report, not an exception."""
-    try:
-        report = notary.verify()
-    except ChainBroken as exc:
-        return {"ok": False, "seq": exc.seq, "reason": exc.reason, "detail": exc.detail}
-    except BlobMismatch as exc:
-        return {"ok": False, "seq": exc.seq, "reason": f"sealed blob {exc.reason}", "detail": ""}
-    except LedgerError as exc:
-        return {"ok": False, "seq": None, "reason": type(exc).__name__, "detail": str(exc)[:300]}
+def _verification(report: ChainReport) -> dict[str, Any]:
     return {"ok": True, "entries": report.entries, "head_hash": report.head_hash, "root_hash": report.root_hash,
             "nodes_checked": report.nodes_checked, "blobs_checked": report.blobs_checked,
             "blobs_shredded": report.blobs_shredded, "checkpoints_verified": report.checkpoints,

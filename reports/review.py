@@ -44,9 +44,9 @@ RIGHTS_KINDS = ("review_case_opened", "review_outcome", "subject_request_receive
                 "subject_request_fulfilled", "objection_recorded", *SHREDDING_KINDS)
 
 
-def _events(session: Session, end: datetime) -> list[tuple[str, datetime, dict[str, Any]]]:
+def _events(session: Session, end: datetime, size: int) -> list[tuple[str, datetime, dict[str, Any]]]:
     rows = session.execute(select(LedgerEntry.kind, LedgerEntry.ts, LedgerEntry.entry)
-                           .where(LedgerEntry.kind.in_(RIGHTS_KINDS), LedgerEntry.ts < end)
+                           .where(LedgerEntry.seq < size, LedgerEntry.kind.in_(RIGHTS_KINDS), LedgerEntry.ts < end)
                            .order_by(LedgerEntry.seq))
     return [(kind, as_utc(ts), json.loads(entry)["body"]) for kind, ts, entry in rows]
 
@@ -58,9 +58,9 @@ def _moment(value: Any, default: datetime) -> datetime:
         return default
 
 
-def review_figures(session: Session, *, start: datetime, end: datetime) -> dict[str, Any]:
-    """The ``review``, ``requests`` and ``erasure`` sections."""
-    events = _events(session, end)
+def review_figures(session: Session, *, start: datetime, end: datetime, size: int) -> dict[str, Any]:
+    """The ``review``, ``requests`` and ``erasure`` sections, from the first ``size`` entries (those verified)."""
+    events = _events(session, end, size)
     return {"review": _reviews(events, start, end), "requests": _requests(events, start, end),
             "erasure": erasure_figures(events, start)}
 

@@ -14,7 +14,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from ledger import LedgerError
+from decisions.errors import Conflict
+from decisions.rights import verify_and_record
+from ledger import BlobMismatch, ChainBroken, LedgerError
+from ledger.journal import JournalDamaged
+from ledger.timestamps import as_utc
 from reports import Period, audit_figures, letter_data, render_audit_report, render_letter
 
 from .api import READERS
@@ -24,7 +28,7 @@ from .errors import ApiError
 from .openapi import operation
 from .schemas.report import AuditQuerySchema
 
-__all__ = ["bp", "audit_report", "explanation_letter", "REPORT_ROLES"]
+__all__ = ["bp", "audit_report", "verified_audit_figures", "explanation_letter", "REPORT_ROLES"]
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 REPORT_ROLES = (Role.COMPLIANCE_OFFICER, Role.AUDITOR)
@@ -43,10 +47,28 @@ def unavailable_as_503() -> Iterator[None]:
 
 def audit_report(app: Flask, *, first_day: date, last_day: date, now: datetime) -> tuple[bytes, dict[str, Any]]:
     """The audit report of ``first_day`` .. ``last_day`` as of ``now``: (PDF bytes, figures)."""
-    runtime = app.extensions["fairdun"]
-    figures = audit_figures(runtime.db, period=Period(first_day, last_day), now=now, notary=notary(app),
-                            models=runtime.models)
+    figures = verified_audit_figures(app, first_day=first_day, last_day=last_day, now=now)
     return render_audit_report(figures), figures
+
+
+def verified_audit_figures(app: Flask, *, first_day: date, last_day: date, now: datetime) -> dict[str, Any]:
+    """The audit report's figures. The whole ledger and every read model are verified first
+    (the result kept for the console); a ledger that does not verify gets no report
+    (``Conflict`` ``ledger_unverified``)."""
+    runtime = app.extensions["fairdun"]
+    period = Period(first_day, last_day)
+    period.bounds(as_utc(now))      # a period that makes no sense is refused before the long part
+    ledger_notary = notary(app)
+    try:
+        verified = verify_and_record(runtime.db, ledger_notary, now=runtime.clock())
+    except (ChainBroken, BlobMismatch, JournalDamaged) as exc:
+        where = f" at seq {exc.seq}" if isinstance(exc, ChainBroken | BlobMismatch) else ""
+        reason = exc.reason if isinstance(exc, ChainBroken | BlobMismatch) else str(exc)
+        detail = f" ({exc.detail})" if isinstance(exc, ChainBroken) and exc.detail else ""
+        raise Conflict(f"the ledger does not verify{where}: {reason}{detail}; no audit report is produced from it",
+                       code="ledger_unverified") from exc
+    return audit_figures(runtime.db, period=period, now=now, notary=ledger_notary, models=runtime.models,
+                         verified=verified)
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

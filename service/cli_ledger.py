@@ -13,7 +13,7 @@ from flask import Flask
 from decisions.rights import verify_and_record
 from ledger import ChainBroken, LedgerError, Notary
 from ledger.errors import BlobMismatch
-from ledger.offline import NoteInvalid, VerificationFailed, describe, read_public_keys, verify_export
+from ledger.offline import ExportIncomplete, NoteInvalid, VerificationFailed, describe, read_public_keys, verify_export
 
 __all__ = ["ledger_group"]
 
@@ -61,7 +61,7 @@ def verify_command(export_dir: Path | None, public_key: Path | None, checkpoints
         _fail(f"at seq {exc.seq}: {exc.reason}" + (f" ({exc.detail})" if exc.detail else ""))
     except BlobMismatch as exc:
         _fail(f"at seq {exc.seq}: sealed blob {exc.reason}")
-    except (NoteInvalid, LedgerError) as exc:
+    except (NoteInvalid, ExportIncomplete, LedgerError) as exc:
         _fail(f": {exc}")
     plural = "" if report.checkpoints == 1 else "s"
     signed = (f"{report.checkpoints} checkpoint{plural} verified (latest at size {report.latest_checkpoint})"

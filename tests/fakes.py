@@ -49,6 +49,25 @@ def verify(app: Any) -> Any:
         return verify_chain(session)
 
 
+APPEND_ONLY = ("ledger_entries", "ledger_nodes", "ledger_checkpoints")
+
+
+def tamper(db: Any, *statements: str, **params: object) -> None:
+    """Run SQL past the append-only triggers, as someone with database access could."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        for table in APPEND_ONLY:
+            if db.is_sqlite:
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+            else:
+                connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        for statement in statements:
+            connection.execute(text(statement), params)
+        connection.commit()
+
+
 class FakeModel:
     """A risk model with a fixed answer (explain's own Score type), or one that fails."""
 

@@ -1,5 +1,6 @@
 """Ledger status for the console: the latest signed checkpoint and the last verification result.
-``verify_and_record`` runs ``Notary.verify`` and keeps its result (``ledger_verifications``; an
+``verify_and_record`` runs ``Notary.verify``, then compares every read model with the verified
+entries (``decisions.read_models``), and keeps the result (``ledger_verifications``; an
 observation, not a state change of the ledger, so it is not itself a ledger entry)."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ledger.errors import BlobMismatch
 from ledger.offline import NoteVerifier, VerificationFailed
 
 from ..errors import storage_guard
+from ..read_models import verify_read_models
 from ._common import iso
 from .tables import LedgerVerificationRow
 
@@ -39,9 +41,11 @@ def record_verification(db: Database, *, now: datetime, report: Any = None, fail
 
 def verify_and_record(db: Database, notary: Notary, *, now: datetime, trusted: Sequence[NoteVerifier] | None = None,
                       checkpoints: Sequence[str] = ()) -> Any:
-    """``notary.verify`` with its result recorded either way; re-raises a failure."""
+    """``notary.verify`` and the read models, with the result recorded either way; re-raises a failure."""
     try:
         report = notary.verify(trusted=trusted, checkpoints=list(checkpoints))
+        with db.reading() as session:
+            verify_read_models(session)
     except (ChainBroken, BlobMismatch, VerificationFailed, LedgerError) as exc:
         record_verification(db, now=now, failure=exc)
         raise

@@ -14,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import tamper
 from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 from sqlalchemy import distinct, func, select, text
 
+from decisions.errors import Conflict
 from decisions.portfolio import generate_portfolio
 from decisions.tables import DecisionRow
 from ledger.offline import open_checkpoint, read_public_keys
 from ledger.tables import LedgerEntry
-from reports import Period, audit_figures, render_audit_report
+from reports import Period, render_audit_report
 from service.api_ledger import notary
+from service.api_reports import verified_audit_figures
 
 PERIOD = Period(date(2026, 11, 23), date(2026, 11, 24))
 START, END = datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 25, tzinfo=UTC)
@@ -71,8 +74,7 @@ def seeded(app: Any, client: Any, auth: Any, clock: Any) -> dict[str, Any]:
 
 
 def _figures(app: Any) -> dict[str, Any]:
-    runtime = app.extensions["fairdun"]
-    return audit_figures(runtime.db, period=PERIOD, now=NOW, notary=notary(app), models=runtime.models)
+    return verified_audit_figures(app, first_day=PERIOD.first_day, last_day=PERIOD.last_day, now=NOW)
 
 
 def _counted(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -196,27 +198,22 @@ def test_same_ledger_period_and_now_give_identical_bytes_across_processes(app: A
     assert render_audit_report(_figures(app)) == outputs[0]
 
 
-def test_a_tampered_ledger_is_reported_as_such(app: Any, seeded: Any, tmp_path: Path, database_url: str) -> None:
-    db = app.extensions["fairdun"].db
-    with db.engine.connect() as connection:   # past the append-only triggers, as an attacker could
-        if db.is_sqlite:
-            connection.exec_driver_sql("DROP TRIGGER IF EXISTS ledger_entries_no_update")
-        else:
-            connection.execute(text("ALTER TABLE ledger_entries DISABLE TRIGGER USER"))
-        connection.execute(text("UPDATE ledger_entries SET entry = replace(entry, '\"as_of\":\"2026', "
-                                "'\"as_of\":\"2025') WHERE seq = 12"))
-        connection.commit()
-    figures = _figures(app)
-    assert figures["integrity"]["verification"]["ok"] is False
-    assert figures["integrity"]["verification"]["seq"] == 12
-    words = " ".join(pdf_text(render_audit_report(figures)).split())
-    assert "Verification FAILED at entry 12" in words
+def test_a_tampered_ledger_gets_no_report(app: Any, client: Any, auth: Any, seeded: Any, tmp_path: Path,
+                                          database_url: str) -> None:
+    tamper(app.extensions["fairdun"].db, "UPDATE ledger_entries SET entry = replace(entry, '\"as_of\":\"2026', "
+                                         "'\"as_of\":\"2025') WHERE seq = 12")
+    with pytest.raises(Conflict, match="does not verify at seq 12") as refused:
+        _figures(app)
+    assert refused.value.code == "ledger_unverified"
+    response = client.get("/v1/reports/audit?from=2026-11-23&to=2026-11-24", headers=auth("compliance_officer"))
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "ledger_unverified"
     env = {**os.environ, "FAIRDUN_INSTANCE_PATH": app.config["INSTANCE_PATH"], "FAIRDUN_DATABASE_URL": database_url,
            "FAIRDUN_LOG_LEVEL": "WARNING"}
+    out = tmp_path / "t.pdf"
     result = subprocess.run([sys.executable, "-m", "service.cli", "report", "audit", "--from", "2026-11-23",
-                             "--to", "2026-11-24", "--now", "2026-11-26T12:00:00Z", "-o", str(tmp_path / "t.pdf")],
+                             "--to", "2026-11-24", "--now", "2026-11-26T12:00:00Z", "-o", str(out)],
                             env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2])
-    assert result.returncode == 1 and "verification FAILED at seq 12" in result.stdout
+    assert result.returncode == 1 and "does not verify at seq 12" in result.stderr and not out.exists()
 
 
 def test_entries_after_the_period_do_not_change_its_figures(app: Any, client: Any, auth: Any, clock: Any,

@@ -11,8 +11,8 @@ from pdf_tools import pdf_text
 from sqlalchemy import func, select, text
 
 from decisions.rights.tables import ReviewCaseRow, SubjectRequestRow
-from reports import Period, audit_figures, render_audit_report
-from service.api_ledger import notary
+from reports import Period, render_audit_report
+from service.api_reports import verified_audit_figures
 
 DAY = datetime(2026, 11, 23, 9, tzinfo=UTC)
 PERIOD = Period(date(2026, 11, 23), date(2026, 11, 24))
@@ -56,7 +56,7 @@ def test_review_request_and_erasure_figures(app: Any, client: Any, auth: Any, cl
     clock.now = datetime(2026, 11, 26, 12, tzinfo=UTC)
 
     runtime = app.extensions["fairdun"]
-    figures = audit_figures(runtime.db, period=PERIOD, now=clock.now, notary=notary(app), models=runtime.models)
+    figures = verified_audit_figures(app, first_day=PERIOD.first_day, last_day=PERIOD.last_day, now=clock.now)
 
     with runtime.db.reading() as session:
         opened = session.scalar(select(func.count()).select_from(ReviewCaseRow).where(

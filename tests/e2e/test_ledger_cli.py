@@ -45,7 +45,8 @@ def test_an_export_verifies_offline_and_a_changed_byte_fails_at_its_seq(fairdun:
     exported = fairdun("ledger", "export", "--out", str(out))
     # 9 decisions and the review case that the one needing review opened
     assert exported.exit_code == 0 and "exported 10 entries" in exported.output
-    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.txt", "entries.jsonl", "public-keys.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.txt", "checkpoints.jsonl", "entries.jsonl",
+                                                       "public-keys.txt"]
     verified = fairdun("ledger", "verify", "--export", str(out), "--public-key", str(ledgered))
     assert verified.exit_code == 0 and verified.output.startswith("ok: 10 entries")
     lines = (out / "entries.jsonl").read_text().splitlines(keepends=True)

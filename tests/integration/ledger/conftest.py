@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from fakes import tamper as past_the_triggers
 
 from ledger import Database, Notary, Sealed, append
 from service.schema import upgrade
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-APPEND_ONLY = ("ledger_entries", "ledger_nodes", "ledger_checkpoints")
 
 
 @pytest.fixture
@@ -51,16 +50,4 @@ def fill(db: Database) -> Callable[..., list[Any]]:
 @pytest.fixture
 def tamper(db: Database) -> Callable[..., None]:
     """Run SQL past the append-only triggers, as an attacker with database access would."""
-
-    def run(sql: str, **params: object) -> None:
-        with db.engine.connect() as connection:
-            for table in APPEND_ONLY:
-                if db.is_sqlite:
-                    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
-                    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-                else:
-                    connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-            connection.execute(text(sql), params)
-            connection.commit()
-
-    return run
+    return lambda sql, **params: past_the_triggers(db, sql, **params)

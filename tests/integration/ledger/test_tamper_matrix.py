@@ -74,7 +74,8 @@ def _forged_checkpoint(signer: NoteSigner, export: Path, *, size: int, change_se
 
 def test_an_untouched_export_and_database_verify(ledger: dict[str, Any], notary: Notary) -> None:
     report = verify_export(ledger["export"], ledger["keys"], checkpoints=ledger["early"])
-    assert (report.entries, report.checkpoint.tree_size, report.checkpoints, report.sealed) == (12, 12, 3, 8)
+    # the export's own (12), the two earlier ones it carries and the auditor's copies of them
+    assert (report.entries, report.checkpoint.tree_size, report.checkpoints, report.sealed) == (12, 12, 5, 8)
     stored = notary.verify()
     assert (stored.entries, stored.checkpoints, stored.blobs_checked, stored.root_hash) == (12, 3, 8, report.root_hash)
 
@@ -111,8 +112,11 @@ def test_export_resigned_with_an_unknown_key(ledger: dict[str, Any]) -> None:
     checkpoint = ledger["export"] / "checkpoint.txt"
     text = checkpoint.read_text().split("\n\n")[0] + "\n"
     checkpoint.write_text(NoteSigner.from_seed("test/ledger", bytes(32)).sign(text))
+    # the earlier checkpoints the export carries still vouch for entries up to 8
+    assert _offline(ledger) == (8, BAD_SIGNATURE)
+    # without them nothing is vouched for, unless the auditor kept them
+    (ledger["export"] / "checkpoints.jsonl").unlink()
     assert _offline(ledger) == (0, BAD_SIGNATURE)
-    # with the checkpoints the auditor kept, entries up to 8 are still vouched for
     assert _offline(ledger, checkpoints=ledger["early"]) == (8, BAD_SIGNATURE)
 
 
@@ -132,14 +136,22 @@ def test_export_rewritten_and_resigned_with_an_unknown_key(ledger: dict[str, Any
     root = reference.mth([reference.leaf(e) for e in entries])
     intruder = NoteSigner.from_seed("test/ledger", bytes(32))
     (ledger["export"] / "checkpoint.txt").write_text(intruder.sign(checkpoint_text("test/ledger", 12, root)))
+    # the export's checkpoint of size 8 is the first that disagrees: the damage lies in entries 4..7
+    with pytest.raises(VerificationFailed) as caught:
+        verify_export(ledger["export"], ledger["keys"])
+    assert (caught.value.seq, caught.value.reason) == (4, INCONSISTENT)
+    assert "size 8 is the first" in caught.value.detail and "from seq 4 to 7" in caught.value.detail
+    # an export without its earlier checkpoints vouches for nothing; the auditor's copies pin it again
+    (ledger["export"] / "checkpoints.jsonl").unlink()
     assert _offline(ledger) == (0, BAD_SIGNATURE)
-    # the checkpoint of size 8 the auditor kept pins the damage to entries 4..7
     assert _offline(ledger, checkpoints=ledger["early"]) == (4, INCONSISTENT)
 
 
 def test_export_with_an_inconsistent_checkpoint(ledger: dict[str, Any], notary: Notary) -> None:
     forged = _forged_checkpoint(notary.keys().newest, ledger["export"], size=12, change_seq=10)
     (ledger["export"] / "checkpoint.txt").write_text(forged)
+    assert _offline(ledger) == (8, INCONSISTENT)    # the earlier checkpoints (4, 8) still match
+    (ledger["export"] / "checkpoints.jsonl").unlink()
     assert _offline(ledger) == (0, INCONSISTENT)
     assert _offline(ledger, checkpoints=ledger["early"]) == (8, INCONSISTENT)
 
@@ -171,6 +183,10 @@ def test_database_resigned_with_an_unknown_key(ledger: dict[str, Any], notary: N
     note = (ledger["export"] / "checkpoint.txt").read_text()
     forged = NoteSigner.from_seed("test/ledger", bytes(32)).sign(note.split("\n\n")[0] + "\n")
     tamper("UPDATE ledger_checkpoints SET note = :n WHERE tree_size = 12", n=forged)
+    # the instance's journal keeps the genuine checkpoint of size 12: it vouches for every entry,
+    # and the stored one is reported as not validly signed (nor stored, as the journal has it)
+    assert _in_place(notary) == (12, BAD_SIGNATURE)
+    notary.journal.path.unlink()
     assert _in_place(notary) == (8, BAD_SIGNATURE)
 
 
