@@ -133,4 +133,27 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
     # templates embed everything as data: URIs; nothing is fetched from files or the network
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments,
-                                                     pdf_identifier=True, uncompressed_pdf=False)
+                                                     pdf_identifier=True, uncompressed_pdf=False,
+                                                     finisher=_tidy_attachments)
+
+
+def _tidy_attachments(document: Any, pdf: Any) -> None:
+    """Two syntax slips of weasyprint's PDF/A-3 output, mended before it is written (``qpdf
+    --check`` and PDF/A validators report them): (1) the embedded-files name tree lists names
+    in the order given, where ISO 32000-1 §7.9.6 wants them sorted by their bytes; (2) the
+    catalog's ``/AF`` names every attachment twice (once from the name tree, once from its file
+    specification), where ISO 19005-3 §6.8 wants each associated file once."""
+    names_ref = pdf.catalog.get("Names", {}).get("EmbeddedFiles")
+    if names_ref is not None:
+        number = names_ref.split()[0]     # an indirect reference, "N 0 R" (bytes or str)
+        names = pdf.objects[int(number)]["Names"]
+        pairs = sorted(zip(names[0::2], names[1::2], strict=True), key=lambda pair: _string_bytes(pair[0]))
+        names[:] = [item for pair in pairs for item in pair]
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def _string_bytes(name: Any) -> bytes:
+    """The bytes of a name-tree key (weasyprint writes each file name as UTF-8 bytes)."""
+    value = name.string
+    return bytes(value) if isinstance(value, bytes) else str(value).encode("utf-8")

@@ -1,6 +1,8 @@
-"""Reading PDFs in tests with Debian's poppler-utils (pdftotext, pdfdetach, pdfinfo).
+"""Reading PDFs in tests with Debian's poppler-utils (pdftotext, pdfdetach, pdfinfo), and
+checking each PDF read with Debian's qpdf first (``pdf_check``), so every PDF a test looks at
+is also checked for syntax.
 
-With ``CI=true`` a missing poppler fails the test (CI installs it); elsewhere it skips."""
+With ``CI=true`` a missing tool fails the test (CI installs them); elsewhere it skips."""
 
 from __future__ import annotations
 
@@ -14,20 +16,45 @@ from typing import Any
 
 import pytest
 
-__all__ = ["pdf_text", "pdf_attachments", "pdf_json", "pdf_info", "pdf_meta"]
+__all__ = ["pdf_text", "pdf_attachments", "pdf_json", "pdf_info", "pdf_meta", "pdf_check"]
 
 
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        message = f"{name} (Debian poppler-utils) is not installed"
+        message = f"{name} (Debian {'qpdf' if name == 'qpdf' else 'poppler-utils'}) is not installed"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
     return path
 
 
+def pdf_check(data: bytes) -> None:
+    """Fail unless the PDF is well-formed: ``qpdf --check`` finds no error or warning, the
+    embedded-files name tree is sorted (ISO 32000-1 §7.9.6) and the catalog's ``/AF`` names
+    each associated file once (ISO 19005-3 §6.8)."""
+    qpdf = _tool("qpdf")
+    with tempfile.TemporaryDirectory(prefix="fairdun-pdf-") as folder:
+        pdf = Path(folder) / "in.pdf"
+        pdf.write_bytes(data)
+        checked = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
+        assert checked.returncode == 0 and "No syntax or stream encoding errors" in checked.stdout, (
+            f"qpdf --check: {checked.stdout}{checked.stderr}")
+        dump = subprocess.run([qpdf, "--json=2", "--json-key=qpdf", str(pdf)], capture_output=True, check=True,
+                              text=True).stdout
+    objects = json.loads(dump)["qpdf"][1]
+    catalog = next(o["value"] for o in objects.values()
+                   if isinstance(o, dict) and isinstance(o.get("value"), dict) and o["value"].get("/Type") == "/Catalog")
+    associated = catalog.get("/AF", [])
+    assert len(associated) == len(set(associated)), f"/AF lists a file twice: {associated}"
+    tree = catalog.get("/Names", {}).get("/EmbeddedFiles")
+    if tree is not None:
+        keys = objects[f"obj:{tree}"]["value"]["/Names"][0::2]
+        assert keys == sorted(keys), f"the embedded-files name tree is not sorted: {keys}"
+
+
 def _run(*args: str, data: bytes) -> str:
+    pdf_check(data)
     with tempfile.TemporaryDirectory(prefix="fairdun-pdf-") as folder:
         pdf = Path(folder) / "in.pdf"
         pdf.write_bytes(data)
@@ -52,6 +79,7 @@ def pdf_meta(data: bytes) -> str:
 
 def pdf_attachments(data: bytes) -> dict[str, bytes]:
     """The embedded files by name."""
+    pdf_check(data)
     tool = _tool("pdfdetach")
     with tempfile.TemporaryDirectory(prefix="fairdun-pdf-") as folder:
         pdf = Path(folder) / "in.pdf"
