@@ -4,7 +4,7 @@ numbers or numbers to booleans, aware timestamps only, bounded strings."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -13,11 +13,13 @@ import pycountry
 from marshmallow import ValidationError, fields, validate
 
 from decisions.money import currency_exponent
+from ledger.timestamps import parse_rfc3339
 
 __all__ = ["StrictBool", "StrictInt", "Text", "Ref", "Timestamp", "Day", "TimeZone", "Jurisdiction",
            "Language", "DecimalString", "CurrencyCode"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEARS = (2000, 2100)
 
 
@@ -55,23 +57,29 @@ def Ref(**kwargs: Any) -> Text:
 
 
 class Timestamp(fields.AwareDateTime):
-    """RFC 3339 with an offset, between 2000 and 2100; returned in UTC."""
+    """An RFC 3339 ``date-time`` (§5.6, exactly: ``ledger.timestamps.parse_rfc3339``) between
+    2000 and 2100; returned in UTC."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="iso", **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
-        if not isinstance(value, str) or "T" not in value:
+        if not isinstance(value, str):
             raise ValidationError("Not a valid RFC 3339 timestamp (e.g. 2026-11-22T09:00:00Z).")
-        moment = super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+        try:
+            moment = parse_rfc3339(value)
+        except ValueError as exc:
+            raise ValidationError(f"Not a valid RFC 3339 timestamp (e.g. 2026-11-22T09:00:00Z): {exc}.") from None
         if not _YEARS[0] <= moment.year < _YEARS[1]:
             raise ValidationError(f"Must lie between {_YEARS[0]} and {_YEARS[1]}.")
         return moment
 
 
 class Day(fields.Date):
+    """An RFC 3339 ``full-date`` (YYYY-MM-DD, ASCII digits; no week or ordinal dates)."""
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
             raise ValidationError("Not a valid date (YYYY-MM-DD).")
         day = super()._deserialize(value, attr, data, **kwargs)
         if not _YEARS[0] <= day.year < _YEARS[1]:
