@@ -36,11 +36,10 @@ def _runtime() -> Any:
 
 
 def json_body() -> Any:
-    """The request's JSON document; 415 without a JSON content type, 400 if malformed."""
-    try:
-        return request.get_json()
-    except RecursionError:
-        raise ApiError(400, "bad_request", "the JSON document is nested too deeply") from None
+    """The request's JSON document, read by the app's one strict loader (``service.edge``):
+    415 without a JSON content type, 400 if malformed or a name repeats, 422 for a lone
+    surrogate."""
+    return request.get_json()
 
 
 def idempotency_key() -> str | None:

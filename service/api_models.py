@@ -18,9 +18,11 @@ from decisions.errors import storage_guard
 from explain.card import model_card
 from explain.registry import MAX_NOTE, ArtifactRefused, RegistryError, TransitionRefused, UnknownModel
 
+from .api import json_body
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
+from .schemas.document import load_json
 
 __all__ = ["bp"]
 
@@ -103,9 +105,8 @@ def _registry_errors() -> Iterator[None]:
 
 
 def _note() -> str | None:
-    body = request.get_json(silent=True) if request.content_length else {}
-    if body is None:
-        raise ApiError(400, "bad_request", "send a JSON object, e.g. {\"note\": \"…\"}")
+    """The optional ``{"note": "…"}``; no body at all is no note."""
+    body = json_body() if request.content_length else {}
     return _note_schema.load(body)["note"]
 
 
@@ -144,8 +145,10 @@ def register_model() -> Response:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the artifact as application/json")
     runtime = current_app.extensions["fairdun"]
+    artifact = request.get_data(cache=False)
+    load_json(artifact)   # the API's JSON rules hold for the artifact too (duplicate names, lone surrogates)
     with _registry_errors():
-        version = runtime.models.register(request.get_data(cache=False), now=runtime.clock(), actor=_actor())
+        version = runtime.models.register(artifact, now=runtime.clock(), actor=_actor())
     response = jsonify(version.as_dict())
     response.status_code = 201
     response.headers["Location"] = url_for("models.get_model", model_id=version.model_id)

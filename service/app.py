@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from decisions.risk import ModelUnavailable
 
-from . import auth, errors, web
+from . import auth, edge, errors, web
 from .api import bp as api_bp
 from .api_keys import bp as api_keys_bp
 from .api_ledger import init_app as init_ledger
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock)
     app.extensions["fairdun"] = runtime
     errors.init_app(app)
+    edge.init_app(app)   # one strict JSON loader, UTF-8 URLs and security headers on /v1
     auth.init_app(app)   # 401/403 with their WWW-Authenticate challenge
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)

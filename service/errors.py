@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app, jsonify, make_response
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from decisions.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound, StorageUnavailable
 from reports.letter import SubjectErased
+
+from .schemas.document import DocumentError, MalformedDocument
 
 __all__ = ["ApiError", "init_app", "flatten_messages", "error_response"]
 
@@ -102,10 +104,24 @@ def init_app(app: Flask) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    @app.errorhandler(DocumentError)
+    def _document(exc: DocumentError) -> Any:
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(MalformedDocument)
+    def _malformed(exc: MalformedDocument) -> Any:
+        return error_response(400, "malformed_json", str(exc))
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Any:
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        response = make_response(error_response(exc.code or 500, code, exc.description or exc.name))
+        # The exception's own headers belong to the answer: Allow (405, RFC 9110 §15.5.6),
+        # WWW-Authenticate (401), Retry-After (429, 503), Content-Range (416). Not its HTML type.
+        for name, value in exc.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers.add(name, value)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

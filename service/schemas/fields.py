@@ -15,6 +15,8 @@ from marshmallow import ValidationError, fields, validate
 from decisions.money import currency_exponent
 from ledger.timestamps import parse_rfc3339
 
+from .document import LoneSurrogate, has_lone_surrogate
+
 __all__ = ["StrictBool", "StrictInt", "Text", "Ref", "Timestamp", "Day", "TimeZone", "Jurisdiction",
            "Language", "DecimalString", "CurrencyCode"]
 
@@ -48,6 +50,8 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if self.forbidden.search(text):
             raise ValidationError("Must not contain control characters.")
+        if has_lone_surrogate(text):   # the API's loader refuses them first; this holds for CLI input too
+            raise ValidationError(LoneSurrogate.problem)
         return text
 
 

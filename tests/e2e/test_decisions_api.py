@@ -114,7 +114,7 @@ def test_bad_input_gets_a_4xx_naming_the_field_and_writes_nothing(client: Any, a
     assert invalid.json["error"]["code"] == "validation_error"
     assert "debtor.timezone" in invalid.json["error"]["fields"]
     not_json = client.post(URL, data="{not json", headers={**headers, "Content-Type": "application/json"})
-    assert not_json.status_code == 400 and not_json.json["error"]["code"] == "bad_request"
+    assert not_json.status_code == 400 and not_json.json["error"]["code"] == "malformed_json"
     wrong_type = client.post(URL, data="as_of=now", headers={**headers, "Content-Type": "text/plain"})
     assert wrong_type.status_code == 415 and "error" in wrong_type.json
     too_big = client.post(URL, data="[" + " " * 70_000 + "]",

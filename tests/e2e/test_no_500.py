@@ -7,6 +7,7 @@ the machine-readable error body."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from fakes import request_with
@@ -86,3 +87,51 @@ def test_no_event_yields_a_500(client: Any, auth: Any, body: Any) -> None:
                                                 optional={"as_of": json_values}))
 def test_no_run_request_yields_a_500(client: Any, auth: Any, body: Any) -> None:
     _check(client.post("/v1/runs", json=body, headers=auth("ar_system")))
+
+
+# Text with lone surrogates (category Cs), in names and values; objects written out by hand so
+# that a name can repeat. Every answer is a 4xx naming the path, or what the body deserves.
+surrogate_text = st.text(alphabet=st.characters(categories=["Cs", "Lu", "Nd"]), max_size=6)
+raw_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | surrogate_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(surrogate_text, inner, max_size=3), max_leaves=8)
+
+
+@st.composite
+def raw_objects(draw: Any) -> str:
+    """A JSON object text whose members come from a few names (so some repeat) or surrogate text."""
+    names = draw(st.lists(st.sampled_from(["as_of", "debtor", "items", "type", "note"]) | surrogate_text,
+                          min_size=1, max_size=5))
+    members = [f"{json.dumps(name)}: {json.dumps(draw(raw_values))}" for name in names]
+    return "{" + ", ".join(members) + "}"
+
+
+@SETTINGS
+@given(text=raw_objects(), url=st.sampled_from(["/v1/decisions", "/v1/events", "/v1/runs"]))
+def test_no_repeated_name_or_lone_surrogate_yields_a_500(client: Any, auth: Any, text: str, url: str) -> None:
+    response = client.post(url, data=text, headers={**auth("ar_system"), "Content-Type": "application/json"})
+    _check(response)
+    pairs: list[list[tuple[str, Any]]] = []
+    json.loads(text, object_pairs_hook=lambda p: pairs.append(p) or dict(p))
+    if any(len({name for name, _ in p}) < len(p) for p in pairs):
+        assert response.status_code == 400 and response.json["error"]["code"] == "duplicate_key"
+    elif any(not _encodable(t) for t in _texts(json.loads(text))):
+        assert response.status_code == 422 and response.json["error"]["fields"]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [t for name, value in node.items() for t in (name, *_texts(value))]
+    if isinstance(node, list):
+        return [t for value in node for t in _texts(value)]
+    return []
