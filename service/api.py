@@ -42,6 +42,16 @@ def json_body() -> Any:
     return request.get_json()
 
 
+def run_items_within_limit(body: Any) -> None:
+    """Refuse a run of more than ``RUNS_MAX_ITEMS`` items by counting them, before any of
+    them is validated (413: the run is too large to take, however valid its items)."""
+    limit = int(current_app.config["RUNS_MAX_ITEMS"])
+    items = body.get("items") if isinstance(body, dict) else None
+    if isinstance(items, list) and len(items) > limit:
+        raise ApiError(413, "too_many_items", f"a run takes at most {limit} items; split the portfolio into "
+                                              "several runs", {"items": [f"At most {limit} items (got {len(items)})."]})
+
+
 def idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
@@ -96,6 +106,7 @@ def create_event() -> Response:
 def create_run() -> Response:
     request.max_content_length = current_app.config["RUNS_MAX_CONTENT_LENGTH"]
     body = json_body()
+    run_items_within_limit(body)
     envelope = _run_request.load(body)
     outcome = _runtime().runner.start(envelope["items"], as_of=envelope["as_of"], body=body,
                                       client_id=g.api_key.key_id, idempotency_key=idempotency_key())
