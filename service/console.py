@@ -1,14 +1,19 @@
 """The officer console (``/console``): server-rendered pages for staff, in English only.
 
-Staff sign in with a name and password (``fairdun user create``; Argon2id, the domain's lockout,
-plus a per-address rate limit). Every page declares the staff roles it admits where it is
+Staff sign in with a name and password (``fairdun user create``; Argon2id, the domain's throttle,
+plus a per-address rate limit). A browser that signed in to an account gets a device cookie
+(signed, ``WEB_DEVICE_COOKIE_DAYS``): with it, that browser is exempt from the wait strangers can
+impose on the account's name by guessing (``decisions.rights.staff``). Sessions live on the
+server (``service.web``) and are checked against the staff account on every request: a disabled
+account is signed out at its next request, a password change ends every other session of the
+account and re-issues this browser's. Every page declares the staff roles it admits where it is
 registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 
 =====================================================  ==========================================
 review queue, case, explanation, outcome, resume        reviewer, compliance_officer
 subject-request queue and request, reports page         compliance_officer
 ledger status                                           compliance_officer, admin
-home, sign-out                                          any signed-in staff member
+home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 
 Auditors have no staff account: they use the read-only ``/v1`` API with an auditor key and verify
@@ -19,16 +24,22 @@ records exactly that.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
-from marshmallow import ValidationError
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
 from decisions.rights.reviews import MODIFIABLE_KINDS
+from decisions.rights.staff import StaffDevice, StaffUser, change_staff_password, staff_member
 
 from . import web
 from .api_reports import audit_report, pdf_response, unavailable_as_503
@@ -47,6 +58,7 @@ REVIEWERS = (Role.REVIEWER, Role.COMPLIANCE_OFFICER)
 OFFICERS = (Role.COMPLIANCE_OFFICER,)
 LEDGER_READERS = (Role.COMPLIANCE_OFFICER, Role.ADMIN)
 _OPENED_KEEP = 50        # case ids whose explanation this session has opened (the newest)
+_DEVICE_COOKIE = "fairdun-device"
 
 
 def _ctx() -> rights.RightsContext:
@@ -60,7 +72,7 @@ def staff_requires(*roles: Role) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            staff = web.signed_in(SESSION_KEY)
+            staff = _signed_in()
             if staff is None:
                 if request.method == "GET":
                     return redirect(url_for("console.sign_in_form"), 303)
@@ -76,39 +88,101 @@ def staff_requires(*roles: Role) -> Callable[[F], F]:
     return decorate
 
 
+def _identify(session: Session, user_id: str) -> dict[str, Any] | None:
+    user = staff_member(session, user_id)
+    return None if user is None else {"id": user.user_id, "name": user.name, "role": user.role}
+
+
+def _signed_in() -> dict[str, Any] | None:
+    """The signed-in staff member, from the server's session and the account as it is now."""
+    return web.signed_in(SESSION_KEY, identify=_identify)
+
+
 def _actor() -> str:
     return f"staff:{g.staff['id']}"
 
 
+# -- the device cookie -----------------------------------------------------------------------
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    key = current_app.secret_key
+    assert key is not None      # service.web.init_app sets it
+    return URLSafeTimedSerializer(key, salt="fairdun.console-device")
+
+
+def _device() -> StaffDevice | None:
+    """This browser's device proof, if its cookie is ours, unexpired and well-formed."""
+    raw = request.cookies.get(web.cookie_name(_DEVICE_COOKIE))
+    if not raw:
+        return None
+    max_age = int(timedelta(days=int(current_app.config["WEB_DEVICE_COOKIE_DAYS"])).total_seconds())
+    try:
+        user_id, tag, nonce = _device_serializer().loads(raw, max_age=max_age)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not all(isinstance(part, str) for part in (user_id, tag, nonce)):
+        return None
+    return StaffDevice(user_id=user_id, tag=tag, nonce=nonce)
+
+
+def _remember_device(response: BaseResponse, user: StaffUser) -> BaseResponse:
+    """Give this browser a (new) device proof for ``user``'s account as it is now."""
+    days = int(current_app.config["WEB_DEVICE_COOKIE_DAYS"])
+    value = _device_serializer().dumps([user.user_id, user.device_tag, secrets.token_urlsafe(16)])
+    response.set_cookie(web.cookie_name(_DEVICE_COOKIE), value, max_age=int(timedelta(days=days).total_seconds()),
+                        path="/", secure=bool(current_app.config["SESSION_COOKIE_SECURE"]), httponly=True,
+                        samesite="Strict")
+    return response
+
+
+class PasswordFormSchema(Schema):
+    """The password change form (here rather than in ``schemas/web.py`` for now)."""
+
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    confirm = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+    @validates_schema
+    def _same(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("password") != data.get("confirm"):
+            raise ValidationError("the two new passwords differ", field_name="confirm")
+
+
 # -- sign-in ---------------------------------------------------------------------------------
+
+def _locked(template: str, until: Any, **context: Any) -> Any:
+    failure = f"Too many failed attempts: please try again after {web.moment(until)}."
+    return render_template(template, failure=failure, **context), 429, web.retry_after(until)
+
 
 @bp.get("/")
 def sign_in_form() -> Any:
-    if web.signed_in(SESSION_KEY) is not None:
+    if _signed_in() is not None:
         return redirect(url_for("console.home"), 303)
     return render_template("console/sign_in.html")
 
 
 @bp.post("/sign-in")
 def sign_in() -> Any:
-    """Rate-limited per client address (``service.web``) on top of the domain's lockout."""
+    """Rate-limited per client address (``service.web``) on top of the domain's throttle."""
     try:
         body = web.form_data(StaffSignInSchema())
         user = rights.verify_staff_sign_in(_ctx().db, name=body["name"], password=body["password"],
+                                           client=web.client_address(), device=_device(), throttle=web.throttle(),
                                            now=_ctx().clock())
     except ValidationError as exc:
         return render_template("console/sign_in.html", errors=web.field_errors(exc)), 422
-    except rights.SignInLocked:
-        return render_template("console/sign_in.html",
-                               failure="Too many failed attempts: this account is locked for a while."), 429
+    except rights.SignInLocked as exc:
+        return _locked("console/sign_in.html", exc.until)
     except rights.SignInRefused:
         return render_template("console/sign_in.html", failure="The name or the password is not right."), 401
-    web.start_session(SESSION_KEY, {"id": user.user_id, "name": user.name, "role": user.role, "opened": []})
-    return redirect(url_for("console.home"), 303)
+    web.start_session(SESSION_KEY, user.user_id)
+    return _remember_device(redirect(url_for("console.home"), 303), user)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
+    """Ends the session on the server: a copy of the cookie is refused from now on."""
     web.end_session(SESSION_KEY)
     flash("You are signed out.", "console")
     return redirect(url_for("console.sign_in_form"), 303)
@@ -118,6 +192,36 @@ def sign_out() -> Any:
 @staff_requires(*STAFF)
 def home() -> Any:
     return render_template("console/home.html")
+
+
+@bp.get("/password")
+@staff_requires(*STAFF)
+def password_form() -> Any:
+    return render_template("console/password.html")
+
+
+@bp.post("/password")
+@staff_requires(*STAFF)
+def change_password() -> Any:
+    """A new password: every other session of the account ends (a copy of this browser's cookie
+    too) and this browser gets a new session and device cookie; other browsers' device cookies
+    are void. Wrong current passwords are throttled per account (``change_staff_password``)."""
+    try:
+        body = web.form_data(PasswordFormSchema())
+        user = web.renew_session(SESSION_KEY, "password_changed", lambda session, now: change_staff_password(
+            session, user_id=g.staff["id"], current_password=body["current_password"],
+            new_password=body["password"], throttle=web.throttle(), now=now, actor=_actor()))
+    except ValidationError as exc:
+        return render_template("console/password.html", errors=web.field_errors(exc)), 422
+    except InvalidInput as exc:
+        return render_template("console/password.html", errors={exc.field or "password": [str(exc)]}), 422
+    except rights.SignInLocked as exc:
+        return _locked("console/password.html", exc.until)
+    except rights.SignInRefused:
+        return render_template("console/password.html",
+                               errors={"current_password": ["This is not your current password."]}), 422
+    flash("Your password is changed. Every other session of your account has ended.", "console")
+    return _remember_device(redirect(url_for("console.home"), 303), user)
 
 
 # -- human review ----------------------------------------------------------------------------
@@ -154,10 +258,8 @@ def case(case_id: Any) -> Any:
 def explanation(case_id: Any) -> Any:
     """The explanation the debtor received; serving it is what the outcome records as opened."""
     document = rights.review_case(_ctx(), str(case_id))
-    staff = g.staff
-    opened = [c for c in staff.get("opened", []) if c != str(case_id)] + [str(case_id)]
-    staff["opened"] = opened[-_OPENED_KEEP:]
-    session[SESSION_KEY] = staff
+    opened = [c for c in g.staff.get("opened", []) if c != str(case_id)] + [str(case_id)]
+    web.keep(SESSION_KEY, opened=opened[-_OPENED_KEEP:])
     return render_template("console/explanation.html", case=document)
 
 

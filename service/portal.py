@@ -1,9 +1,10 @@
 """The debtor portal (``/portal``): server-rendered pages in English and German.
 
 A debtor signs in with the access code printed on every letter and one of their invoice
-numbers (POSTed, never in a URL; the domain's lockout in the database plus a per-address rate
-limit). The session then holds only the subject pseudonym the sign-in returned; every page
-asks the domain for *that* subject's data (``matters_of``, ``decision_of``, ``requests_of``,
+numbers (POSTed, never in a URL; the domain's throttle in the database — waits per client
+address, and per subject only for holders of its code, so no stranger can lock a debtor out —
+plus a per-address rate limit). The server-side session (``service.web``) then names only the
+subject pseudonym the sign-in returned; every page asks the domain for *that* subject's data (``matters_of``, ``decision_of``, ``requests_of``,
 ``access_export``) and ids in URLs are decision ids, checked to belong to the subject (another
 subject's id is simply not found: 404). Views parse, call one domain function, render.
 """
@@ -48,20 +49,21 @@ def debtor_required(view: F) -> F:
             if request.method == "GET":
                 return redirect(url_for("portal.sign_in_form"), 303)
             raise ApiError(401, "unauthenticated", "sign in first")
-        g.subject = identity["subject"]
+        g.subject = identity["principal"]
         return view(*args, **kwargs)
 
     setattr(guarded, GUARD_ATTRIBUTE, True)
     return guarded  # type: ignore[return-value]
 
 
-def portal_sign_in(ctx: rights.RightsContext, *, code: str, invoice_ref: str) -> str:
-    """``PortalAccess.sign_in`` in its own unit of work; failures (and lockouts) are committed."""
+def portal_sign_in(ctx: rights.RightsContext, *, code: str, invoice_ref: str, client: str) -> str:
+    """``PortalAccess.sign_in`` in its own unit of work; counted failures are committed."""
     if ctx.portal is None:
         raise ApiError(503, "portal_unavailable", "the portal has no key: sign-in is not possible")
     with storage_guard("the sign-in"), ctx.db.unit_of_work() as uow:
         try:
-            subject = ctx.portal.sign_in(uow.session, code=code, invoice_ref=invoice_ref, now=ctx.clock())
+            subject = ctx.portal.sign_in(uow.session, code=code, invoice_ref=invoice_ref, client=client,
+                                         throttle=web.throttle(), now=ctx.clock())
         except (rights.SignInRefused, rights.SignInLocked):
             uow.commit()
             raise
@@ -80,22 +82,26 @@ def sign_in_form() -> Any:
 
 @bp.post("/sign-in")
 def sign_in() -> Any:
-    """Rate-limited per client address (``service.web``) on top of the domain's lockout."""
+    """Rate-limited per client address (``service.web``) on top of the domain's throttle; a
+    wait says until when (the page and ``Retry-After``)."""
     try:
         body = web.form_data(PortalSignInSchema())
-        subject = portal_sign_in(_ctx(), code=body["code"], invoice_ref=body["invoice_ref"])
+        subject = portal_sign_in(_ctx(), code=body["code"], invoice_ref=body["invoice_ref"],
+                                 client=web.client_address())
     except ValidationError as exc:
         return render_template("portal/sign_in.html", errors=web.field_errors(exc)), 422
-    except rights.SignInLocked:
-        return render_template("portal/sign_in.html", failure="sign_in.locked"), 429
+    except rights.SignInLocked as exc:
+        return (render_template("portal/sign_in.html", failure="sign_in.locked", until=exc.until), 429,
+                web.retry_after(exc.until))
     except rights.SignInRefused:
         return render_template("portal/sign_in.html", failure="sign_in.refused"), 401
-    web.start_session(SESSION_KEY, {"subject": subject})
+    web.start_session(SESSION_KEY, subject)
     return redirect(url_for("portal.matters"), 303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Any:
+    """Ends the session on the server: a copy of the cookie is refused from now on."""
     web.end_session(SESSION_KEY)
     flash("signed_out", "portal")
     return redirect(url_for("portal.sign_in_form"), 303)

@@ -1,45 +1,80 @@
 """What the two server-rendered surfaces share — the debtor portal (``/portal``) and the
-officer console (``/console``): the signed session cookie and its key, CSRF protection of
-every form, rate limiting of sign-ins, security headers, texts in English and German, form
-parsing, and their error pages (``errors.py`` stays the one error path: it asks
-``error_page`` first, which answers HTML for these two surfaces and nothing for ``/v1``).
+officer console (``/console``): the signed-in sessions and the cookie that carries them, CSRF
+protection of every form, the sign-in throttle and rate limit, security headers, texts in
+English and German, form parsing, and their error pages (``errors.py`` stays the one error path:
+it asks ``error_page`` first, which answers HTML for these two surfaces and nothing for ``/v1``).
 
-Sessions are Flask's signed cookie (``SECRET_KEY`` generated into ``<instance>/keys/session.key``
-on first start, or ``FAIRDUN_SESSION_KEY``): ``HttpOnly``, ``SameSite=Lax``, ``Secure`` unless
-``WEB_COOKIE_SECURE`` is off (then the cookie is named ``fairdun`` instead of ``__Host-fairdun``).
-A signed-in session ends after ``WEB_SESSION_IDLE_MINUTES`` without a request and
-``WEB_SESSION_MAX_MINUTES`` after signing in, both measured with the injected clock.
+Sessions live on the server (``service.web_sessions``): Flask's signed cookie (``SECRET_KEY``
+generated into ``<instance>/keys/session.key`` on first start, or ``FAIRDUN_SESSION_KEY``) holds
+only a random session token per surface, the CSRF token and the language choice; who is signed
+in, and whether still, is the ``web_sessions`` row's to say, checked on every request (idle and
+absolute limits ``WEB_SESSION_IDLE_MINUTES`` / ``WEB_SESSION_MAX_MINUTES`` by the injected
+clock; ``seen_at`` written at most once a minute). Sign-out ends the row, so a copy of the
+cookie taken before is refused after. The cookie is ``HttpOnly``, ``SameSite=Lax``, ``Secure``
+unless ``WEB_COOKIE_SECURE`` is off (then it is named ``fairdun`` instead of ``__Host-fairdun``).
+
+Sign-in is guarded twice: Flask-Limiter's ``WEB_SIGN_IN_RATE_LIMIT`` per client address and
+worker (in memory: a cheap flood guard in front of the database) and the throttle of
+``decisions.rights.portal_access`` (in the database, shared by all workers: waits per client
+address and per account; see there and ``decisions.rights.staff``). The client address is the
+peer's, or with ``WEB_TRUSTED_PROXIES`` = n the n-th from the right in ``X-Forwarded-For``;
+IPv6 addresses count by their /64 (what one subscriber holds).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import json
 import logging
+import math
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, Response, current_app, render_template, request, session
+from flask import Flask, Response, current_app, g, render_template, request, session
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from marshmallow import Schema, ValidationError
+from sqlalchemy.orm import Session
 
-from ledger.timestamps import as_utc, parse_rfc3339, rfc3339
+from decisions.errors import storage_guard
+from decisions.rights.portal_access import Limits, SignInRefused, Throttle
+from ledger.timestamps import as_utc, parse_rfc3339
 from retention import load_or_create_key
 
-from .errors import error_response, flatten_messages
+from . import web_sessions
+from .errors import ApiError, error_response, flatten_messages
 
-__all__ = ["init_app", "LANGUAGES", "language", "texts", "form_data", "field_errors",
-           "start_session", "signed_in", "end_session", "error_page", "safe_next", "flag"]
+__all__ = ["init_app", "LANGUAGES", "WEB_DEFAULTS", "language", "texts", "form_data", "field_errors",
+           "start_session", "signed_in", "end_session", "renew_session", "keep", "client_address", "throttle",
+           "retry_after", "cookie_name", "moment", "error_page", "safe_next", "flag"]
 
 LANGUAGES = ("en", "de")
 # No script at all on these pages; styles only from our own stylesheet.
 _CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
         "base-uri 'none'")
+# The settings of sessions and sign-in beside ``service.config``'s (a value set there, in the
+# environment or by the caller wins).
+WEB_DEFAULTS: dict[str, Any] = {
+    "WEB_SIGN_IN_CLIENT_FAILURES": 5,      # failures a client address makes before it waits
+    "WEB_SIGN_IN_ACCOUNT_FAILURES": 10,    # ... a staff name from unknown browsers / a debtor's code, ditto
+    "WEB_SIGN_IN_FIRST_WAIT_SECONDS": 60,  # the first wait; each further failure doubles it
+    "WEB_SIGN_IN_MAX_WAIT_MINUTES": 60,    # ... up to this
+    "WEB_SIGN_IN_FORGET_HOURS": 24,        # failures are forgotten so long after the last one
+    "WEB_TRUSTED_PROXIES": 0,              # reverse proxies in front that append to X-Forwarded-For
+    "WEB_DEVICE_COOKIE_DAYS": 90,          # how long a console browser stays known to its account
+    "WEB_SESSION_KEEP_HOURS": 24,          # dead session rows are deleted so long after their maximum age
+}
+_SURFACES = {"portal": "portal", "staff": "console"}    # session key in the cookie -> web_sessions.surface
+_TOUCH_EVERY = timedelta(minutes=1)                    # seen_at is written at most this often
+_CACHE = "_fairdun_signed_in"
+T = TypeVar("T")
 
 
 def flag(value: Any) -> bool:
@@ -51,6 +86,8 @@ def init_app(app: Flask) -> None:
     """Wire the shared parts in; call after every blueprint is registered (the ``/v1``
     blueprints authenticate by bearer key, not cookie, and are exempt from CSRF)."""
     config = app.config
+    for name, value in WEB_DEFAULTS.items():
+        config.setdefault(name, value)
     secure = flag(config["WEB_COOKIE_SECURE"])
     app.secret_key = load_or_create_key(Path(config["INSTANCE_PATH"]), "session")
     config.update(
@@ -65,13 +102,23 @@ def init_app(app: Flask) -> None:
         if blueprint.url_prefix == "/v1":
             csrf.exempt(blueprint)
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)   # its INFO lines name the client address
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True,
-                      default_limits=[])
+    limiter = Limiter(client_address, app=app, storage_uri="memory://", headers_enabled=True, default_limits=[])
     rate = str(config["WEB_SIGN_IN_RATE_LIMIT"])
     for endpoint in ("portal.sign_in", "console.sign_in"):
         view: Any = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(rate, scope=endpoint)(view)
-    app.extensions["fairdun.web"] = {"limiter": limiter, "csrf": csrf}
+    wait = {"first_delay": timedelta(seconds=int(config["WEB_SIGN_IN_FIRST_WAIT_SECONDS"])),
+            "max_delay": timedelta(minutes=int(config["WEB_SIGN_IN_MAX_WAIT_MINUTES"])),
+            "forget_after": timedelta(hours=int(config["WEB_SIGN_IN_FORGET_HOURS"]))}
+    sign_in_throttle = Throttle(
+        key=hmac.new(app.secret_key, b"fairdun sign-in throttle", hashlib.sha256).digest(),
+        client=Limits(free=int(config["WEB_SIGN_IN_CLIENT_FAILURES"]), **wait),
+        account=Limits(free=int(config["WEB_SIGN_IN_ACCOUNT_FAILURES"]), **wait))
+    limits = web_sessions.SessionLimits(idle=timedelta(minutes=int(config["WEB_SESSION_IDLE_MINUTES"])),
+                                        max_age=timedelta(minutes=int(config["WEB_SESSION_MAX_MINUTES"])),
+                                        keep=timedelta(hours=int(config["WEB_SESSION_KEEP_HOURS"])))
+    app.extensions["fairdun.web"] = {"limiter": limiter, "csrf": csrf, "throttle": sign_in_throttle,
+                                     "session_limits": limits}
     app.extensions["fairdun.error_page"] = error_page
 
     @app.errorhandler(CSRFError)
@@ -81,7 +128,7 @@ def init_app(app: Flask) -> None:
 
     app.after_request(_security_headers)
     app.jinja_env.globals.update(t=_t, has_text=_has_text, current_language=language, languages=LANGUAGES)
-    app.jinja_env.filters.update(day=_day, moment=_moment, money=_money)
+    app.jinja_env.filters.update(day=_day, moment=moment, money=_money)
 
 
 def _on_surface() -> bool:
@@ -157,13 +204,14 @@ def _day(value: Any) -> str:
     return _date_words(day)
 
 
-def _moment(value: Any, zone: str | None = None) -> str:
+def moment(value: Any, zone: str | None = None) -> str:
     """A moment as local date and time in ``zone`` (the debtor's, for what happens to them),
     else in the controller's zone."""
     if not value:
         return ""
     try:
-        local = parse_rfc3339(str(value)).astimezone(_zone(zone))
+        moment = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
+        local = moment.astimezone(_zone(zone))
     except ValueError:
         return str(value)
     return f"{_date_words(local.date())}, {local:%H:%M} ({local.tzname()})"
@@ -201,44 +249,174 @@ def field_errors(exc: ValidationError) -> dict[str, list[str]]:
 # -- signed-in sessions ----------------------------------------------------------------------
 
 def _now() -> datetime:
-    return current_app.extensions["fairdun"].clock()
+    return as_utc(current_app.extensions["fairdun"].clock())
 
 
-def start_session(key: str, identity: dict[str, Any]) -> None:
-    """Sign in: a fresh session (new CSRF token) holding ``identity`` under ``key``."""
+def _db() -> Any:
+    return current_app.extensions["fairdun"].db
+
+
+def _session_limits() -> web_sessions.SessionLimits:
+    limits: web_sessions.SessionLimits = current_app.extensions["fairdun.web"]["session_limits"]
+    return limits
+
+
+def _held(key: str) -> dict[str, Any]:
+    held = session.get(key)
+    return held if isinstance(held, dict) and isinstance(held.get("sid"), str) else {}
+
+
+def start_session(key: str, principal: str) -> None:
+    """Sign ``principal`` in on the surface of ``key`` (``portal``, ``staff``): a new session on
+    the server under a fresh random token (nothing the browser brought is reused: no fixation)
+    and a fresh cookie (a new CSRF token; the language choice kept). Sessions the old cookie
+    held end ("replaced")."""
     lang = session.get("lang")
+    now = _now()
+    with storage_guard("the sign-in"), _db().unit_of_work() as uow:
+        for other in _SURFACES:
+            held = _held(other)
+            if held:
+                web_sessions.end_session(uow.session, web_sessions.token_sha256(held["sid"]), reason="replaced",
+                                         now=now)
+        token = web_sessions.open_session(uow.session, surface=_SURFACES[key], principal=principal, now=now)
+        web_sessions.forget_old(uow.session, now=now, limits=_session_limits())
+        uow.commit()
     session.clear()
     session.permanent = True
-    now = rfc3339(as_utc(_now()))
-    session[key] = {**identity, "at": now, "seen": now}
+    session[key] = {"sid": token}
     if lang in LANGUAGES:
         session["lang"] = lang
+    g.pop(_CACHE, None)
 
 
-def signed_in(key: str) -> dict[str, Any] | None:
-    """The identity under ``key`` while its session is alive (idle and absolute limits by the
-    injected clock); an expired one is removed."""
-    identity = session.get(key)
-    if not isinstance(identity, dict):
-        return None
-    config = current_app.config
-    now = as_utc(_now())
-    try:
-        at, seen = parse_rfc3339(identity["at"]), parse_rfc3339(identity["seen"])
-    except (KeyError, TypeError, ValueError):
-        session.pop(key, None)
-        return None
-    if (now - at > timedelta(minutes=int(config["WEB_SESSION_MAX_MINUTES"]))
-            or now - seen > timedelta(minutes=int(config["WEB_SESSION_IDLE_MINUTES"])) or seen > now + timedelta(minutes=5)):
-        session.pop(key, None)
-        return None
-    identity["seen"] = rfc3339(now)
-    session[key] = identity
+def signed_in(key: str, identify: Callable[[Session, str], dict[str, Any] | None] | None = None
+              ) -> dict[str, Any] | None:
+    """Who is signed in on the surface of ``key``, or None. The cookie only points at the
+    session: the server's row must be alive, and ``identify(db session, principal)`` (the
+    console's: the staff account, None once disabled) must still know the principal; else the
+    row is ended and the cookie forgets it. The result is ``principal``, what ``identify``
+    returned and what ``keep`` noted in the cookie."""
+    cached: dict[str, Any] = g.setdefault(_CACHE, {})
+    if key not in cached:
+        cached[key] = _signed_in(key, identify)
+    identity: dict[str, Any] | None = cached[key]
     return identity
 
 
-def end_session(key: str) -> None:
+def _signed_in(key: str, identify: Callable[[Session, str], dict[str, Any] | None] | None) -> dict[str, Any] | None:
+    held = _held(key)
+    if not held:
+        session.pop(key, None)
+        return None
+    now, digest = _now(), web_sessions.token_sha256(held["sid"])
+    with storage_guard("the session"), _db().reading() as reading:
+        row = web_sessions.find(reading, digest)
+        ended = web_sessions.why_ended(row, surface=_SURFACES[key], now=now, limits=_session_limits())
+        found: dict[str, Any] | None = {}
+        if ended is None and row is not None and identify is not None:
+            found = identify(reading, row.principal)
+            if found is None:
+                ended = "disabled"
+        running = row is not None and row.ended_at is None
+        principal, seen = (row.principal, as_utc(row.seen_at)) if row is not None else ("", now)
+    if ended is not None or found is None:
+        if running:
+            with storage_guard("the session"), _db().unit_of_work() as uow:
+                web_sessions.end_session(uow.session, digest, reason=ended or "ended", now=now)
+                uow.commit()
+        session.pop(key, None)
+        return None
+    if now - seen >= _TOUCH_EVERY:
+        with storage_guard("the session"), _db().unit_of_work() as uow:
+            web_sessions.touch(uow.session, digest, now=now)
+            uow.commit()
+    extras = {name: value for name, value in held.items() if name != "sid"}
+    return {**extras, **found, "principal": principal}
+
+
+def keep(key: str, **values: Any) -> None:
+    """Note small values with the signed-in session in its (signed) cookie — what the server
+    served this browser, e.g. the explanations a reviewer opened; never who is signed in."""
+    held = _held(key)
+    if held:
+        session[key] = {**held, **values}
+        g.pop(_CACHE, None)
+
+
+def end_session(key: str, reason: str = "signed_out") -> None:
+    """Sign out: the server ends the session (a copy of the cookie is refused from now on)."""
+    held = _held(key)
+    if held:
+        with storage_guard("the sign-out"), _db().unit_of_work() as uow:
+            web_sessions.end_session(uow.session, web_sessions.token_sha256(held["sid"]), reason=reason, now=_now())
+            uow.commit()
     session.pop(key, None)
+    g.pop(_CACHE, None)
+
+
+def renew_session(key: str, reason: str, change: Callable[[Session, datetime], T]) -> T:
+    """Change the signed-in principal's credentials with ``change(db session, now)`` and, in the
+    same transaction, end every session of the principal (``reason``: this browser's, a copy of
+    its cookie and every other browser's) and open a new one for this browser. A
+    ``SignInRefused`` from ``change`` (a wrong current password) is committed — its failure
+    counts — and raised; any other error writes nothing."""
+    identity = signed_in(key)
+    if identity is None:
+        raise ApiError(401, "unauthenticated", "sign in first")
+    surface, now = _SURFACES[key], _now()
+    with storage_guard("the change"), _db().unit_of_work() as uow:
+        try:
+            result = change(uow.session, now)
+        except SignInRefused:
+            uow.commit()
+            raise
+        web_sessions.end_sessions_of(uow.session, surface=surface, principal=identity["principal"], reason=reason,
+                                     now=now)
+        token = web_sessions.open_session(uow.session, surface=surface, principal=identity["principal"], now=now)
+        uow.commit()
+    session[key] = {**_held(key), "sid": token}
+    g.pop(_CACHE, None)
+    return result
+
+
+# -- sign-in throttle ------------------------------------------------------------------------
+
+def throttle() -> Throttle:
+    sign_in_throttle: Throttle = current_app.extensions["fairdun.web"]["throttle"]
+    return sign_in_throttle
+
+
+def client_address() -> str:
+    """The client as the sign-in limits see it: the peer's address or, behind
+    ``WEB_TRUSTED_PROXIES`` = n proxies, the n-th address from the right of ``X-Forwarded-For``
+    (each proxy appends the address it saw; what the client wrote itself is further left and
+    ignored). An IPv6 address counts by its /64, which one subscriber holds whole."""
+    address = request.remote_addr or ""
+    hops = int(current_app.config.get("WEB_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        forwarded = [a.strip() for a in ",".join(request.headers.getlist("X-Forwarded-For")).split(",") if a.strip()]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def retry_after(until: datetime) -> dict[str, str]:
+    """The ``Retry-After`` header of a refusal until ``until`` (whole seconds, at least 1)."""
+    return {"Retry-After": str(max(1, math.ceil((as_utc(until) - _now()).total_seconds())))}
+
+
+def cookie_name(name: str) -> str:
+    """A cookie of ours: ``__Host-`` (Secure, Path=/, no Domain) unless cookies are not secure."""
+    return f"__Host-{name}" if current_app.config["SESSION_COOKIE_SECURE"] else name
 
 
 def safe_next(target: str | None, prefix: str) -> str | None:

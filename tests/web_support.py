@@ -9,7 +9,7 @@ from typing import Any
 from fakes import request_with
 
 __all__ = ["csrf_token", "portal_sign_in", "staff_sign_in", "make_staff", "access_code", "ar_auth", "decide", "OTHER",
-           "PASSWORD", "personal_data", "ledger_size"]
+           "PASSWORD", "personal_data", "ledger_size", "client_at"]
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "a long enough password"
@@ -17,6 +17,13 @@ PASSWORD = "a long enough password"
 OTHER = {"debtor.ref": "C-20000", "invoice.ref": "INV-77", "debtor.contact": {
     "name": "Max Beispiel", "email": "max@example.invalid", "phone": "+49 40 555 0100",
     "address": "Beispielweg 7, 20095 Hamburg"}}
+
+
+def client_at(app: Any, address: str) -> Any:
+    """A test client (a browser of its own) whose requests come from ``address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
 
 
 def csrf_token(client: Any, path: str) -> str:

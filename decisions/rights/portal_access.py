@@ -11,10 +11,26 @@ shredded, hold only keyed digests: ``portal_subjects`` (code digest → subject 
 ``portal_claims`` (claim pseudonym → digest of its invoice number). Nothing in them reveals a
 code, an invoice number or a customer number to someone without the portal key.
 
-Lockout (``sign_in_throttle``, in the database so every worker process shares it): failures
-are counted per code tried and per invoice number tried; the fifth failure in a row locks that
-code or invoice number for 15 minutes, and every failure while locked extends the lock. A
-success clears both counters. Time is the injected ``now``.
+Throttle (``sign_in_throttle``, in the database so every worker process shares it; rows hold
+only keyed digests): guessing is slowed per *client* (its address, as the edge names it) and per
+*account*, and nothing a stranger can do refuses a debtor holding their letter:
+
+- every failure counts against the client; after ``Limits.free`` failures each further one makes
+  that client wait (``first_delay``, doubling, at most ``max_delay``). A waiting client is refused
+  before anything is checked, and its refused attempts do not count (they extend nothing).
+- a failure counts against the *subject* only when the access code was right and the invoice
+  number wrong: only someone holding the code (59 bits, printed on the debtor's letter) can make
+  the subject wait. The invoice numbers (sequential in the demo, known to strangers) count
+  against nothing, so trying a debtor's invoice number with wrong codes locks nobody out but the
+  one trying.
+- failures are forgotten ``forget_after`` the last one; a successful sign-in clears the
+  subject's count (never the client's: signing in to one's own account must not buy more guesses
+  at another). Time is the injected ``now``; a wait is "refused until T", never a sleep.
+
+Nothing slows guessing of the code per *target* (per invoice number) because nothing needs to and
+anything that did would let strangers lock debtors out: to find one debtor's code an attacker
+must hit 1 of 30^12 ≈ 5.3·10^17 codes; at the client limit (about 34 failures per address in a
+first day, 24 a day after) even 10^5 addresses need some 10^11 days on average.
 """
 
 from __future__ import annotations
@@ -22,26 +38,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, and_, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ledger.timestamps import as_utc
 
 from .tables import PortalClaimRow, PortalSubjectRow, SignInThrottleRow
 
-__all__ = ["ALPHABET", "access_code", "normalise_code", "PortalAccess", "SignInRefused", "SignInLocked",
-           "MAX_FAILURES", "LOCKOUT", "forget_portal_access", "register_failure", "clear_failures", "locked_until"]
+__all__ = ["ALPHABET", "access_code", "normalise_code", "PortalAccess", "SignInRefused", "SignInLocked", "Limits",
+           "Throttle", "forget_portal_access"]
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _GROUPS, _GROUP = 3, 4
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 _SEEN_KEY = "fairdun.portal_rows"
 # Letters a person may type for a look-alike digit (as in Crockford's base 32).
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_TABLE = cast(Table, SignInThrottleRow.__table__)
 
 
 class SignInRefused(Exception):
@@ -51,13 +69,85 @@ class SignInRefused(Exception):
 
 
 class SignInLocked(Exception):
-    """Too many failures: this code or invoice number is locked until ``until``."""
+    """Too many failures: this client (or account) waits until ``until``; nothing was checked."""
 
     code = "sign_in_locked"
 
     def __init__(self, until: datetime) -> None:
         super().__init__("too many failed attempts; try again later")
         self.until = until
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``free`` failures cost nothing; failure ``free + n`` makes the key wait ``first_delay``
+    doubled ``n - 1`` times, at most ``max_delay``. Failures are forgotten ``forget_after`` the
+    last one."""
+
+    free: int = 5
+    first_delay: timedelta = timedelta(minutes=1)
+    max_delay: timedelta = timedelta(hours=1)
+    forget_after: timedelta = timedelta(hours=24)
+
+    def wait(self, failures: int) -> timedelta | None:
+        if failures <= self.free:
+            return None
+        doublings = min(failures - self.free - 1, 40)     # 2^40 minutes is beyond any max_delay
+        return min(self.first_delay * (2 ** doublings), self.max_delay)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """The sign-in throttle of portal and console: keyed digests (``key``: a secret of the
+    instance, so a row reveals no address, name or pseudonym) and the limits for clients and
+    accounts. Rows are written in the caller's session; the caller commits either way."""
+
+    key: bytes = field(repr=False)
+    client: Limits = Limits(free=5)
+    account: Limits = Limits(free=10)
+
+    def digest(self, purpose: str, value: str) -> str:
+        return hmac.new(self.key, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+
+    def waiting_until(self, session: Session, keys: Iterable[str | None], *, now: datetime) -> datetime | None:
+        """The latest moment one of ``keys`` waits for, if it is after ``now``."""
+        wanted = [k for k in keys if k is not None]
+        if not wanted:
+            return None
+        table = _TABLE
+        ends = session.execute(select(table.c.locked_until).where(table.c.key.in_(wanted),
+                                                                  table.c.locked_until.is_not(None))).scalars()
+        later = [as_utc(end) for end in ends if as_utc(end) > now]
+        return max(later) if later else None
+
+    def fail(self, session: Session, key: str, limits: Limits, *, now: datetime) -> None:
+        """Count one failure against ``key`` (atomically: concurrent failures from several
+        workers all count) and set its wait once it has used up its free failures."""
+        table = _TABLE
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        counted = insert(table).values(key=key, failures=1, last_failure_at=now, locked_until=None).on_conflict_do_update(
+            index_elements=[table.c.key], set_={
+                "failures": case((table.c.last_failure_at < now - limits.forget_after, 1),
+                                 else_=table.c.failures + 1),
+                "last_failure_at": now,
+            }).returning(table.c.failures)
+        failures = session.execute(counted).scalar_one()
+        wait = limits.wait(failures)
+        if wait is not None:
+            session.execute(update(table).where(table.c.key == key).values(locked_until=now + wait))
+
+    def clear(self, session: Session, keys: Iterable[str | None]) -> None:
+        wanted = [k for k in keys if k is not None]
+        if wanted:
+            session.execute(delete(SignInThrottleRow).where(SignInThrottleRow.key.in_(wanted)))
+
+    def forget_stale(self, session: Session, *, now: datetime) -> None:
+        """Delete rows that no longer count: no failure within the longest ``forget_after`` and no
+        wait running (what a flood of one-off addresses leaves behind)."""
+        table = _TABLE
+        cutoff = now - max(self.client.forget_after, self.account.forget_after)
+        session.execute(delete(table).where(and_(table.c.last_failure_at < cutoff, or_(
+            table.c.locked_until.is_(None), table.c.locked_until < now))))
 
 
 def access_code(key: bytes, subject_id: str) -> str:
@@ -111,57 +201,42 @@ class PortalAccess:
                                                                        _normalise_invoice(invoice_ref))))
             seen.add(claim_id)
 
-    def sign_in(self, session: Session, *, code: str, invoice_ref: str, now: datetime) -> str:
-        """The subject pseudonym for ``code`` and ``invoice_ref``, or ``SignInRefused`` /
-        ``SignInLocked``. Failures are recorded in ``session``: the caller commits either way."""
-        canonical = normalise_code(code) or code.strip().upper()
-        invoice = _normalise_invoice(invoice_ref)
-        keys = [self._digest("attempt-code", canonical), self._digest("attempt-invoice", invoice)]
-        until = locked_until(session, keys, now=now)
+    def sign_in(self, session: Session, *, code: str, invoice_ref: str, client: str, throttle: Throttle,
+                now: datetime) -> str:
+        """The subject pseudonym for ``code`` and ``invoice_ref`` tried by ``client`` (its
+        address; only a keyed digest is stored), or ``SignInRefused`` / ``SignInLocked``.
+        Failures are recorded in ``session``: the caller commits either way."""
+        # (1) A waiting client is refused before anything is looked at.
+        client_key = throttle.digest("portal-client", client)
+        until = throttle.waiting_until(session, [client_key], now=now)
         if until is not None:
-            for key in keys:
-                register_failure(session, key, now=now)
             raise SignInLocked(until)
+        # (2) The code names the subject, or nobody: a wrong code counts against the client only.
+        canonical = normalise_code(code) or code.strip().upper()
         subject_id = session.scalar(select(PortalSubjectRow.subject_id)
                                     .where(PortalSubjectRow.code_digest == self._digest("code", canonical)))
-        matched = subject_id is not None and session.scalar(
-            select(PortalClaimRow.claim_id).where(PortalClaimRow.subject_id == subject_id,
-                                                  PortalClaimRow.invoice_digest == self._digest("invoice", subject_id,
-                                                                                                invoice))) is not None
-        if not matched:
-            for key in keys:
-                register_failure(session, key, now=now)
+        if subject_id is None:
+            throttle.fail(session, client_key, throttle.client, now=now)
             raise SignInRefused("the access code and the invoice number do not match")
-        clear_failures(session, keys)
-        assert subject_id is not None
+        # (3) The subject waits only after failures by holders of its code.
+        subject_key = throttle.digest("portal-subject", subject_id)
+        until = throttle.waiting_until(session, [subject_key], now=now)
+        if until is not None:
+            raise SignInLocked(until)
+        # (4) The invoice number, the second factor.
+        invoice = self._digest("invoice", subject_id, _normalise_invoice(invoice_ref))
+        matched = session.scalar(select(PortalClaimRow.claim_id).where(PortalClaimRow.subject_id == subject_id,
+                                                                       PortalClaimRow.invoice_digest == invoice))
+        if matched is None:
+            throttle.fail(session, client_key, throttle.client, now=now)
+            throttle.fail(session, subject_key, throttle.account, now=now)
+            raise SignInRefused("the access code and the invoice number do not match")
+        throttle.clear(session, [subject_key])
+        throttle.forget_stale(session, now=now)
         return subject_id
-
-    def throttle_key(self, purpose: str, value: str) -> str:
-        return self._digest(purpose, value)
 
 
 def forget_portal_access(session: Session, subject_id: str) -> None:
     """Delete the subject's lookup rows (when nothing of the subject is left)."""
     session.execute(delete(PortalClaimRow).where(PortalClaimRow.subject_id == subject_id))
     session.execute(delete(PortalSubjectRow).where(PortalSubjectRow.subject_id == subject_id))
-
-
-def locked_until(session: Session, keys: list[str], *, now: datetime) -> datetime | None:
-    rows = session.scalars(select(SignInThrottleRow).where(SignInThrottleRow.key.in_(keys))).all()
-    locks = [as_utc(r.locked_until) for r in rows if r.locked_until is not None and as_utc(r.locked_until) > now]
-    return max(locks) if locks else None
-
-
-def register_failure(session: Session, key: str, *, now: datetime) -> None:
-    row = session.get(SignInThrottleRow, key)
-    if row is None:
-        row = SignInThrottleRow(key=key, failures=0, last_failure_at=now)
-        session.add(row)
-    row.failures += 1
-    row.last_failure_at = now
-    if row.failures >= MAX_FAILURES:
-        row.locked_until = now + LOCKOUT
-
-
-def clear_failures(session: Session, keys: list[str]) -> None:
-    session.execute(delete(SignInThrottleRow).where(SignInThrottleRow.key.in_(keys)))

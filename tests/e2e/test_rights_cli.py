@@ -41,12 +41,13 @@ def test_user_create_reads_the_password_from_standard_input(fairdun: Any, tmp_pa
                      stdin="a long enough password\n")
     assert result.exit_code == 0 and "rita" in result.output and "password" not in result.output
     from decisions import rights
+    from decisions.rights.portal_access import Throttle
     from ledger import Database
 
     db = Database(database_url)
     try:
-        user = rights.verify_staff_sign_in(db, name="rita", password="a long enough password",
-                                           now=datetime(2026, 11, 22, tzinfo=UTC))
+        user = rights.verify_staff_sign_in(db, name="rita", password="a long enough password", client="192.0.2.1",
+                                           throttle=Throttle(key=b"k" * 32), now=datetime(2026, 11, 22, tzinfo=UTC))
         assert user.role == "compliance_officer"
     finally:
         db.dispose()

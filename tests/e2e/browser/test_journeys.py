@@ -252,7 +252,7 @@ PORTAL_PAGES = {"portal.sign_in_form", "portal.sign_in", "portal.matters", "port
                 "portal.data", "portal.requests"}
 CONSOLE_PAGES = {"console.sign_in_form", "console.sign_in", "console.home", "console.reviews", "console.case",
                  "console.outcome", "console.explanation", "console.requests", "console.request_detail",
-                 "console.ledger", "console.reports"}
+                 "console.ledger", "console.reports", "console.password_form"}
 
 
 def test_every_portal_page_in_english_and_german(app: Any, runtime: Any, visitor: Visitor) -> None:
@@ -322,6 +322,14 @@ def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
     assert "Passed" in visitor.main
     visitor.click("Reports")
     assert visitor.heading == "Audit report"
+    visitor.click("Password")
+    assert visitor.heading == "Change your password"
+    visitor.send("Change the password", current_password="not the password", password="a brand new password",
+                 confirm="a brand new password")
+    assert "This is not your current password." in visitor.main
+    visitor.send("Change the password", current_password=PASSWORD, password="a brand new password",
+                 confirm="a brand new password")
+    assert "Every other session of your account has ended." in visitor.main      # still signed in, re-issued
     visitor.open(f"/console/reviews/{uuid.uuid4()}")
     assert visitor.heading == "Not found"
     visitor.click("Back to the console")

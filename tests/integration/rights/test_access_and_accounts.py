@@ -1,4 +1,4 @@
-"""Portal sign-in with lockout, staff accounts, the access export, batch runs reading the rights
+"""Portal sign-in with its throttle, staff accounts, the access export, batch runs reading the rights
 facts, and the ledger status — on both databases, with an injected clock."""
 
 from __future__ import annotations
@@ -9,21 +9,31 @@ from typing import Any
 import pytest
 from fakes import request_with
 from rights_support import HANDOVER, entries
+from sqlalchemy import select
 
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
-from decisions.rights.portal_access import MAX_FAILURES
-from decisions.rights.tables import StaffUserRow
+from decisions.rights.portal_access import Limits, Throttle
+from decisions.rights.staff import StaffDevice
+from decisions.rights.tables import SignInThrottleRow, StaffUserRow
 from decisions.runs import RunItem
 from service.schemas import DecisionRequestSchema
 
+THROTTLE = Throttle(key=b"k" * 32, client=Limits(free=5), account=Limits(free=10))
 
-def _sign_in(runtime: Any, code: str, invoice: str) -> str:
+
+def _sign_in(runtime: Any, code: str, invoice: str, client: str = "192.0.2.1") -> str:
     with runtime.db.unit_of_work() as uow:
         try:
-            return runtime.rights.portal.sign_in(uow.session, code=code, invoice_ref=invoice, now=runtime.clock())
+            return runtime.rights.portal.sign_in(uow.session, code=code, invoice_ref=invoice, client=client,
+                                                 throttle=THROTTLE, now=runtime.clock())
         finally:
             uow.commit()
+
+
+def _staff(runtime: Any, password: str, client: str = "192.0.2.1", device: StaffDevice | None = None) -> Any:
+    return rights.verify_staff_sign_in(runtime.db, name="rita", password=password, client=client, device=device,
+                                       throttle=THROTTLE, now=runtime.clock())
 
 
 def test_the_code_on_the_letter_and_the_invoice_number_sign_the_debtor_in(runtime: Any, decide: Any) -> None:
@@ -38,24 +48,43 @@ def test_the_code_on_the_letter_and_the_invoice_number_sign_the_debtor_in(runtim
         _sign_in(runtime, "ABCD-EFGH-JKMN", "INV-42")
 
 
-def test_repeated_failures_lock_the_code_across_processes_until_the_lock_expires(runtime: Any, decide: Any,
-                                                                               clock: Any, make_app: Any) -> None:
+def test_a_holder_of_the_code_guessing_invoice_numbers_makes_the_subject_wait_in_every_process(
+        runtime: Any, decide: Any, clock: Any, make_app: Any) -> None:
     decide()
     mine = runtime.pseudonyms.subject("C-10023")
     code = rights.access_code(runtime.rights.portal.key, mine)
-    for _ in range(MAX_FAILURES):
+    for attempt in range(10):                                # ten addresses, one guess each
         with pytest.raises(rights.SignInRefused):
-            _sign_in(runtime, code, "INV-WRONG")
-    other_worker = make_app().extensions["fairdun"]          # another process: the lock is in the database
-    with pytest.raises(rights.SignInLocked) as locked:
-        _sign_in(other_worker, code, "INV-42")               # even with the right invoice number
-    assert locked.value.until == clock() + timedelta(minutes=15)
-    clock.advance(minutes=16)
-    assert _sign_in(runtime, code, "INV-42") == mine
-    assert _sign_in(runtime, code, "INV-42") == mine         # success cleared the counters
+            _sign_in(runtime, code, f"INV-{attempt}", client=f"198.51.100.{attempt}")
+    with pytest.raises(rights.SignInRefused):
+        _sign_in(runtime, code, "INV-WRONG", client="198.51.100.99")   # the eleventh failure: the subject waits
+    other_worker = make_app().extensions["fairdun"]          # another process: the wait is in the database
+    with pytest.raises(rights.SignInLocked) as waiting:
+        _sign_in(other_worker, code, "INV-42", client="203.0.113.5")   # the right invoice number waits too
+    assert waiting.value.until == clock() + timedelta(minutes=1)
+    clock.advance(minutes=1, seconds=1)
+    assert _sign_in(runtime, code, "INV-42", client="203.0.113.5") == mine
+    assert _sign_in(runtime, code, "INV-42") == mine         # success cleared the subject's count
 
 
-def test_staff_accounts_hash_passwords_and_lock_after_failures(runtime: Any, clock: Any) -> None:
+def test_wrong_codes_count_against_the_client_only(runtime: Any, decide: Any, clock: Any) -> None:
+    decide()
+    mine = runtime.pseudonyms.subject("C-10023")
+    code = rights.access_code(runtime.rights.portal.key, mine)
+    wrong = "ABCD-EFGH-JKMN" if code != "ABCD-EFGH-JKMN" else "ZZZZ-ZZZZ-ZZZZ"
+    for _ in range(6):
+        with pytest.raises(rights.SignInRefused):
+            _sign_in(runtime, wrong, "INV-42", client="198.51.100.1")
+    with pytest.raises(rights.SignInLocked) as waiting:
+        _sign_in(runtime, code, "INV-42", client="198.51.100.1")
+    assert waiting.value.until == clock() + timedelta(minutes=1)
+    assert _sign_in(runtime, code, "INV-42", client="198.51.100.2") == mine
+    with runtime.db.reading() as session:
+        keys = session.scalars(select(SignInThrottleRow.key)).all()
+    assert len(keys) == 1 and all(len(k) == 64 and "198.51" not in k for k in keys)   # one keyed digest
+
+
+def test_staff_accounts_hash_passwords_and_slow_down_guessing(runtime: Any, clock: Any) -> None:
     user = rights.create_staff_user(runtime.db, name="rita", role="reviewer", password="correct horse battery",
                                     now=clock(), new_id=runtime.new_id, actor="cli")
     assert entries(runtime, "staff_user_created")[-1]["body"] == {"user_id": user.user_id, "role": "reviewer",
@@ -63,18 +92,26 @@ def test_staff_accounts_hash_passwords_and_lock_after_failures(runtime: Any, clo
     with runtime.db.reading() as session:
         stored = session.get(StaffUserRow, user.user_id).password_hash
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
-    assert rights.verify_staff_sign_in(runtime.db, name="rita", password="correct horse battery", now=clock()) == user
+    assert _staff(runtime, "correct horse battery") == user
     with pytest.raises(Conflict):
         rights.create_staff_user(runtime.db, name="rita", role="admin", password="another long one",
                                  now=clock(), new_id=runtime.new_id, actor="cli")
     with pytest.raises(InvalidInput):
         rights.create_staff_user(runtime.db, name="sam", role="reviewer", password="short", now=clock(),
                                  new_id=runtime.new_id, actor="cli")
-    for _ in range(MAX_FAILURES):
+    for attempt in range(10):                                # ten addresses, one guess each
         with pytest.raises(rights.SignInRefused):
-            rights.verify_staff_sign_in(runtime.db, name="rita", password="wrong", now=clock())
+            _staff(runtime, "wrong", client=f"198.51.100.{attempt}")
+    assert _staff(runtime, "correct horse battery") == user  # ten failures are free
+    with pytest.raises(rights.SignInRefused):
+        _staff(runtime, "wrong", client="198.51.100.99")     # the eleventh: unknown browsers wait
     with pytest.raises(rights.SignInLocked):
-        rights.verify_staff_sign_in(runtime.db, name="rita", password="correct horse battery", now=clock())
+        _staff(runtime, "correct horse battery", client="203.0.113.5")
+    device = StaffDevice(user_id=user.user_id, tag=user.device_tag, nonce="n1")
+    assert _staff(runtime, "correct horse battery", client="203.0.113.5", device=device) == user
+    forged = StaffDevice(user_id=user.user_id, tag="0" * 32, nonce="n2")
+    with pytest.raises(rights.SignInLocked):
+        _staff(runtime, "correct horse battery", client="203.0.113.5", device=forged)
 
 
 def test_the_access_export_holds_the_subjects_data_and_nobody_elses(runtime: Any, decide: Any) -> None:
