@@ -14,6 +14,8 @@ from decisions.errors import DomainError
 from ledger.timestamps import parse_rfc3339
 from retention.holds import HOLD_REASONS
 
+from .web_sessions import disable_staff, reset_staff
+
 __all__ = ["user_group", "retention_group", "requests_command", "reviews_command"]
 
 ACTOR = "cli"
@@ -40,14 +42,17 @@ def user_group() -> None:
     pass
 
 
+def _password() -> str:
+    if sys.stdin.isatty():
+        return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 @user_group.command("create", help="Create a staff account; the password is asked for (or read from standard input).")
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(rights.STAFF_ROLES))
 def user_create_command(name: str, role: str) -> None:
-    if sys.stdin.isatty():
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    password = _password()
     runtime = _runtime()
     try:
         user = rights.create_staff_user(runtime.db, name=name, role=role, password=password, now=runtime.clock(),
@@ -55,6 +60,30 @@ def user_create_command(name: str, role: str) -> None:
     except DomainError as exc:
         _fail(exc)
     click.echo(f"created staff account '{user.name}' ({user.role}), id {user.user_id}")
+
+
+@user_group.command("password", help="Set a new password for a staff account (asked for, or read from standard "
+                                     "input); every console session of the account ends.")
+@click.option("--name", required=True)
+def user_password_command(name: str) -> None:
+    password = _password()
+    runtime = _runtime()
+    try:
+        user = reset_staff(runtime.db, name=name, password=password, now=runtime.clock(), actor=ACTOR)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"new password set for staff account '{user.name}'; its console sessions have ended")
+
+
+@user_group.command("disable", help="Disable a staff account for good; every console session of it ends at once.")
+@click.option("--name", required=True)
+def user_disable_command(name: str) -> None:
+    runtime = _runtime()
+    try:
+        user = disable_staff(runtime.db, name=name, now=runtime.clock(), actor=ACTOR)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"disabled staff account '{user.name}'; its console sessions have ended")
 
 
 @click.group("retention", help="The retention schedule, retention runs and legal holds.")
