@@ -73,7 +73,10 @@ def gunicorn_options(*, host: str, port: int, workers: int, threads: int) -> dic
     return {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
             "worker_class": f"{__name__}.JsonErrorWorker", "accesslog": None, "timeout": 120,
             "limit_request_line": LIMIT_REQUEST_LINE, "limit_request_fields": LIMIT_REQUEST_FIELDS,
-            "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE}
+            "limit_request_field_size": LIMIT_REQUEST_FIELD_SIZE,
+            # fairdun does not use gunicorn's control socket; left on, every instance a user runs
+            # would share one path (~/.gunicorn/gunicorn.ctl) and the second would take it over
+            "control_socket_disable": True}
 
 
 class _Gunicorn(BaseApplication):
