@@ -39,7 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "WEB_COOKIE_SECURE": True,       # portal/console session cookie only over HTTPS (false: plain-HTTP local demo)
     "WEB_SESSION_IDLE_MINUTES": 30,  # a portal or console session ends after so long without a request
     "WEB_SESSION_MAX_MINUTES": 480,  # ... and so long after signing in, whatever happens
-    "WEB_SIGN_IN_RATE_LIMIT": "10 per minute",  # sign-in POSTs per client address (on top of the lockout)
+    "WEB_SIGN_IN_RATE_LIMIT": "10 per minute",  # sign-in POSTs per client address and worker (a flood guard in front of the throttle)
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }

@@ -32,7 +32,7 @@ class ApiKeyRow(Base):
 class WebSessionRow(Base):
     """A signed-in session of the portal or console. The cookie carries only the session's
     random token; this row (found by the token's SHA-256) decides whether it is still alive,
-    so sign-out, a password change, a disabled account or a lockout end it server-side."""
+    so sign-out, a password change or a disabled account end it server-side."""
 
     __tablename__ = "web_sessions"
     __table_args__ = (CheckConstraint("surface IN ('portal', 'console')", name="surface_known"),)

@@ -149,8 +149,9 @@ class PortalClaimRow(Base):
 
 
 class SignInThrottleRow(Base):
-    """Failed sign-ins per keyed digest of what was tried (an access code, an invoice number, a
-    staff name): the lockout lives in the database, so every worker process sees it."""
+    """Failed sign-ins per keyed digest of who tried or whom they tried (a client address, a
+    debtor, a staff name; ``decisions.rights.portal_access.Throttle``): the waits live in the
+    database, so every worker process sees them. ``locked_until`` is the end of the current wait."""
 
     __tablename__ = "sign_in_throttle"
 
