@@ -60,13 +60,24 @@ default today := null
 
 today := input.case.today
 
+# The history's lists. Anything but an array there is malformed (rules.input.malformed_input) and
+# counts as empty here, so no rule iterates over a non-collection: OPA would skip such a loop,
+# rego-cpp stops with a type error, and the engines must give the same answer.
 default dunning := []
 
-dunning := input.case.history.dunning
+dunning := input.case.history.dunning if is_array(input.case.history.dunning)
 
 default contacts := []
 
-contacts := input.case.history.contacts
+contacts := input.case.history.contacts if is_array(input.case.history.contacts)
+
+history_lists if not history_list_malformed
+
+history_list_malformed if {
+	some name in ["dunning", "contacts"]
+	value := input.case.history[name]
+	not is_array(value)
+}
 
 # ---------------------------------------------------------------------------------------------
 # Candidates, as the objects of the input, in its order. The engine adapter refuses, before

@@ -3,7 +3,8 @@
 # description: >-
 #   The policy gate decides only on input it understands. Every acting candidate is denied when
 #   the case lacks the debtor's kind, the creditor's role, the consents or flags objects, the
-#   local date (today) or the controls object, or holds a value outside the contract
+#   local date (today) or the controls object, has history entries that are not lists, or holds
+#   a value outside the contract
 #   vocabulary; each deny names the offending field. Candidates themselves (kind, channel,
 #   communication flag, fees in the invoice currency, a silent and free "none") are checked by
 #   the engine adapter before either engine evaluates, so a malformed candidate holds the case:
@@ -52,6 +53,7 @@ case_wellformed if {
 	is_object(lib.flags)
 	is_string(lib.today)
 	is_object(lib.controls)
+	lib.history_lists
 }
 
 known_debtor_kind if lib.debtor_kind in contract.debtor_kinds
@@ -77,3 +79,5 @@ case_problems contains "case.debtor.flags is not an object" if not flags_object
 case_problems contains "case.today is not a date" if not today_string
 
 case_problems contains "case.controls is not an object" if not controls_object
+
+case_problems contains "case.history.dunning or case.history.contacts is not a list" if not lib.history_lists

@@ -48,6 +48,12 @@ cases := {
 		"denied": {"c5"}, "citation": citation,
 		"message": "case.controls is not an object",
 	},
+	"history_that_is_not_a_list_denies_acting_candidates": {
+		"set": {"/history/dunning": null},
+		"candidates": [fx.credit_bureau_report],
+		"denied": {"c5"}, "citation": citation,
+		"message": "case.history.dunning or case.history.contacts is not a list",
+	},
 }
 
 check(name) if {
@@ -74,3 +80,5 @@ test_consents_that_are_not_an_object_deny_acting_candidates if check("consents_t
 test_missing_local_date_denies_acting_candidates if check("missing_local_date_denies_acting_candidates")
 
 test_controls_that_are_not_an_object_deny_acting_candidates if check("controls_that_are_not_an_object_deny_acting_candidates")
+
+test_history_that_is_not_a_list_denies_acting_candidates if check("history_that_is_not_a_list_denies_acting_candidates")
