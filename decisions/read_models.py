@@ -12,7 +12,8 @@ What is compared, per table (each row is a projection of entries written in its 
   points at, at the time that entry gives; every ``event`` entry has its row (frequency caps and
   the ladder read them for the next decision).
 - ``review_cases`` and ``subject_requests``: each row matches the entry that opened it, and is
-  closed exactly by the entry that closed it (outcome, reviewer, times).
+  closed exactly by the entry that closed it (outcome, reviewer, times, a modify's action: what
+  a decision's ``effective`` action is read from).
 - ``subject_status``: rebuilt from the rights entries (objection to profiling, documented
   grounds, restrictions, erasure request) and compared field by field.
 - ``model_versions`` and ``policy_activations``: the model registry's statuses and the policy
@@ -94,6 +95,15 @@ def verify_read_models(session: Session) -> ReadModelReport:
 
 def _moment(value: datetime | None) -> str | None:
     return rfc3339(as_utc(value)) if value is not None else None
+
+
+def _json(value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value   # not JSON: reported as it is stored
 
 
 def _bodies(session: Session, kinds: Iterable[str]) -> Iterable[tuple[int, str, str, dict[str, Any]]]:
@@ -237,7 +247,9 @@ def _review_cases(session: Session, found: _Findings) -> None:
                     ("outcome_seq", row.outcome_seq, seq), ("status", row.status, "closed"),
                     ("outcome", row.outcome, body.get("outcome")), ("reviewer", row.reviewer, body.get("reviewer")),
                     ("explanation_opened", row.explanation_opened, body.get("explanation_opened")),
-                    ("closed_at", _moment(row.closed_at), ts)):
+                    ("closed_at", _moment(row.closed_at), ts),
+                    # a modify's action is what ``effective`` tells the AR system to do
+                    ("outcome_action", _json(row.outcome_action), body.get("action"))):
                 found.compare(seq, where, column, stored, written)
     for case_id, row in cases.items():
         where = f"review_cases row {case_id}"

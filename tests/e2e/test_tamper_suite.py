@@ -128,6 +128,10 @@ CASES = {
     "a closed review reopened": (
         ["UPDATE review_cases SET status = 'open', outcome_seq = NULL, outcome = NULL WHERE outcome_seq = ({q})"],
         OUTCOME, r"read_model_mismatch \(review_cases row [0-9a-f-]+: column outcome_seq holds None"),
+    "an action slipped into an upheld review": (
+        ["UPDATE review_cases SET outcome_action = '{{\"kind\": \"credit_bureau_report\"}}' WHERE outcome_seq = ({q})"],
+        OUTCOME, r"read_model_mismatch \(review_cases row [0-9a-f-]+: column outcome_action holds \{'kind': "
+                 r"'credit_bureau_report'\}, the ledger says None"),
     "every checkpoint deleted with the tail": (
         ["DELETE FROM ledger_checkpoints", "DELETE FROM ledger_nodes WHERE seq >= ({q})",
          "DELETE FROM ledger_entries WHERE seq >= ({q})"], OUTCOME,

@@ -10,6 +10,7 @@ from rights_support import HANDOVER
 
 from decisions import rights
 from decisions.effective import effective_of, outcomes_of
+from decisions.read_models import verify_read_models
 
 
 def _contest(runtime: Any, decision_id: str) -> str:
@@ -52,6 +53,9 @@ def test_each_decision_follows_its_latest_outcome(runtime: Any, decide: Any, clo
                                  "closed_at": "2026-11-22T10:30:00Z"}
     assert outcomes[contested["decision_id"]].case_id == second          # the later of its two outcomes
     assert set(outcomes) == {handover["decision_id"], contested["decision_id"]}
+    with runtime.db.reading() as session:
+        # the modify's action, which effective serves, is verified against its entry
+        assert verify_read_models(session).rows["review_cases"] == 3
 
 
 def test_documents_in_hand_are_not_read_again(runtime: Any, decide: Any) -> None:
