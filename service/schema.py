@@ -18,6 +18,7 @@ __all__ = ["alembic_config", "upgrade", "metadata"]
 
 def metadata() -> MetaData:
     # Importing the table modules registers them on the shared Base.
+    import decisions.outbox_tables  # noqa: F401
     import decisions.policy.tables  # noqa: F401
     import decisions.rights.tables  # noqa: F401
     import decisions.tables  # noqa: F401
@@ -25,6 +26,7 @@ def metadata() -> MetaData:
     import ledger.tables  # noqa: F401
     import retention.tables  # noqa: F401
     import service.tables  # noqa: F401
+    import service.webhooks.tables  # noqa: F401
     from ledger.db import Base
 
     return Base.metadata
