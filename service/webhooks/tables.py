@@ -10,7 +10,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -96,4 +95,3 @@ class WebhookAttemptRow(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(40))              # a code: timeout, connection_failed, ...
     duration_ms: Mapped[int] = mapped_column(Integer)
-    manual: Mapped[bool] = mapped_column(Boolean, default=False)                # the first attempt after a redelivery

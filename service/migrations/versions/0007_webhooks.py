@@ -92,7 +92,6 @@ def upgrade() -> None:
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('error', sa.String(length=40), nullable=True),
     sa.Column('duration_ms', sa.Integer(), nullable=False),
-    sa.Column('manual', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['delivery_id'], ['webhook_deliveries.delivery_id'], name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempts'))
     )
