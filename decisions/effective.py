@@ -28,19 +28,22 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.timestamps import as_utc, rfc3339
 
-from .rights.tables import OUTCOMES, ReviewCaseRow
 from .tables import DecisionRow
+
+if TYPE_CHECKING:
+    from .rights.tables import ReviewCaseRow
 
 __all__ = ["EFFECTIVE_STATUSES", "ReviewOutcome", "effective", "effective_of", "outcome_of_case", "outcomes_of"]
 
 EFFECTIVE_STATUSES = ("decided", "needs_review", "held", "set_aside")
+OUTCOMES = ("uphold", "modify", "overturn")   # as decisions.rights.tables (imported late: rights imports this)
 _CHUNK = 500   # ids per IN (...) query: well inside every engine's bound-parameter limit
 
 
@@ -92,6 +95,8 @@ def outcome_of_case(case: ReviewCaseRow) -> ReviewOutcome | None:
 
 def outcomes_of(session: Session, decision_ids: Iterable[str]) -> dict[str, ReviewOutcome]:
     """The latest review outcome of each decision that has one (one query per 500 ids)."""
+    from .rights.tables import ReviewCaseRow
+
     ids = sorted(set(decision_ids))
     latest: dict[str, ReviewOutcome] = {}
     for start in range(0, len(ids), _CHUNK):

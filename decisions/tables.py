@@ -111,7 +111,8 @@ class RunRow(Base):
 
 class RunItemRow(Base):
     """A run's input item, sealed under its subject's key (it holds contact data),
-    kept so an interrupted run can resume in any process."""
+    kept so an interrupted run can resume in any process; and the item's result when it
+    has no decision of its own (an error, or the earlier decision it repeats)."""
 
     __tablename__ = "run_items"
 
@@ -119,4 +120,6 @@ class RunItemRow(Base):
     item: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject_id: Mapped[str | None] = mapped_column(_PSEUDONYM, index=True)
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    error: Mapped[str | None] = mapped_column(Text)   # validation errors of an invalid item
+    error: Mapped[str | None] = mapped_column(Text)   # why the item was not decided (JSON; see decisions.runs)
+    # the decision recorded before that this item repeats (same claim, as_of and request): not decided twice
+    decision_id: Mapped[str | None] = mapped_column(_ID)

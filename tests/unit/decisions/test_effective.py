@@ -67,3 +67,10 @@ def test_the_recorded_document_is_not_changed() -> None:
     effective(recorded, outcome("overturn"))
     effective(recorded, outcome("modify", MODIFIED))
     assert recorded == document("needs_review")
+
+
+def test_the_outcomes_are_those_a_review_records() -> None:
+    from decisions import effective as module
+    from decisions.rights.tables import OUTCOMES
+
+    assert module.OUTCOMES == OUTCOMES
