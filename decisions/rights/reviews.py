@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from ledger import append
 from ledger.timestamps import as_utc
 
+from .. import outbox
 from ..activity import remember
 from ..case import CHANNELS
 from ..errors import Conflict, InvalidInput, NotFound, StorageUnavailable, storage_guard
@@ -127,6 +128,7 @@ def record_outcome(ctx: RightsContext, case_id: str, *, outcome: str, rationale:
         appended = append(session, kind="review_outcome", ts=now, body=body, sealed=sealed)
         case.status, case.outcome, case.closed_at, case.outcome_seq = "closed", outcome, now, appended.seq
         case.explanation_opened, case.reviewer = explanation_opened, actor
+        outbox.review_outcome_recorded(session, body, seq=appended.seq, at=now, decision=document)   # decision.reviewed
         case.outcome_action = json.dumps(checked, sort_keys=True) if checked is not None else None
         carried = checked if outcome == "modify" else document["action"] if outcome == "uphold" else None
         if carried is not None and decision.status == "needs_review":

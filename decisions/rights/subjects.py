@@ -23,6 +23,7 @@ from ledger.timestamps import as_utc
 from retention.holds import active_holds
 from retention.run import retention_ends
 
+from .. import outbox
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, seal_text, subject_status
@@ -107,6 +108,7 @@ def request_review(ctx: RightsContext, subject_id: str, *, decision_id: str, sta
                 "due_at": iso(min(case.due_at, request.due_at, key=as_utc))})
             case.request_id, case.due_at = request.request_id, min(case.due_at, request.due_at, key=as_utc)
         request.case_id = case.case_id
+        outbox.review_requested(session, request, at=now)   # review.requested (webhooks, feed)
         uow.commit()
         return request_document(request, now=now)
 
