@@ -43,8 +43,13 @@ _CHUNK = 500   # claims per IN (...) query
 
 
 def request_digest(request_json: dict[str, Any]) -> str:
-    """SHA-256 of the request's canonical JSON: the identity of a request body."""
-    return sha256_hex(canonical_json(request_json))
+    """SHA-256 of the request's canonical JSON (RFC 8785): the identity of a request body. A body
+    RFC 8785 cannot write (an integer beyond I-JSON's ±2^53, in an invalid run item) is digested
+    as compact JSON with sorted names: one digest per document all the same."""
+    try:
+        return sha256_hex(canonical_json(request_json))
+    except (TypeError, ValueError):
+        return sha256_hex(json.dumps(request_json, sort_keys=True, separators=(",", ":")).encode("ascii"))
 
 
 @dataclass(frozen=True, slots=True)
