@@ -14,7 +14,7 @@ __all__ = ["MAX_PAIRS", "MAX_KEY", "MAX_VALUE", "KEY_PATTERN", "metadata_of"]
 MAX_PAIRS = 20
 MAX_KEY = 40
 MAX_VALUE = 500
-KEY_PATTERN = re.compile(rf"[A-Za-z0-9_.-]{{1,{MAX_KEY}}}")
+KEY_PATTERN = re.compile(rf"\A[A-Za-z0-9_.-]{{1,{MAX_KEY}}}\Z")   # anchored: marshmallow's Regexp only matches
 
 
 def metadata_of(request_json: Any) -> dict[str, str] | None:
