@@ -15,6 +15,7 @@ from typing import Literal
 __all__ = [
     "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES",
     "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
+    "CreditorContact", "Creditor", "BankTransfer", "Payment",
 ]
 
 DebtorKind = Literal["consumer", "business"]
@@ -84,6 +85,40 @@ class Debtor:
 
 
 @dataclass(frozen=True, slots=True)
+class CreditorContact:
+    """How the debtor reaches the creditor; printed in messages (``decisions/messages``)."""
+
+    address: str | None = None      # one line, commas between the lines of the postal address
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Creditor:
+    """Who the message comes from; an empty one means the installation's (FAIRDUN_CREDITOR_*)."""
+
+    name: str | None = None
+    contact: CreditorContact | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BankTransfer:
+    iban: str                        # normalised: upper case, no spaces, ISO 13616 check digits verified
+    bic: str | None = None
+    reference: str | None = None     # remittance information; the invoice number when absent
+    account_holder: str | None = None   # the creditor's name when absent
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """How the debtor can pay: a bank transfer, a payment page (https), or both."""
+
+    bank_transfer: BankTransfer | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     ref: str
     currency: str
@@ -96,6 +131,7 @@ class Invoice:
     last_payment_on: date | None = None
     due_date_agreed: bool = False            # BGB § 286(2) Nr. 1: the due date was agreed by the calendar
     default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
+    payment: Payment | None = None           # printed in messages only; never a feature or policy input
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +167,4 @@ class Case:
     debtor: Debtor
     invoice: Invoice
     history: History
+    creditor: Creditor = field(default_factory=Creditor)   # name and contact, for messages only

@@ -53,6 +53,7 @@ class DecisionContext:
 @dataclass(frozen=True, slots=True)
 class Hold:
     code: str      # policy_error | model_unavailable | model_error | no_send_time | no_lawful_action | internal_error
+                   # (and, at recording: ledger_error | message_error)
     detail: str    # technical; never personal data
 
 
