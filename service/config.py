@@ -3,12 +3,16 @@ mapping a caller (a test) passes to ``create_app``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-__all__ = ["configure"]
+from decisions.messages import CreditorDefaults, MessageSettings
+from decisions.messages.limits import PORTAL_URL_MAX, url_problem
+
+__all__ = ["configure", "message_settings"]
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": "./instance",
@@ -40,6 +44,14 @@ DEFAULTS: dict[str, Any] = {
     "WEB_SESSION_IDLE_MINUTES": 30,  # a portal or console session ends after so long without a request
     "WEB_SESSION_MAX_MINUTES": 480,  # ... and so long after signing in, whatever happens
     "WEB_SIGN_IN_RATE_LIMIT": "10 per minute",  # sign-in POSTs per client address and worker (a flood guard in front of the throttle)
+    # The creditor messages name when a request names none (creditor.name, creditor.contact), and the
+    # installation's address, whose /portal/ every message points the debtor to (decisions/messages).
+    "CREDITOR_NAME": None,
+    "CREDITOR_ADDRESS": None,        # one line, commas between the lines of the postal address
+    "CREDITOR_EMAIL": None,
+    "CREDITOR_PHONE": None,
+    "CREDITOR_WEBSITE": None,
+    "PORTAL_BASE_URL": None,         # e.g. https://dunning.example.com (the portal is at <it>/portal/)
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }
@@ -56,3 +68,34 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'fairdun.sqlite3'}"
     for limit in ("MAX_CONTENT_LENGTH", "RUNS_MAX_CONTENT_LENGTH", "RUNS_MAX_ITEMS"):
         app.config[limit] = int(app.config[limit])
+    message_settings(app.config)   # a creditor or portal address messages could not print stops the start
+
+
+_CREDITOR = ("name", "address", "email", "phone", "website")
+
+
+def message_settings(config: Mapping[str, Any]) -> MessageSettings:
+    """The installation's defaults for messages, checked like a request's creditor fields: a value
+    that a request would be refused for raises ValueError naming its variable (fail at start, not
+    on the first message). Environment values are strings (a number-like one is read back as text)."""
+    from .schemas.message import creditor_settings_problems
+
+    creditor = {key: _text(config.get(f"CREDITOR_{key.upper()}")) for key in _CREDITOR}
+    problems = {f"FAIRDUN_CREDITOR_{key.upper()}": texts for key, texts in creditor_settings_problems(creditor).items()}
+    portal = _text(config.get("PORTAL_BASE_URL"))
+    if portal is not None:
+        problem = url_problem(portal, schemes=("https", "http")) if len(portal) <= PORTAL_URL_MAX else \
+            f"At most {PORTAL_URL_MAX} characters."
+        if problem is not None:
+            problems["FAIRDUN_PORTAL_BASE_URL"] = [problem]
+    if problems:
+        raise ValueError("invalid message settings: " + "; ".join(f"{name}: {' '.join(texts)}"
+                                                                  for name, texts in sorted(problems.items())))
+    return MessageSettings(creditor=CreditorDefaults(**creditor), portal_url=portal)
+
+
+def _text(value: Any) -> str | None:
+    """A setting as text; unset or empty is None."""
+    if value is None or value == "":
+        return None
+    return str(value)
