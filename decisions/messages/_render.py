@@ -196,7 +196,12 @@ def render(inputs: Mapping[str, Any], document: Mapping[str, Any], *, templates:
     except MessageError:
         raise
     except Exception as exc:  # a template error (undefined name, syntax): the message is not what was decided
-        raise MessageError(f"template {template_id} ({templates.version}) failed: {type(exc).__name__}: {exc}") from exc
+        # the reason goes into the held decision's ledger body: a template's own error names templates
+        # and variables; anything else could quote a value, so only its type is kept
+        from jinja2 import TemplateError
+
+        why = f"{type(exc).__name__}: {exc}" if isinstance(exc, TemplateError) else type(exc).__name__
+        raise MessageError(f"template {template_id} ({templates.version}) failed: {why}") from exc
 
     subject: str | None = " ".join(parts["subject"].split())
     if channel == "sms":
