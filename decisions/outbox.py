@@ -97,7 +97,7 @@ def emit(session: Session, *, type_: str, about: str, data: Mapping[str, Any], a
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     lock_head(session)   # positions in commit order: taken under the append lock, held until commit
-    if session.get(OutboxEventRow, event) is not None:
+    if ledger_seq is None and session.get(OutboxEventRow, event) is not None:   # (an entry just appended has none)
         return None
     row = OutboxEventRow(event_id=event, position=_next_position(session), type=type_, about=about,
                          ledger_seq=ledger_seq, occurred_at=at, payload=payload_text(type_, at, data),

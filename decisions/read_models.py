@@ -18,6 +18,10 @@ What is compared, per table (each row is a projection of entries written in its 
   grounds, restrictions, erasure request) and compared field by field.
 - ``model_versions`` and ``policy_activations``: the model registry's statuses and the policy
   bundle activations, rebuilt from their governance entries.
+- ``outbox_events`` (what webhooks deliver and the feed serves): each payload rebuilt from the
+  entries it tells of and compared byte for byte; every held decision, review outcome and debtor's
+  review request since the outbox's origin has its event, and every finished run its
+  ``run.completed`` (``decisions.outbox``).
 
 A difference raises ``ChainBroken`` with reason ``read_model_mismatch`` at the seq of the
 entry the row disagrees with (the lowest, if several do), naming table, key and column.
@@ -32,18 +36,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from explain.tables import ModelVersionRow
 from ledger import ChainBroken
 from ledger.tables import LedgerEntry
-from ledger.timestamps import as_utc, rfc3339
+from ledger.timestamps import as_utc, parse_rfc3339, rfc3339
 
+from . import outbox
+from .outbox_tables import OutboxEventRow, OutboxOriginRow
 from .policy.activation import ACTIVATION_EVENT
 from .policy.tables import PolicyActivationRow
 from .rights.tables import ReviewCaseRow, SubjectRequestRow, SubjectStatusRow
-from .tables import ClaimActivityRow, DecisionRow
+from .tables import ClaimActivityRow, DecisionRow, RunRow
 
 __all__ = ["READ_MODEL_MISMATCH", "ReadModelReport", "verify_read_models"]
 
@@ -86,6 +92,7 @@ def verify_read_models(session: Session) -> ReadModelReport:
     _subject_status(session, found)
     _model_versions(session, found)
     _policy_activations(session, found)
+    _outbox(session, found)
     if found.first is not None:
         seq, detail = found.first
         more = f" ({found.count - 1} more difference(s))" if found.count > 1 else ""
@@ -436,3 +443,143 @@ def _policy_activations(session: Session, found: _Findings) -> None:
             found.compare(seq, where, column, stored, written)
     for seq in rows:
         found.add(seq, f"policy_activations row {seq}: no activation entry at this seq")
+
+
+# ------------------------------------------------------------------------------------- outbox
+
+# The entry kind each ledger-tied event projects.
+_TOLD_BY = {"decision.held": "decision", "decision.reviewed": "review_outcome",
+            "review.requested": "subject_request_received"}
+
+
+def _entries_at(session: Session, seqs: Iterable[int]) -> dict[int, tuple[str, str, dict[str, Any]]]:
+    """(kind, ts, body) of the entries at ``seqs``, as the entries themselves say."""
+    wanted = sorted(set(seqs))
+    found: dict[int, tuple[str, str, dict[str, Any]]] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(LedgerEntry.seq, LedgerEntry.entry).where(LedgerEntry.seq.in_(wanted[start:start + 500]))
+        for seq, entry in session.execute(query):
+            document = json.loads(entry)
+            found[seq] = (document.get("kind"), document.get("ts"), document.get("body") or {})
+    return found
+
+
+def _outbox(session: Session, found: _Findings) -> None:
+    """Every event is what its entries say (its payload rebuilt from them, byte for byte), and
+    every entry that must be told (a held decision, a review outcome, a debtor's review request)
+    and every finished run has its event, from the outbox's origin on."""
+    origin = session.get(OutboxOriginRow, 1)
+    if origin is None:
+        found.add(0, "outbox_origin: the row saying where the outbox begins is missing")
+        return
+    first = origin.first_seq
+    events = list(session.scalars(select(OutboxEventRow).order_by(OutboxEventRow.position)))
+    found.rows["outbox_events"] += len(events)
+    entries = _entries_at(session, [e.ledger_seq for e in events if e.ledger_seq is not None])
+    reviewed = [body for kind, _, body in entries.values() if kind == "review_outcome"]
+    entries.update(_entries_at(session, [b["decision_seq"] for b in reviewed if isinstance(b.get("decision_seq"), int)]))
+    cases = {str(body.get("request_id")): body.get("case_id")
+             for _, _, _, body in _bodies(session, ("review_case_opened", "review_case_joined"))
+             if body.get("request_id")}
+    told: dict[int, str] = {}
+    runs_told: set[str] = set()
+    for event in events:
+        where = f"outbox_events row {event.event_id}"
+        seq = event.ledger_seq if event.ledger_seq is not None else 0
+        try:
+            kind_expected = _TOLD_BY.get(event.type)
+            if kind_expected is not None:
+                told[seq] = event.type
+                expected = _told_payload(event, entries, cases, first, kind_expected)
+            elif event.type == "run.completed":
+                runs_told.add(event.about)
+                expected = _run_payload(session, event)
+            else:
+                seq, expected = _deadline_payload(session, event)
+        except _Untold as exc:
+            found.add(seq, f"{where}: {exc}")
+            continue
+        found.compare(seq, where, "payload", event.payload, expected)
+    # (2) every entry that must be told has its event
+    must: list[tuple[int, str, str]] = [
+        (seq, "decision.held", "held decision") for seq in session.scalars(
+            select(DecisionRow.ledger_seq).where(DecisionRow.status == "held", DecisionRow.ledger_seq >= first))]
+    for seq, kind, _, body in _bodies(session, ("review_outcome", "subject_request_received")):
+        if seq >= first and kind == "review_outcome":
+            must.append((seq, "decision.reviewed", "review outcome"))
+        elif seq >= first and body.get("type") == "review":
+            must.append((seq, "review.requested", "review request"))
+    for seq, type_, what in must:
+        if told.get(seq) != type_:
+            found.add(seq, f"outbox_events: no {type_} event for the {what} of this entry")
+    # (3) every finished run since the origin has its run.completed
+    finished = session.execute(select(RunRow.run_id, func.min(DecisionRow.ledger_seq), func.max(DecisionRow.ledger_seq))
+                               .outerjoin(DecisionRow, DecisionRow.run_id == RunRow.run_id)
+                               .where(RunRow.status == "finished").group_by(RunRow.run_id))
+    for run_id, _, last in finished:
+        since_origin = first == 0 or (last is not None and last >= first)
+        if since_origin and run_id not in runs_told:
+            found.add(last or 0, f"outbox_events: no run.completed event for the finished run {run_id}")
+
+
+class _Untold(Exception):
+    """An event that names no entry (or run, or request) it could tell of."""
+
+
+def _told_payload(event: OutboxEventRow, entries: dict[int, tuple[str, str, dict[str, Any]]],
+                  cases: dict[str, Any], first: int, kind_expected: str) -> str:
+    seq = event.ledger_seq
+    if seq is None or seq not in entries:
+        raise _Untold(f"ledger_seq {seq} is no entry")
+    if seq < first:
+        raise _Untold(f"ledger_seq {seq} lies before the outbox's origin ({first})")
+    kind, ts, body = entries[seq]
+    if kind != kind_expected:
+        raise _Untold(f"a {event.type} event points at a {kind} entry")
+    if event.event_id != outbox.event_id(event.type, str(seq)):
+        raise _Untold(f"event_id is not the one of a {event.type} event of this entry")
+    at = parse_rfc3339(ts)
+    if event.type == "decision.held":
+        if body.get("status") != "held":
+            raise _Untold("a decision.held event for a decision that is not held")
+        data = outbox.held_data(body)
+    elif event.type == "decision.reviewed":
+        decision = entries.get(body.get("decision_seq"))   # type: ignore[arg-type]
+        if decision is None or decision[0] != "decision":
+            raise _Untold("the review outcome's decision_seq is no decision entry")
+        data = outbox.reviewed_data(body, seq=seq, at=at, decision=decision[2])
+    else:
+        if body.get("type") != "review" or body.get("request_id") not in cases:
+            raise _Untold("a review.requested event for a request that is no review request with its case")
+        data = outbox.review_requested_data(body, case_id=cases[body["request_id"]])
+    about = body.get("request_id") if event.type == "review.requested" else body.get("decision_id")
+    if event.about != about:
+        raise _Untold(f"column about holds {event.about!r}, the entry is about {about!r}")
+    return outbox.payload_text(event.type, at, data)
+
+
+def _run_payload(session: Session, event: OutboxEventRow) -> str:
+    run = session.get(RunRow, event.about)
+    if event.ledger_seq is not None or run is None or run.status != "finished":
+        raise _Untold(f"a run.completed event for {event.about!r}, which is no finished run")
+    if event.event_id != outbox.event_id("run.completed", event.about):
+        raise _Untold("event_id is not the one of this run's run.completed event")
+    return outbox.payload_text(event.type, as_utc(event.occurred_at), outbox.run_completed_data(session, event.about))
+
+
+def _deadline_payload(session: Session, event: OutboxEventRow) -> tuple[int, str]:
+    """A deadline told of an open request (``subject_requests``, itself checked against its
+    entries), with a deadline it had (as received or as extended), before it was fulfilled."""
+    request = session.get(SubjectRequestRow, event.about)
+    if event.ledger_seq is not None or request is None:
+        raise _Untold(f"a request.deadline_near event for {event.about!r}, which is no request")
+    occurred = as_utc(event.occurred_at)
+    if request.fulfilled_at is not None and as_utc(request.fulfilled_at) < occurred:
+        raise _Untold("a request.deadline_near event for a request fulfilled before it")
+    deadlines = {_moment(d) for d in (request.due_at, request.extended_due_at) if d is not None}
+    told = _json(event.payload)
+    due = (told.get("data") or {}).get("due_at") if isinstance(told, dict) else None
+    if due not in deadlines or event.event_id != outbox.event_id("request.deadline_near", request.request_id, str(due)):
+        raise _Untold(f"due_at {due!r} is no deadline of request {request.request_id}")
+    data = {**outbox.deadline_near_data(request), "due_at": due}
+    return request.ledger_seq, outbox.payload_text(event.type, occurred, data)

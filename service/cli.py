@@ -21,6 +21,7 @@ from .cli_model import model_group
 from .cli_policy import policy_group
 from .cli_report import report_group
 from .cli_rights import requests_command, retention_group, reviews_command, user_group
+from .cli_webhooks import webhooks_group
 from .schema import upgrade
 
 __all__ = ["main"]
@@ -82,7 +83,7 @@ def decide_command(case_file: Any) -> None:
     try:
         document = decide_file(deciding_app(), case_file)
     except InvalidCase as exc:
-        click.echo(json.dumps({"error": {"code": "validation_error", "fields": exc.fields}}, indent=2), err=True)
+        click.echo(json.dumps({"error": {"code": exc.code, "fields": exc.fields}}, indent=2), err=True)
         sys.exit(2)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
@@ -125,6 +126,7 @@ main.add_command(user_group)
 main.add_command(retention_group)
 main.add_command(requests_command)
 main.add_command(reviews_command)
+main.add_command(webhooks_group)
 
 
 if __name__ == "__main__":

@@ -91,9 +91,11 @@ class _Gunicorn(BaseApplication):
     def load(self) -> Any:
         from .app import create_app
         from .cli_policy import record_activation_at_start
+        from .webhooks import start_dispatcher
 
         app = create_app()
         record_activation_at_start(app)
+        start_dispatcher(app)   # webhooks: a dispatcher thread per worker (unless FAIRDUN_WEBHOOK_DISPATCH=false)
         return app
 
 

@@ -1,0 +1,42 @@
+"""The webhook payloads in the OpenAPI document: one top-level ``webhooks`` entry per event type
+(OpenAPI 3.1 §4.8.1), each with its payload's schema, and the feed's events as their ``oneOf``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+
+from .schemas import EVENT_SCHEMAS, FEED_EVENT_SCHEMAS
+
+__all__ = ["describe_webhooks"]
+
+_HEADERS = (
+    ("webhook-id", "the event's id: the same on every retry (deduplicate by it)"),
+    ("webhook-timestamp", "the attempt's time, seconds since 1970-01-01T00:00:00Z (refuse one far from now)"),
+    ("webhook-signature", "v1,<base64 HMAC-SHA256 of '<webhook-id>.<webhook-timestamp>.<body>' under the secret>; "
+                          "space-separated, one per secret, while a rotated secret's grace period lasts"),
+)
+
+
+def _name(schema: type) -> str:
+    return schema.__name__.removesuffix("Schema")
+
+
+def describe_webhooks(spec: APISpec) -> dict[str, Any]:
+    """Register every event's schemas on ``spec``; the ``webhooks`` object."""
+    for schema in (*EVENT_SCHEMAS.values(), *FEED_EVENT_SCHEMAS.values()):
+        spec.components.schema(_name(schema), schema=schema)
+    parameters = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"},
+                   "description": description} for name, description in _HEADERS]
+    return {type_: {"post": {
+        "summary": (schema.__doc__ or type_).strip(),
+        "description": "Signed as the Standard Webhooks specification says (https://www.standardwebhooks.com/); "
+                       "verify with its libraries and the endpoint's whsec_ secret. Retried with backoff for "
+                       "over 24 hours until a 2xx answer; redirects are not followed.",
+        "operationId": f"webhook_{type_.replace('.', '_')}",
+        "parameters": parameters,
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{_name(schema)}"}}}},
+        "responses": {"2XX": {"description": "received (any other answer is retried)"}},
+    }} for type_, schema in EVENT_SCHEMAS.items()}
