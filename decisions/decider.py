@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,11 +18,14 @@ from retention import KeyVault, Pseudonymizer
 
 from .activity import ClaimMemory
 from .case import Case
+from .effective import effective, outcomes_of
 from .errors import InvalidInput, NotFound, storage_guard
-from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
+from .idempotency import IdempotencyKey, Outcome, claim_replay, idempotent, remember_response, request_digest
+from .messages import MessageSettings
+from .metadata import metadata_of
 from .pipeline import DecisionContext, evaluate
 from .recording import record_or_hold
-from .rights._common import DEFAULT_RIGHTS, RightsConfig
+from .rights._common import DEFAULT_RIGHTS, RightsConfig, unseal_entry
 from .rights.reviews import review_of_decision
 from .rights.status import rights_facts
 from .tables import DecisionRow
@@ -50,6 +53,7 @@ class Services:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     rights: RightsConfig = DEFAULT_RIGHTS   # retention schedule, calendar, portal keys
+    messages: MessageSettings = field(default_factory=MessageSettings)   # creditor, portal address, templates
 
 
 def decide_in_session(session: Session, case: Case, request_json: dict[str, Any], *, decision_id: str,
@@ -67,7 +71,7 @@ def decide_in_session(session: Session, case: Case, request_json: dict[str, Any]
                         rights=facts.status(subject_id, claim_id))
     return record_or_hold(session, decision, request_json=request_json, subject_id=subject_id, claim_id=claim_id,
                           vault=services.vault, memory=memory, now=services.clock(), run=run,
-                          rights=services.rights)
+                          rights=services.rights, messages=services.messages)
 
 
 class Decider:
@@ -76,17 +80,30 @@ class Decider:
 
     def decide(self, case: Case, request_json: dict[str, Any], *, client_id: str | None = None,
                idempotency_key: str | None = None) -> Outcome:
+        """Decide ``case``, or answer with what was recorded for the same request: under the same
+        ``Idempotency-Key``, or (without a key) for the same claim, ``as_of`` and body
+        (``idempotency.claim_replay``). The answer carries the request's ``metadata`` as sent;
+        the recorded document and the stored answer of a key never do."""
         if too_far_ahead(case.as_of, self._services.clock()):
             raise InvalidInput(AS_OF_TOO_FAR_AHEAD, field="as_of")
         key = None
         if idempotency_key is not None and client_id is not None:
             key = IdempotencyKey(client_id, idempotency_key, "decisions", request_digest(request_json))
-        return idempotent(self._services.db, key, lambda: self._decide_once(case, request_json, key))
+        outcome = idempotent(self._services.db, key, lambda: self._decide_once(case, request_json, key))
+        return Outcome({**outcome.document, "metadata": metadata_of(request_json)}, outcome.replayed)
 
-    def _decide_once(self, case: Case, request_json: dict[str, Any], key: IdempotencyKey | None) -> dict[str, Any]:
+    def _decide_once(self, case: Case, request_json: dict[str, Any],
+                     key: IdempotencyKey | None) -> dict[str, Any] | Outcome:
         services = self._services
         decision_id = services.new_id()
         with services.db.unit_of_work() as uow:
+            if key is None:
+                claim_id = services.pseudonyms.claim(case.debtor.ref, case.invoice.ref)
+                prior = claim_replay(uow.session, services.vault, claim_id=claim_id, as_of=case.as_of,
+                                     request_json=request_json)
+                if prior is not None:
+                    log.info("decision %s repeated for the same request", prior.decision_id)
+                    return Outcome(json.loads(prior.document), replayed=True)
             document = decide_in_session(uow.session, case, request_json, decision_id=decision_id,
                                          services=services, memory=ClaimMemory(uow.session))
             remember_response(uow.session, key, resource_id=decision_id, response=document, now=services.clock())
@@ -94,11 +111,18 @@ class Decider:
         log.info("decision %s recorded: %s", decision_id, document["status"])
         return document
 
-    def get(self, decision_id: str) -> dict[str, Any]:
+    def get(self, decision_id: str, *, with_metadata: bool = True) -> dict[str, Any]:
+        """The recorded decision, and (read beside it, never written into it) its latest human
+        review and ``effective`` status and action; with ``with_metadata``, the request's
+        ``metadata`` as sent (null once the request cannot be read: erased)."""
         with storage_guard("the decision"), self._services.db.reading() as session:
             row = session.get(DecisionRow, decision_id)
             if row is None:
                 raise NotFound("no decision with this id")
-            # the recorded decision, and (read beside it, never written into it) its latest human review
-            return {**json.loads(row.document),
-                    "review": review_of_decision(session, decision_id, now=self._services.clock())}
+            document = json.loads(row.document)
+            result = {**document, "review": review_of_decision(session, decision_id, now=self._services.clock()),
+                      "effective": effective(document, outcomes_of(session, [decision_id]).get(decision_id))}
+            if with_metadata:
+                sealed = unseal_entry(session, self._services.vault, row.ledger_seq)
+                result["metadata"] = metadata_of(sealed.get("request") if sealed else None)
+            return result

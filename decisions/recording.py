@@ -14,7 +14,9 @@ from ledger import LedgerError, append
 from ledger.chain import lock_head
 from retention import KeyVault
 
+from . import outbox
 from .activity import ClaimMemory
+from .messages import MessageError, MessageSettings, prepare_message
 from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
 from .rights._common import DEFAULT_RIGHTS, RightsConfig
@@ -36,11 +38,16 @@ def record_or_hold(session: Session, decision: Decision, **kwargs: Any) -> dict[
         log.exception("decision %s could not be ledgered; recording it as held", decision.decision_id)
         held = hold_decision(decision, Hold("ledger_error", "the decision could not be ledgered"))
         return record_decision(session, held, **kwargs)
+    except MessageError as exc:   # raised before anything is written; never carries personal data
+        log.error("decision %s held: its message cannot be rendered: %s", decision.decision_id, exc)
+        held = hold_decision(decision, Hold("message_error", str(exc)[:200]))
+        return record_decision(session, held, **kwargs)
 
 
 def record_decision(session: Session, decision: Decision, *, request_json: dict[str, Any], subject_id: str,
                     claim_id: str, vault: KeyVault, memory: ClaimMemory, now: datetime,
-                    run: tuple[str, int] | None = None, rights: RightsConfig = DEFAULT_RIGHTS) -> dict[str, Any]:
+                    run: tuple[str, int] | None = None, rights: RightsConfig = DEFAULT_RIGHTS,
+                    messages: MessageSettings | None = None) -> dict[str, Any]:
     """Append ``decision`` and project it; return the contract document with ``ledger``.
 
     The ledger body carries pseudonyms, the decision and the claim's facts (``claim_facts``:
@@ -55,11 +62,15 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
     """
     lock_head(session)   # serialise before creating a subject key (see ledger.chain)
     document = decision.document()
+    # the message's digest (its text never: decisions/messages), rendered before anything is written
+    document["message"], message_inputs = prepare_message(
+        document, decision.case, messages or MessageSettings(),
+        access_code=rights.portal.access_code(subject_id) if rights.portal is not None else None)
     body = {**document, "subject": subject_id, "claim": claim_id, "facts": claim_facts(decision)}
     if run is not None:
         body["run"] = {"run_id": run[0], "item": run[1]}
     placement = rights.schedule.place("decision", record_facts(decision), at=now, claim_id=claim_id)
-    sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision), now=now,
+    sealed = vault.seal(session, subject_id, _sealed_payload(request_json, decision, message_inputs), now=now,
                         category=placement.category, scope=placement.scope)
     try:
         appended = append(session, kind="decision", body=body, ts=now, sealed=sealed)
@@ -77,6 +88,7 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         document=json.dumps(document, separators=(",", ":")),
     )
     session.add(row)
+    outbox.decision_recorded(session, body, seq=appended.seq, at=now)   # a held decision is told (webhooks, feed)
     if decision.status == "needs_review":
         open_automatic_case(session, row, now=now, calendar=rights.calendar)
     if rights.portal is not None:
@@ -111,6 +123,9 @@ def record_facts(decision: Decision) -> dict[str, Any]:
             "communicates": acts and action is not None and action.channel is not None}
 
 
-def _sealed_payload(request_json: dict[str, Any], decision: Decision) -> bytes:
-    return json.dumps({"request": request_json, "policy_input": decision.policy_input},
-                      separators=(",", ":"), sort_keys=True).encode("utf-8")
+def _sealed_payload(request_json: dict[str, Any], decision: Decision,
+                    message_inputs: dict[str, Any] | None = None) -> bytes:
+    payload = {"request": request_json, "policy_input": decision.policy_input}
+    if message_inputs is not None:   # what the message is rendered from again (installation defaults included)
+        payload["message"] = message_inputs
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")

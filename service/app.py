@@ -14,9 +14,11 @@ from . import auth, edge, errors, web
 from .api import bp as api_bp
 from .api_keys import bp as api_keys_bp
 from .api_ledger import init_app as init_ledger
+from .api_messages import init_app as init_messages
 from .api_models import bp as models_bp
 from .api_reports import bp as reports_bp
 from .api_rights import bp as rights_bp
+from .api_webhooks import init_app as init_webhooks
 from .config import configure
 from .console import bp as console_bp
 from .openapi import bp as openapi_bp
@@ -43,8 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_ledger(app)
     app.register_blueprint(models_bp)
     app.register_blueprint(reports_bp)
+    init_messages(app)   # ready-to-send messages (GET /v1/decisions/{id}/message, message.pdf)
     app.register_blueprint(rights_bp)
     app.register_blueprint(api_keys_bp)
+    init_webhooks(app)   # webhook endpoints (admin) and the event feed
     app.register_blueprint(portal_bp)
     app.register_blueprint(console_bp)
     web.init_app(app)   # sessions, CSRF (the /v1 blueprints exempt), sign-in rate limits, error pages

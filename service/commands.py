@@ -14,6 +14,7 @@ from flask import Flask
 from marshmallow import ValidationError
 from tqdm import tqdm
 
+from decisions.idempotency import ClaimConflict
 from decisions.invoice_csv import CsvRowError, read_csv
 from decisions.pipeline import evaluate_jobs
 from decisions.runs import BatchEvaluator, RunItem
@@ -35,9 +36,13 @@ _RUNS_NAMESPACE = uuid.UUID("5b0e7c1e-2f4a-4c8e-9a57-6a2d3f1e0b11")
 
 
 class InvalidCase(Exception):
-    def __init__(self, fields: dict[str, list[str]]) -> None:
-        super().__init__("the case is not valid")
+    """The case is refused: invalid (``validation_error``), or it contradicts its claim's recorded
+    decisions (``duplicate_decision``, ``as_of_before_latest``: ``decisions.idempotency``)."""
+
+    def __init__(self, fields: dict[str, list[str]], code: str = "validation_error") -> None:
+        super().__init__("the case is not valid" if code == "validation_error" else "the case is refused")
         self.fields = fields
+        self.code = code
 
 
 def decide_file(app: Flask, handle: IO[str]) -> dict[str, Any]:
@@ -48,7 +53,10 @@ def decide_file(app: Flask, handle: IO[str]) -> dict[str, Any]:
         raise InvalidCase({"_body": [f"not JSON: {exc}"]}) from exc
     except ValidationError as exc:
         raise InvalidCase(flatten_messages(exc.messages)) from exc
-    return app.extensions["fairdun"].decider.decide(case, body).document
+    try:
+        return app.extensions["fairdun"].decider.decide(case, body).document
+    except ClaimConflict as exc:
+        raise InvalidCase(exc.fields, code=exc.code) from exc
 
 
 def file_sha256(path: Path) -> str:

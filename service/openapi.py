@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 
 from .auth import ROLES_ATTRIBUTE
 from .schemas import ErrorResponseSchema
+from .webhooks.openapi import describe_webhooks
 
 __all__ = ["operation", "build_spec", "bp"]
 
@@ -28,13 +29,14 @@ bp = Blueprint("openapi", __name__, url_prefix="/v1")
 
 
 def operation(*, summary: str, responses: dict[int, Any], request: Any = None,
-              idempotent: bool = False, media_type: str = "application/json") -> Callable[[F], F]:
+              idempotent: bool = False, media_type: str = "application/json", query: Any = None) -> Callable[[F], F]:
     """Declare what a view takes and returns, for the OpenAPI document. A response schema of
-    None with another ``media_type`` (``application/pdf``) is a binary body."""
+    None with another ``media_type`` (``application/pdf``) is a binary body; ``query`` is the
+    schema of the query parameters (one parameter per field)."""
 
     def decorate(view: F) -> F:
         setattr(view, OPERATION_ATTRIBUTE, {"summary": summary, "request": request, "responses": responses,
-                                            "idempotent": idempotent, "media_type": media_type,
+                                            "idempotent": idempotent, "media_type": media_type, "query": query,
                                             "description": (view.__doc__ or "").strip()})
         return view
 
@@ -70,6 +72,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
         parameters = [{"name": name, "in": "path", "required": True,
                        "schema": _CONVERTERS.get(conv or "default", {"type": "string"})}
                       for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule)]
+        if declared.get("query") is not None:   # apispec expands a schema "in": "query" field by field
+            parameters.append({"in": "query", "schema": declared["query"]})
         if declared["idempotent"]:
             parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
                                "schema": {"type": "string", "maxLength": 255},
@@ -95,7 +99,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
             paths.setdefault(path, {})[method.lower()] = op
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    webhooks = describe_webhooks(spec)   # the payloads fairdun posts (OpenAPI 3.1 top-level webhooks)
+    return {**spec.to_dict(), "webhooks": webhooks}
 
 
 def _spec() -> dict[str, Any]:

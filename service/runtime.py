@@ -28,6 +28,8 @@ from explain.registry import ArtifactSource, Registry, RegistryState, load_artif
 from ledger import Database
 from retention import KeyVault, Pseudonymizer, load_or_create_key, load_schedule
 
+from .config import message_settings
+
 __all__ = ["Runtime", "build_runtime", "utc_now", "new_uuid"]
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,7 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
                                                   config.get("RIGHTS_HOLIDAYS")),
                           portal=PortalAccess(key=load_or_create_key(instance, "portal")))
     services = Services(db=db, context=runtime.current_context, vault=vault, pseudonyms=pseudonyms, clock=clock,
-                        new_id=new_id, rights=rights)
+                        new_id=new_id, rights=rights, messages=message_settings(config))
     runtime.rights = RightsContext(db=db, vault=vault, pseudonyms=pseudonyms, config=rights, clock=clock,
                                    new_id=new_id, policy=lambda: runtime.current_context().policy)
     runtime.decider = Decider(services)

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from decisions import metadata as request_metadata
 from decisions.case import (
     ACTION_KINDS,
     CHANNELS,
@@ -18,12 +19,15 @@ from decisions.case import (
     Consents,
     Contact,
     ContactAttempt,
+    Creditor,
     Debtor,
     DunningStep,
     Flags,
     History,
     Invoice,
 )
+from decisions.effective import EFFECTIVE_STATUSES
+from decisions.messages import limits as message_limits
 from decisions.money import currency_exponent
 
 from .fields import (
@@ -39,6 +43,7 @@ from .fields import (
     Timestamp,
     TimeZone,
 )
+from .message import CreditorContactSchema, MessageSchema, PaymentSchema
 
 __all__ = ["DecisionRequestSchema", "DecisionResponseSchema", "MAX_HISTORY"]
 
@@ -49,6 +54,12 @@ class CreditorSchema(Schema):
     role = fields.String(load_default="first_party", validate=validate.OneOf(CREDITOR_ROLES),
                          metadata={"description": "first_party collects its own invoices; debt_collector is a "
                                                   "collection agency (FDCPA / Regulation F apply in the US)"})
+    name = Text(load_default=None, allow_none=True, min_length=1, max_length=message_limits.CREDITOR_NAME_MAX,
+                metadata={"description": "who the message comes from (default: FAIRDUN_CREDITOR_NAME); a "
+                                         "creditor named here brings its own contact, none of the installation's"})
+    contact = fields.Nested(CreditorContactSchema, load_default=None, allow_none=True,
+                            metadata={"description": "how the debtor reaches the creditor (default: "
+                                                     "FAIRDUN_CREDITOR_ADDRESS, _EMAIL, _PHONE, _WEBSITE)"})
 
 
 class ContactSchema(Schema):
@@ -135,6 +146,10 @@ class InvoiceSchema(Schema):
     default_notice_in_invoice = StrictBool(
         load_default=False, metadata={"description": "the invoice pointed out that the debtor is in default 30 "
                                                      "days after due date and receipt (DE consumers, BGB § 286(3))"})
+    payment = fields.Nested(PaymentSchema, load_default=None, allow_none=True,
+                            metadata={"description": "how to pay, printed in the message: bank_transfer (IBAN "
+                                                     "with its check digits verified, BIC, reference) and/or a "
+                                                     "payment page url (https)"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -206,6 +221,11 @@ class HistorySchema(Schema):
         return History(**{**data, "dunning": tuple(data["dunning"]), "contacts": tuple(data["contacts"])})
 
 
+def _at_most_pairs(value: dict[str, Any]) -> None:
+    if len(value) > request_metadata.MAX_PAIRS:
+        raise ValidationError(f"At most {request_metadata.MAX_PAIRS} pairs.")
+
+
 class DecisionRequestSchema(Schema):
     """What should be done next about one overdue invoice, as of a point in time."""
 
@@ -214,6 +234,17 @@ class DecisionRequestSchema(Schema):
     debtor = fields.Nested(DebtorSchema, required=True)
     invoice = fields.Nested(InvoiceSchema, required=True)
     history = fields.Nested(HistorySchema, load_default=History)
+    metadata_ = fields.Dict(
+        data_key="metadata", allow_none=True,
+        keys=fields.String(validate=validate.Regexp(request_metadata.KEY_PATTERN,
+                                                    error=f"Keys are 1 to {request_metadata.MAX_KEY} characters of "
+                                                          "A-Z, a-z, 0-9, _, . and -.")),
+        values=Text(max_length=request_metadata.MAX_VALUE), validate=_at_most_pairs,
+        metadata={"description": f"your own key-value pairs (at most {request_metadata.MAX_PAIRS}; keys of 1 to "
+                                 f"{request_metadata.MAX_KEY} characters A-Z a-z 0-9 _ . -; values at most "
+                                 f"{request_metadata.MAX_VALUE} characters), returned as sent; sealed like personal "
+                                 "data, never used by a decision",
+                  "maxProperties": request_metadata.MAX_PAIRS, "example": {"erp_document": "4711"}})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -235,8 +266,10 @@ class DecisionRequestSchema(Schema):
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Case:
-        return Case(as_of=data["as_of"], creditor_role=data["creditor"]["role"], debtor=data["debtor"],
-                    invoice=data["invoice"], history=data["history"])
+        creditor = data["creditor"]
+        return Case(as_of=data["as_of"], creditor_role=creditor["role"], debtor=data["debtor"],
+                    invoice=data["invoice"], history=data["history"],
+                    creditor=Creditor(name=creditor.get("name"), contact=creditor.get("contact")))
 
 
 # -- response (documentation of the contract; the documents are built by the domain) -------
@@ -343,6 +376,57 @@ class LedgerRefSchema(Schema):
     entry_hash = fields.String()
 
 
+class EffectiveBecauseSchema(Schema):
+    """The review outcome that makes a decision's effective status what it is."""
+
+    case_id = fields.String()
+    outcome = fields.String(validate=validate.OneOf(("uphold", "modify", "overturn")))
+    outcome_seq = fields.Integer(metadata={"description": "the ledger seq of the review outcome"})
+    closed_at = fields.String(metadata={"format": "date-time"})
+
+
+class EffectiveSchema(Schema):
+    """What to do now, after the latest human review: overturn sets the decision aside (no action),
+    modify makes the reviewer's action the one to carry out, uphold keeps the decision's action and
+    releases a needs_review decision (decided); without a review outcome, the decision as recorded."""
+
+    status = fields.String(validate=validate.OneOf(EFFECTIVE_STATUSES))
+    action = fields.Nested(ActionSchema, allow_none=True)
+    because = fields.Nested(EffectiveBecauseSchema, allow_none=True,
+                            metadata={"description": "the review outcome applied; null without one"})
+
+
+class ModifiedActionSchema(Schema):
+    """The action a reviewer ordered instead (modify)."""
+
+    kind = fields.String(validate=validate.OneOf(ACTION_KINDS))
+    level = fields.Integer(allow_none=True)
+    channel = fields.String(allow_none=True, validate=validate.OneOf(CHANNELS))
+    tone = fields.String(allow_none=True, validate=validate.OneOf(TONES))
+    send_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    fees = fields.List(fields.Nested(FeeSchema))
+    notices = fields.List(fields.String())
+
+
+class DecisionReviewSchema(Schema):
+    """The decision's latest human review."""
+
+    case_id = fields.String()
+    status = fields.String(validate=validate.OneOf(("open", "closed")))
+    origin = fields.String(validate=validate.OneOf(("automatic", "debtor")),
+                           metadata={"description": "automatic: the decision needed review; debtor: the debtor "
+                                                    "asked for it (GDPR Art. 22(3))"})
+    opened_at = fields.String(metadata={"format": "date-time"})
+    due_at = fields.String(metadata={"format": "date-time"})
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(("uphold", "modify", "overturn")))
+    closed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    action = fields.Nested(ModifiedActionSchema, allow_none=True, metadata={"description": "modify: the action"})
+    escalation = fields.String(validate=validate.OneOf(("paused", "resumed", "free")),
+                               metadata={"description": "whether automated escalation of the invoice is paused "
+                                                        "(open review; overturn until resumed)"})
+    outcome_seq = fields.Integer(allow_none=True, metadata={"description": "the ledger seq of the outcome"})
+
+
 class DecisionResponseSchema(Schema):
     decision_id = fields.String()
     as_of = fields.String(metadata={"format": "date-time"})
@@ -354,7 +438,15 @@ class DecisionResponseSchema(Schema):
     strategy = fields.Nested(StrategyRefSchema)
     hold = fields.Nested(HoldSchema, allow_none=True)
     ledger = fields.Nested(LedgerRefSchema)
-    review = fields.Dict(allow_none=True, metadata={
-        "description": "GET only: the decision's latest human review (case_id, status, origin, outcome uphold | "
-                       "modify | overturn, action of a modify, escalation); null when never reviewed. "
-                       "An overturned decision must not be carried out."})
+    message = fields.Nested(MessageSchema, allow_none=True, metadata={
+        "description": "the ready-to-send message of a decided communication (e-mail, SMS, letter; also of a "
+                       "needs_review decision, for the reviewer to approve); null when nothing is to be written"})
+    review = fields.Nested(DecisionReviewSchema, allow_none=True, metadata={
+        "description": "GET only: the decision's latest human review; null when never reviewed"})
+    effective = fields.Nested(EffectiveSchema, metadata={
+        "description": "GET only: what to do now, after the latest review outcome (act on this, not on status "
+                       "and action: an overturned decision is set_aside)"})
+    metadata_ = fields.Dict(data_key="metadata", keys=fields.String(), values=fields.String(), allow_none=True,
+                            metadata={"description": "the request's metadata as sent ({} when none); null once "
+                                                     "the request is erased; GET: for ar_system and "
+                                                     "compliance_officer keys only"})
