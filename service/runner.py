@@ -29,13 +29,15 @@ _schema = DecisionRequestSchema()
 
 
 def parse_item(index: int, request_json: Any, *, as_of: datetime | None) -> RunItem:
-    """Validate one request (``as_of`` replacing its own); an invalid one carries its errors."""
+    """Validate one request (``as_of`` replacing its own); an invalid one carries its errors
+    (and itself, if it is an object: its references are reported with the errors)."""
     if as_of is not None and isinstance(request_json, dict):
         request_json = {**request_json, "as_of": rfc3339(as_of)}
     try:
         return RunItem(index=index, request_json=request_json, case=_schema.load(request_json))
     except ValidationError as exc:
-        return RunItem(index=index, error=flatten_messages(exc.messages))
+        return RunItem(index=index, request_json=request_json if isinstance(request_json, dict) else None,
+                       error=flatten_messages(exc.messages))
 
 
 def parse_items(requests: list[tuple[int, Any]], *, as_of: datetime | None) -> list[RunItem]:
@@ -50,17 +52,19 @@ class RunWorker:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fairdun-run")
         self._futures: dict[str, Future[Any]] = {}
 
-    def start(self, requests: list[dict[str, Any]], *, as_of: datetime | None, body: dict[str, Any],
-              client_id: str, idempotency_key: str | None) -> Outcome:
-        """Validate every item (422 naming ``items.<n>.<field>`` if any is invalid),
-        store the run, and start it."""
-        items = parse_items(list(enumerate(requests)), as_of=as_of)
+    def start(self, requests: list[Any], *, as_of: datetime | None, body: dict[str, Any],
+              client_id: str, idempotency_key: str | None, on_invalid: str = "reject") -> Outcome:
+        """Validate every item, store the run, and start it: the invalid items are kept with
+        their errors (``on_invalid="report"``), or refuse the whole run (``"reject"``: 422 naming
+        ``items.<n>.<field>``, nothing stored). A replayed ``Idempotency-Key`` answers with the
+        run's state now, not the one it started with."""
+        now = self._clock()
+        items = [RunItem(index=item.index, request_json=item.request_json, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
+                 if item.case is not None and too_far_ahead(item.case.as_of, now) else item
+                 for item in parse_items(list(enumerate(requests)), as_of=as_of)]
         errors = {f"items.{item.index}.{field}": messages
                   for item in items if item.error for field, messages in item.error.items()}
-        now = self._clock()
-        errors.update({f"items.{item.index}.as_of": [AS_OF_TOO_FAR_AHEAD]
-                       for item in items if item.case is not None and too_far_ahead(item.case.as_of, now)})
-        if errors:
+        if errors and on_invalid == "reject":
             raise ValidationError(errors)
         digest = request_digest(body)
         key = IdempotencyKey(client_id, idempotency_key, "runs", digest) if idempotency_key else None
@@ -70,7 +74,10 @@ class RunWorker:
             self.submit(document["run_id"])
             return document
 
-        return idempotent(self._db, key, create)
+        outcome = idempotent(self._db, key, create)
+        if outcome.replayed:
+            return Outcome(self._runs.status(outcome.document["run_id"]), replayed=True)
+        return outcome
 
     def resume(self, run_id: str) -> dict[str, Any]:
         status = self._runs.status(run_id)   # 404 for an unknown run

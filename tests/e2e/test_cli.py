@@ -63,6 +63,19 @@ def test_decide_prints_the_decision_and_refuses_an_invalid_case(fairdun: Any, tm
     assert "invoice.currency" in json.loads(refused.stderr)["error"]["fields"]
 
 
+def test_decide_twice_is_one_decision_and_another_case_for_the_claim_is_refused(fairdun: Any,
+                                                                                 tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(request_with()))
+    first = fairdun("decide", str(case))
+    assert first.exit_code == 0 and fairdun("decide", str(case)).output == first.output
+    case.write_text(json.dumps(request_with(**{"debtor.consents.email": False})))
+    refused = fairdun("decide", str(case))
+    assert refused.exit_code == 2
+    error = json.loads(refused.stderr)["error"]
+    assert error["code"] == "duplicate_decision" and json.loads(first.output)["decision_id"] in error["fields"]["as_of"][0]
+
+
 def test_run_prints_a_summary_and_ledger_verify_checks_the_chain(fairdun: Any, tmp_path: Path,
                                                                  database_url: str) -> None:
     from datetime import UTC, datetime

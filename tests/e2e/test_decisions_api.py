@@ -46,10 +46,19 @@ def test_a_normal_reminder_fills_every_contract_field(client: Any, auth: Any, ap
 
 def test_a_recorded_decision_reads_back_unchanged(client: Any, auth: Any) -> None:
     created = post(client, request_with(), auth("ar_system")).json
+    assert created["metadata"] == {}
     for role in ("ar_system", "reviewer", "compliance_officer", "auditor"):
         fetched = client.get(f"{URL}/{created['decision_id']}", headers=auth(role))
-        # as recorded, plus its latest human review read beside it (none here)
-        assert fetched.status_code == 200 and fetched.json == {**created, "review": None}
+        # as recorded, plus its latest human review and what it means now read beside it (none here);
+        # the request's metadata only for the roles that see what the AR system sent
+        expected = {**created, "review": None,
+                    "effective": {"status": created["status"], "action": created["action"], "because": None}}
+        if role in ("reviewer", "auditor"):
+            del expected["metadata"]
+        if role == "auditor":   # a message's text only for the roles that read it (service/api_messages.py)
+            expected["message"] = {k: v for k, v in created["message"].items()
+                                   if k not in ("subject", "text", "unavailable", "pdf")}
+        assert fetched.status_code == 200 and fetched.json == expected
     missing = client.get(f"{URL}/00000000-0000-0000-0000-00000000ffff", headers=auth("auditor"))
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
+from base64 import urlsafe_b64encode
 from typing import Any
 
+import pytest
 from fakes import request_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ json_scalars = st.none() | st.booleans() | st.integers(min_value=-(2**70), max_v
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) |
                            st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=12)
 
-EXAMPLE = request_with()
+EXAMPLE = request_with(metadata={"erp": "4711"})
 
 
 def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
@@ -87,6 +89,24 @@ def test_no_event_yields_a_500(client: Any, auth: Any, body: Any) -> None:
                                                 optional={"as_of": json_values}))
 def test_no_run_request_yields_a_500(client: Any, auth: Any, body: Any) -> None:
     _check(client.post("/v1/runs", json=body, headers=auth("ar_system")))
+
+
+@pytest.fixture
+def run_id(client: Any, auth: Any, app: Any) -> str:
+    """A finished run with a decided and an invalid item (once for all examples of a test)."""
+    started = client.post("/v1/runs", json={"items": [EXAMPLE, {"as_of": 1}]}, headers=auth("ar_system")).json
+    app.extensions["fairdun"].runner.join(started["run_id"], timeout=120)
+    return str(started["run_id"])
+
+
+@SETTINGS
+@given(limit=st.none() | st.text(max_size=6) | st.integers(min_value=-5, max_value=2000).map(str),
+       cursor=st.none() | st.text(max_size=20) | st.binary(max_size=16).map(lambda b: urlsafe_b64encode(b).decode()))
+def test_no_run_items_query_yields_a_500(client: Any, auth: Any, run_id: str, limit: Any, cursor: Any) -> None:
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in (("limit", limit), ("cursor", cursor)) if v is not None})
+    _check(client.get(f"/v1/runs/{run_id}/items?{query}", headers=auth("ar_system")))
 
 
 # Text with lone surrogates (category Cs), in names and values; objects written out by hand so

@@ -47,9 +47,9 @@ def test_an_api_run_decides_every_item_once_and_reports_progress(client: Any, au
     assert verify(app).entries == 30 + summary["by_status"].get("needs_review", 0)   # + their review cases
 
 
-def test_one_invalid_item_rejects_the_whole_run(client: Any, auth: Any, app: Any) -> None:
+def test_with_on_invalid_reject_one_invalid_item_rejects_the_whole_run(client: Any, auth: Any, app: Any) -> None:
     items = [request_with(), request_with(**{"debtor.timezone": "Atlantis/Capital"})]
-    response = client.post("/v1/runs", json={"items": items}, headers=auth("ar_system"))
+    response = client.post("/v1/runs", json={"items": items, "on_invalid": "reject"}, headers=auth("ar_system"))
     assert response.status_code == 422
     assert "items.1.debtor.timezone" in response.json["error"]["fields"]
     assert verify(app).entries == 0
@@ -195,7 +195,8 @@ def test_items_dated_far_ahead_are_refused_by_the_api_and_skipped_by_file_runs(c
     from service.commands import run_file
 
     ahead = request_with(as_of="2026-12-24T09:00:00Z")
-    response = client.post("/v1/runs", json={"items": [request_with(), ahead]}, headers=auth("ar_system"))
+    response = client.post("/v1/runs", json={"items": [request_with(), ahead], "on_invalid": "reject"},
+                           headers=auth("ar_system"))
     assert response.status_code == 422 and "items.1.as_of" in response.json["error"]["fields"]
     path = tmp_path / "ahead.jsonl"
     path.write_text(json.dumps(request_with()) + "\n" + json.dumps(ahead) + "\n")
