@@ -13,21 +13,39 @@
   Content-Security-Policy that lets a JSON or PDF answer load nothing; the human-readable
   API page (``/v1/docs``) may load its own stylesheet and nothing else.
 
+- **A Request-Id on every response**, whatever the surface and whatever went wrong (404, 405,
+  a refused URL, an error page), and ``request_id`` in every error body (``service.errors``):
+  the client's own ``Request-Id`` when it is well formed (1 to 128 characters of
+  ``A-Z a-z 0-9 . _ : -``), otherwise a new one from the app's id source. It is the one thing
+  that ties a client's report to the access log line, which names the route's pattern
+  (``/v1/subjects/<path:ref>/access``, never the debtor's reference), the status, the time
+  taken, the API key's id and the request id; nothing personal.
+
 What gunicorn itself refuses before the app sees a request (request line or headers too
 long) is answered in the same JSON by ``service.serve``'s worker.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from typing import Any, NoReturn
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from flask import Flask, Request, Response, json, request
+from flask import Flask, Request, Response, current_app, g, json, request
 
 from .errors import ApiError
 from .schemas.document import MalformedDocument, load_json
 
-__all__ = ["init_app", "ApiRequest", "API_HEADERS", "API_CSP", "PAGE_CSP", "on_api"]
+__all__ = ["init_app", "ApiRequest", "API_HEADERS", "API_CSP", "PAGE_CSP", "on_api", "request_id",
+           "REQUEST_ID_HEADER", "REQUEST_ID_PATTERN"]
+
+access_log = logging.getLogger("fairdun.access")
+
+REQUEST_ID_HEADER = "Request-Id"
+REQUEST_ID_PATTERN = r"[A-Za-z0-9._:-]{1,128}"
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 API_HEADERS = {
     "Cache-Control": "no-store",            # RFC 9111 §5.2.2.5: personal data is never stored by a cache
@@ -65,8 +83,42 @@ class ApiRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = ApiRequest
+    app.before_request(_start)
     app.before_request(_check_url)
     app.after_request(_api_headers)
+    app.after_request(_request_id_and_log)
+
+
+def request_id() -> str:
+    """This request's id: the client's well-formed ``Request-Id``, or a new one (made once)."""
+    current = g.get("request_id")
+    if current is None:
+        sent = request.headers.get(REQUEST_ID_HEADER)
+        current = sent if sent is not None and _REQUEST_ID.fullmatch(sent) else _new_id()
+        g.request_id = current
+    return str(current)
+
+
+def _new_id() -> str:
+    runtime = current_app.extensions.get("fairdun")
+    return str(runtime.new_id()) if runtime is not None else ""
+
+
+def _start() -> None:
+    g.started = time.monotonic()
+    request_id()
+
+
+def _request_id_and_log(response: Response) -> Response:
+    rid = request_id()
+    if rid:
+        response.headers[REQUEST_ID_HEADER] = rid
+    rule = request.url_rule.rule if request.url_rule is not None else "-"   # the pattern, never the path
+    key = g.get("api_key")
+    took = (time.monotonic() - g.started) * 1000 if "started" in g else 0.0
+    access_log.info("%s %s %s %.1fms key=%s request_id=%s", request.method, rule, response.status_code, took,
+                    key.key_id if key is not None else "-", rid)
+    return response
 
 
 def on_api() -> bool:

@@ -1,5 +1,5 @@
 """One error path: every failure leaves as a JSON body
-``{"error": {"status", "code", "message", "fields"?}}``. Handlers are registered
+``{"error": {"status", "code", "message", "fields"?, "request_id"}}``. Handlers are registered
 by exception class; views raise, they never build error responses."""
 
 from __future__ import annotations
@@ -60,9 +60,12 @@ def error_response(status: int, code: str, message: str, fields: dict[str, list[
         rendered = page(status, code, message, fields)
         if rendered is not None:
             return rendered
+    from .edge import request_id  # edge imports this module
+
     error: dict[str, Any] = {"status": status, "code": code, "message": message}
     if fields:
         error["fields"] = fields
+    error["request_id"] = request_id()
     response = jsonify({"error": error})
     response.status_code = status
     return response

@@ -2,13 +2,15 @@
 
 What gunicorn refuses before the app sees a request (a request line or header fields
 beyond its limits, a request that is not HTTP/1.1) is answered by ``JsonErrorWorker`` in
-the API's error body, ``{"error": {status, code, message}}``, with the /v1 security headers,
+the API's error body, ``{"error": {status, code, message, request_id}}`` with a ``Request-Id``
+and the /v1 security headers,
 instead of gunicorn's HTML page, and logged without the client's address.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -45,9 +47,11 @@ class JsonErrorWorker(ThreadWorker):
             return
         status, reason, code, message = refusal
         self.log.warning("refused a request before the app: %s %s", status, code)   # no client address
-        body = json.dumps({"error": {"status": status, "code": code, "message": message}}).encode("ascii")
+        request_id = str(uuid.uuid4())   # the request was not read: the client's Request-Id is unknown
+        body = json.dumps({"error": {"status": status, "code": code, "message": message,
+                                     "request_id": request_id}}).encode("ascii")
         head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n{_HEADERS}\r\n")
+                f"Content-Length: {len(body)}\r\nRequest-Id: {request_id}\r\n{_HEADERS}\r\n")
         try:
             write_nonblock(client, head.encode("ascii") + body)
         except OSError:
