@@ -88,8 +88,10 @@ covers(_, channel) if not known_channels[channel]
 
 known_channels := {channel | some channel in data.parameters.contract.channels}
 
-# Minutes by which each zone the debtor may be in is ahead of the debtor's own zone.
+# Minutes by which each zone the debtor may be in is ahead of the debtor's own zone; anything but
+# a non-empty list (missing, null) means the zones are unknown (count(null) is an error in OPA).
 offsets := lib.debtor.timezone_offsets_minutes if {
+	is_array(lib.debtor.timezone_offsets_minutes)
 	count(lib.debtor.timezone_offsets_minutes) > 0
 } else := params.offsets_when_unknown_minutes
 

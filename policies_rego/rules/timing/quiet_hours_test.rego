@@ -90,6 +90,12 @@ shifted_cases := {
 		"candidates": [fx.sms_reminder],
 		"expected": {shifted_window("c1", "08:00", "21:00"), shifted_window("c1", "14:00", "23:59"), shifted_window("c1", "02:00", "15:00")},
 	},
+	# null is not a list of offsets: the zones are unknown, as when missing (and no engine errors)
+	"null_offsets_assume_the_widest_us_spread": {
+		"set": object.union(collector_in_new_york, {"/debtor/timezone_offsets_minutes": null}),
+		"candidates": [fx.sms_reminder],
+		"expected": {shifted_window("c1", "08:00", "21:00"), shifted_window("c1", "14:00", "23:59"), shifted_window("c1", "02:00", "15:00")},
+	},
 }
 
 check_shifted(name) if {
@@ -103,6 +109,8 @@ check_shifted(name) if {
 test_uncertain_time_zone_obliges_the_hours_of_every_plausible_zone if check_shifted("uncertain_time_zone_obliges_the_hours_of_every_plausible_zone")
 
 test_missing_offsets_assume_the_widest_us_spread if check_shifted("missing_offsets_assume_the_widest_us_spread")
+
+test_null_offsets_assume_the_widest_us_spread if check_shifted("null_offsets_assume_the_widest_us_spread")
 
 test_zones_without_common_hours_deny_the_message if {
 	tc := {"set": object.union(collector_in_new_york, {"/debtor/timezone_offsets_minutes": [-780, 0]}), "candidates": [fx.email_reminder]}
