@@ -21,7 +21,8 @@ from .schemas import (
     RunRequestSchema,
     RunStatusSchema,
 )
-from .schemas.run import Cursor, RunItemsPageSchema, RunItemsQuerySchema
+from .schemas.paging import Cursor
+from .schemas.run import RunItemsPageSchema, RunItemsQuerySchema
 
 __all__ = ["bp"]
 

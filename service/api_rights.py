@@ -10,6 +10,8 @@ officers and admins read the ledger status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -17,6 +19,7 @@ from marshmallow import Schema
 
 from decisions import rights
 from decisions.errors import InvalidInput
+from decisions.paging import Position, keyset_page
 
 from .api import json_body
 from .auth import Role, requires
@@ -31,6 +34,7 @@ from .schemas.rights import (
     GroundsSchema,
     LedgerStatusSchema,
     LegalHoldListSchema,
+    LegalHoldQuerySchema,
     LegalHoldResultSchema,
     LegalHoldSchema,
     ObjectionSchema,
@@ -76,6 +80,15 @@ def _body(schema: type[Schema]) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ApiError(400, "bad_request", "send a JSON object")
     return schema().load(body)
+
+
+def _page(name: str, documents: list[dict[str, Any]], query: dict[str, Any], schema: Schema, *,
+          moment: str, ident: str) -> Response:
+    """One cursor page of a list ordered by ``(moment, ident)``: ``{name: [...], "next_cursor"}``."""
+    key: Callable[[dict[str, Any]], Position] = lambda d: (datetime.fromisoformat(d[moment]), d[ident])  # noqa: E731
+    page, last = keyset_page(documents, key=key, after=query["cursor"], limit=query["limit"])
+    cursor = schema.fields["cursor"]
+    return jsonify({name: page, "next_cursor": cursor.encode(last) if last is not None else None})  # type: ignore[attr-defined]
 
 
 def _created(document: dict[str, Any]) -> Response:
@@ -152,11 +165,15 @@ def subject_grounds(ref: str) -> Response:
 
 @bp.get("/requests")
 @requires(*OFFICERS)
-@operation(summary="Data-subject requests by deadline (status=open|overdue|fulfilled|all, type=…)",
-           responses={200: RequestListSchema})
+@operation(summary="Data-subject requests by deadline (status=open|overdue|fulfilled|all, type=…), page by page",
+           responses={200: RequestListSchema}, query=RequestQuerySchema)
 def list_requests() -> Response:
-    query = RequestQuerySchema().load(request.args.to_dict())
-    return jsonify({"requests": rights.request_queue(_ctx(), status=query["status"], type_=query["type"])})
+    """Soonest effective deadline first; follow `next_cursor` until it is null. An extension moves
+    a request later in the list."""
+    schema = RequestQuerySchema()
+    query = schema.load(request.args.to_dict())
+    return _page("requests", rights.request_queue(_ctx(), status=query["status"], type_=query["type"]), query,
+                 schema, moment="effective_due_at", ident="request_id")
 
 
 @bp.get("/requests/<uuid:request_id>")
@@ -188,11 +205,14 @@ def resolve_request(request_id: Any) -> Response:
 
 @bp.get("/reviews")
 @requires(*REVIEWERS)
-@operation(summary="Review cases by due date with their SLA state (status=open|closed|all)",
-           responses={200: ReviewListSchema})
+@operation(summary="Review cases by due date with their SLA state (status=open|closed|all), page by page",
+           responses={200: ReviewListSchema}, query=ReviewQuerySchema)
 def list_reviews() -> Response:
-    query = ReviewQuerySchema().load(request.args.to_dict())
-    return jsonify({"reviews": rights.review_queue(_ctx(), status=query["status"])})
+    """Soonest due first; follow `next_cursor` until it is null."""
+    schema = ReviewQuerySchema()
+    query = schema.load(request.args.to_dict())
+    return _page("reviews", rights.review_queue(_ctx(), status=query["status"]), query, schema,
+                 moment="due_at", ident="case_id")
 
 
 @bp.get("/reviews/<uuid:case_id>")
@@ -225,9 +245,13 @@ def resume_review(case_id: Any) -> Response:
 
 @bp.get("/legal-holds")
 @requires(*OFFICERS)
-@operation(summary="Active legal holds", responses={200: LegalHoldListSchema})
+@operation(summary="Active legal holds, page by page", responses={200: LegalHoldListSchema},
+           query=LegalHoldQuerySchema)
 def list_holds() -> Response:
-    return jsonify({"holds": rights.legal_holds(_ctx())})
+    """Oldest first; follow `next_cursor` until it is null."""
+    schema = LegalHoldQuerySchema()
+    query = schema.load(request.args.to_dict())
+    return _page("holds", rights.legal_holds(_ctx()), query, schema, moment="placed_at", ident="hold_id")
 
 
 @bp.post("/legal-holds")

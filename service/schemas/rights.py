@@ -11,14 +11,16 @@ from decisions.case import CHANNELS
 from decisions.rights import EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.tables import OUTCOMES, REQUEST_TYPES
+from decisions.runs import MAX_PAGE
 from ledger.timestamps import rfc3339
 from retention.holds import HOLD_REASONS
 
 from .fields import Day, Ref, StrictBool, StrictInt, Text, Timestamp
+from .paging import KeysetCursor, page_limit
 
 __all__ = ["ObjectionSchema", "ReviewRequestSchema", "RectificationSchema", "ErasureSchema", "GroundsSchema",
            "ExtensionSchema", "ResolutionSchema", "OutcomeSchema", "ResumeSchema", "RequestQuerySchema",
-           "ReviewQuerySchema", "AccessQuerySchema", "LegalHoldSchema", "SubjectRequestSchema", "RequestListSchema",
+           "ReviewQuerySchema", "LegalHoldQuerySchema", "AccessQuerySchema", "LegalHoldSchema", "SubjectRequestSchema", "RequestListSchema",
            "ReviewCaseSchema", "ReviewListSchema", "ReviewCaseViewSchema", "AccessExportSchema", "GroundsResultSchema",
            "LegalHoldResultSchema", "LegalHoldListSchema", "LedgerStatusSchema", "MAX_STATEMENT"]
 
@@ -100,13 +102,26 @@ class ResumeSchema(Schema):
     rationale = Statement(required=True, min_length=1)
 
 
+_NEXT = {"description": "null on the last page"}
+_CURSOR = {"description": "next_cursor of the previous page; the first page without it"}
+
+
 class RequestQuerySchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "overdue", "fulfilled", "all")))
     type = fields.String(load_default=None, validate=validate.OneOf(REQUEST_TYPES))
+    limit = page_limit(maximum=MAX_PAGE)
+    cursor = KeysetCursor(kind="requests", load_default=None, metadata=_CURSOR)
 
 
 class ReviewQuerySchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(("open", "closed", "all")))
+    limit = page_limit(maximum=MAX_PAGE)
+    cursor = KeysetCursor(kind="reviews", load_default=None, metadata=_CURSOR)
+
+
+class LegalHoldQuerySchema(Schema):
+    limit = page_limit(maximum=MAX_PAGE)
+    cursor = KeysetCursor(kind="legal-holds", load_default=None, metadata=_CURSOR)
 
 
 class AccessQuerySchema(Schema):
@@ -144,7 +159,8 @@ class SubjectRequestSchema(Schema):
 
 
 class RequestListSchema(Schema):
-    requests = fields.List(fields.Nested(SubjectRequestSchema))
+    requests = fields.List(fields.Nested(SubjectRequestSchema), metadata={"description": "soonest deadline first"})
+    next_cursor = fields.String(allow_none=True, metadata=_NEXT)
 
 
 class ReviewCaseSchema(Schema):
@@ -160,7 +176,8 @@ class ReviewCaseSchema(Schema):
 
 
 class ReviewListSchema(Schema):
-    reviews = fields.List(fields.Nested(ReviewCaseSchema))
+    reviews = fields.List(fields.Nested(ReviewCaseSchema), metadata={"description": "soonest due first"})
+    next_cursor = fields.String(allow_none=True, metadata=_NEXT)
 
 
 class ReviewCaseViewSchema(ReviewCaseSchema):
@@ -199,7 +216,8 @@ class LegalHoldResultSchema(Schema):
 
 
 class LegalHoldListSchema(Schema):
-    holds = fields.List(fields.Nested(LegalHoldResultSchema))
+    holds = fields.List(fields.Nested(LegalHoldResultSchema), metadata={"description": "oldest first"})
+    next_cursor = fields.String(allow_none=True, metadata=_NEXT)
 
 
 class LedgerStatusSchema(Schema):

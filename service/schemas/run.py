@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-from typing import Any
-
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from decisions.runs import ITEM_STATES, MAX_PAGE
 
 from .error import ErrorSchema
 from .fields import Timestamp
+from .paging import Cursor, page_limit
 
 __all__ = ["RunRequestSchema", "RunStatusSchema", "RunItemsQuerySchema", "RunItemsPageSchema", "Cursor",
            "ON_INVALID"]
@@ -64,32 +60,8 @@ class RunStatusSchema(Schema):
     summary = fields.Nested(RunSummarySchema, allow_none=True)
 
 
-class Cursor(fields.String):
-    """An opaque position in a list, as the list gave it out in ``next_cursor``."""
-
-    def __init__(self, *, kind: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.kind = kind
-        self._pattern = re.compile(re.escape(kind) + r"/(0|[1-9][0-9]{0,9})")
-
-    def encode(self, position: int) -> str:
-        return base64.urlsafe_b64encode(f"{self.kind}/{position}".encode("ascii")).decode("ascii").rstrip("=")
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:   # the position, an int
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode("ascii")
-        except (ValueError, binascii.Error):
-            raw = ""
-        match = self._pattern.fullmatch(raw)
-        if match is None:
-            raise ValidationError("Not a cursor of this list: send next_cursor as the list gave it.")
-        return int(match.group(1))
-
-
 class RunItemsQuerySchema(Schema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE),
-                           metadata={"description": f"items per page (1 to {MAX_PAGE})"})
+    limit = page_limit(maximum=MAX_PAGE)
     cursor = Cursor(kind="run-items", load_default=None,
                     metadata={"description": "next_cursor of the previous page; the first page without it"})
 

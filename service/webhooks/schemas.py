@@ -11,7 +11,7 @@ from decisions.outbox_tables import EVENT_TYPES
 
 from ..schemas.decision import EffectiveSchema
 from ..schemas.fields import StrictBool, StrictInt
-from ..schemas.run import Cursor
+from ..schemas.paging import Cursor
 from .endpoints import DEFAULT_GRACE, MAX_GRACE
 from .urls import MAX_URL
 
