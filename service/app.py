@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from decisions.risk import ModelUnavailable
 
-from . import auth, edge, errors, web
+from . import auth, edge, errors, ratelimit, web
 from .api import bp as api_bp
 from .api_keys import bp as api_keys_bp
 from .api_ledger import init_app as init_ledger
@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     edge.init_app(app)   # one strict JSON loader, UTF-8 URLs and security headers on /v1
     auth.init_app(app)   # 401/403 with their WWW-Authenticate challenge
+    ratelimit.init_app(app, runtime.db)   # 429 with Retry-After beyond FAIRDUN_API_RATE_LIMIT per key
     app.register_blueprint(api_bp)
     app.register_blueprint(openapi_bp)
     init_ledger(app)

@@ -42,6 +42,7 @@ from decisions.errors import Conflict, InvalidInput, NotFound, StorageUnavailabl
 from ledger import Database
 from ledger.timestamps import as_utc, rfc3339
 
+from . import ratelimit
 from .errors import ApiError, error_response
 from .tables import ApiKeyRow
 
@@ -320,6 +321,8 @@ def requires(*roles: Role) -> Callable[[F], F]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             runtime = current_app.extensions["fairdun"]
             key = authenticate(runtime.db, request.headers.get("Authorization"), now=runtime.clock())
+            g.api_key = key
+            ratelimit.check(key.key_id, runtime.clock())   # 429 beyond the key's limit (all workers count)
             if key.role not in roles:
                 raise AuthRefused(403, "forbidden", f"this operation needs one of the roles: {', '.join(roles)}",
                                   challenge=f'{_REALM}, error="insufficient_scope"')

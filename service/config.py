@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "WEB_COOKIE_SECURE": True,       # portal/console session cookie only over HTTPS (false: plain-HTTP local demo)
     "WEB_SESSION_IDLE_MINUTES": 30,  # a portal or console session ends after so long without a request
     "WEB_SESSION_MAX_MINUTES": 480,  # ... and so long after signing in, whatever happens
+    "API_RATE_LIMIT": "600/minute",  # /v1 requests per API key, counted in the database (all workers); "off": none
     "WEB_SIGN_IN_RATE_LIMIT": "10 per minute",  # sign-in POSTs per client address and worker (a flood guard in front of the throttle)
     # The creditor messages name when a request names none (creditor.name, creditor.contact), and the
     # installation's address, whose /portal/ every message points the debtor to (decisions/messages).
@@ -68,6 +69,9 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'fairdun.sqlite3'}"
     for limit in ("MAX_CONTENT_LENGTH", "RUNS_MAX_CONTENT_LENGTH", "RUNS_MAX_ITEMS"):
         app.config[limit] = int(app.config[limit])
+    from .ratelimit import parse_rate_limit
+
+    parse_rate_limit(app.config["API_RATE_LIMIT"])   # a limit that cannot be read stops the start
     message_settings(app.config)   # a creditor or portal address messages could not print stops the start
 
 

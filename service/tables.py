@@ -1,15 +1,15 @@
-"""Tables owned by the edges: API keys and the signed-in sessions of portal and console."""
+"""Tables owned by the edges: API keys, their rate-limit counts and the signed-in sessions of portal and console."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, String
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ledger.db import Base
 
-__all__ = ["ApiKeyRow", "WebSessionRow"]
+__all__ = ["ApiKeyRow", "ApiRateCountRow", "WebSessionRow"]
 
 
 class ApiKeyRow(Base):
@@ -27,6 +27,17 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))   # to the minute
+
+
+class ApiRateCountRow(Base):
+    """Requests of an API key in one rate-limit window (``service.ratelimit``): shared by every
+    worker on the database. Not an audit trail: a key's older windows are deleted."""
+
+    __tablename__ = "api_rate_counts"
+
+    key_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)   # epoch seconds
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class WebSessionRow(Base):
