@@ -84,7 +84,7 @@ def _checkpoint_document(checkpoint: SignedCheckpoint) -> dict[str, Any]:
 @bp.get("/ledger/checkpoint")
 @requires(*AUDIT_ROLES)
 @operation(summary="The latest signed checkpoint (text/plain signed note by default)",
-           responses={200: CheckpointSchema})
+           responses={200: CheckpointSchema}, text_plain=True)
 def get_checkpoint() -> Response:
     """Signed now if entries were appended since the latest one."""
     with _ledger_errors():
@@ -97,7 +97,7 @@ def get_checkpoint() -> Response:
 @bp.get("/ledger/public-key")
 @requires(*AUDIT_ROLES)
 @operation(summary="The checkpoint signing keys as signed-note verifier keys (text/plain, one per line)",
-           responses={200: PublicKeysSchema})
+           responses={200: PublicKeysSchema}, text_plain=True)
 def get_public_keys() -> Response:
     with _ledger_errors():
         keys = notary().public_keys()

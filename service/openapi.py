@@ -15,7 +15,9 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template
 
 from .auth import ROLES_ATTRIBUTE
+from .edge import REQUEST_ID_PATTERN
 from .schemas import ErrorResponseSchema
+from .schemas.error import ERROR_EXAMPLE
 from .webhooks.openapi import describe_webhooks
 
 __all__ = ["operation", "build_spec", "bp"]
@@ -29,15 +31,17 @@ bp = Blueprint("openapi", __name__, url_prefix="/v1")
 
 
 def operation(*, summary: str, responses: dict[int, Any], request: Any = None,
-              idempotent: bool = False, media_type: str = "application/json", query: Any = None) -> Callable[[F], F]:
+              idempotent: bool = False, media_type: str = "application/json", query: Any = None,
+              text_plain: bool = False) -> Callable[[F], F]:
     """Declare what a view takes and returns, for the OpenAPI document. A response schema of
     None with another ``media_type`` (``application/pdf``) is a binary body; ``query`` is the
-    schema of the query parameters (one parameter per field)."""
+    schema of the query parameters (one parameter per field); ``text_plain``: the success answer
+    is also served as ``text/plain`` (the client's ``Accept`` chooses)."""
 
     def decorate(view: F) -> F:
         setattr(view, OPERATION_ATTRIBUTE, {"summary": summary, "request": request, "responses": responses,
                                             "idempotent": idempotent, "media_type": media_type, "query": query,
-                                            "description": (view.__doc__ or "").strip()})
+                                            "text_plain": text_plain, "description": (view.__doc__ or "").strip()})
         return view
 
     return decorate
@@ -55,11 +59,26 @@ def build_spec(app: Flask) -> dict[str, Any]:
         plugins=[MarshmallowPlugin(schema_name_resolver=_schema_name)],
         info={"description": "Compliance-first decision service for dunning. Every call carries "
                              "`Authorization: Bearer <api key>`; errors are `{\"error\": {status, code, message, "
-                             "fields?}}`."},
+                             "fields?, request_id}}`. Every response carries a `Request-Id`; lists page with "
+                             "`limit` and `cursor` (follow `next_cursor` until null); each API key may make "
+                             "FAIRDUN_API_RATE_LIMIT requests (default 600 a minute), beyond that 429 with "
+                             "`Retry-After`."},
     )
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     spec.components.schema("ErrorResponse", schema=ErrorResponseSchema)
-    error = {"description": "error", "content": {"application/json": {"schema": "ErrorResponse"}}}
+    spec.components.header("Request-Id", {"description": "the request's id: the client's own Request-Id when well "
+                                                          "formed, else a new one; also in every error body",
+                                           "schema": {"type": "string", "pattern": f"^{REQUEST_ID_PATTERN}$"}})
+    spec.components.header("Retry-After", {"description": "seconds until the key's rate-limit window ends",
+                                            "schema": {"type": "integer", "minimum": 1}})
+    request_id = {"name": "Request-Id", "in": "header", "required": False,
+                  "schema": {"type": "string", "pattern": f"^{REQUEST_ID_PATTERN}$"},
+                  "description": "your id for this request, echoed in the response (else one is made)"}
+    echoed = {"Request-Id": "Request-Id"}
+    error = {"description": "error", "headers": echoed,
+             "content": {"application/json": {"schema": "ErrorResponse", "example": ERROR_EXAMPLE}}}
+    limited = {**error, "description": "rate limited (FAIRDUN_API_RATE_LIMIT per API key): code rate_limited",
+               "headers": {**echoed, "Retry-After": "Retry-After"}}
 
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -71,7 +90,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
         path = re.sub(r"<(?:(\w+):)?(\w+)>", r"{\2}", rule.rule)
         parameters = [{"name": name, "in": "path", "required": True,
                        "schema": _CONVERTERS.get(conv or "default", {"type": "string"})}
-                      for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule)]
+                      for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule.rule)] + [request_id]
         if declared.get("query") is not None:   # apispec expands a schema "in": "query" field by field
             parameters.append({"in": "query", "schema": declared["query"]})
         if declared["idempotent"]:
@@ -80,12 +99,13 @@ def build_spec(app: Flask) -> dict[str, Any]:
                                "description": "same key + same body = same answer (200); "
                                               "same key + another body = 409"})
         responses: dict[str, Any] = {
-            str(status): {"description": "success", "content": {declared.get("media_type", "application/json"): {
-                "schema": schema if schema is not None else {"type": "string", "format": "binary"}}}}
+            str(status): {"description": "success", "headers": echoed, "content": _content(declared, schema)}
             for status, schema in declared["responses"].items()
         }
-        for status in (400, 401, 403, 404, 409, 413, 415, 422, 503):
+        for status in (400, 401, 403, 404, 405, 409, 413, 415, 422, 503):
             responses.setdefault(str(status), error)
+        if roles:
+            responses["429"] = limited
         op: dict[str, Any] = {
             "summary": declared["summary"], "operationId": rule.endpoint.replace(".", "_"),
             "parameters": parameters, "responses": responses,
@@ -101,6 +121,14 @@ def build_spec(app: Flask) -> dict[str, Any]:
         spec.path(path=path, operations=operations)
     webhooks = describe_webhooks(spec)   # the payloads fairdun posts (OpenAPI 3.1 top-level webhooks)
     return {**spec.to_dict(), "webhooks": webhooks}
+
+
+def _content(declared: dict[str, Any], schema: Any) -> dict[str, Any]:
+    media = declared.get("media_type", "application/json")
+    content = {media: {"schema": schema if schema is not None else {"type": "string", "format": "binary"}}}
+    if declared.get("text_plain"):
+        content["text/plain"] = {"schema": {"type": "string"}}
+    return content
 
 
 def _spec() -> dict[str, Any]:

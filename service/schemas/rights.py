@@ -211,8 +211,13 @@ class LegalHoldResultSchema(Schema):
     hold_id = fields.String()
     target = fields.String()
     reason = fields.String()
+    target_id = fields.String(metadata={"description": "the subject's pseudonym or the claim's id, never a reference"})
+    subject = fields.String(allow_none=True, metadata={"description": "the subject's pseudonym"})
+    note = fields.String(allow_none=True)
     placed_at = fields.String()
+    placed_by = fields.String()
     released_at = fields.String(allow_none=True)
+    released_by = fields.String(allow_none=True)
 
 
 class LegalHoldListSchema(Schema):
