@@ -14,12 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from fakes import ledger_kinds, request_with, verify
 from openapi_check import assert_matches
 from pdf_tools import pdf_attachments, pdf_meta, pdf_text
+from webhook_support import serve
 
 from decisions.messages import MessageSettings, TemplateSets
+from decisions.messages.coverage import obliged_notices
+from decisions.policy import load_bundle
 from decisions.read_models import verify_read_models
+from decisions.strategy import load_ladder
 
 CREDITOR = {"CREDITOR_NAME": "Muster Energie GmbH", "CREDITOR_ADDRESS": "Hauptstraße 5, 10117 Berlin",
             "CREDITOR_EMAIL": "forderungen@muster.example", "CREDITOR_PHONE": "+49 30 1234567",
@@ -140,22 +145,33 @@ OBLIGED = {
 }
 
 
+def test_the_cases_below_cover_every_notice_the_gate_or_the_ladder_can_oblige() -> None:
+    assert set(OBLIGED) == set(obliged_notices(load_bundle(), load_ladder()))
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 @pytest.mark.parametrize("notice", sorted(OBLIGED))
-def test_every_obliged_notice_appears_in_the_message_in_both_languages(client: Any, auth: Any, notice: str,
-                                                                       language: str) -> None:
+def test_every_obliged_notice_appears_in_the_message_in_both_languages(app: Any, api_keys: dict[str, str],
+                                                                       notice: str, language: str) -> None:
+    """Over real HTTP (the app served on loopback), as an AR system reads the message it sends."""
     changes, words = OBLIGED[notice]
-    decision = _decide(client, auth, **{**changes, "debtor.language": language})
-    assert notice in decision["action"]["notices"], decision["action"]
-    message = decision["message"]
-    assert message["language"] == language and message["text"]
-    for word in words[language]:
-        assert word in _words(message["text"]), word
-    if message["channel"] == "letter":
-        pdf = _get(client, auth, decision["decision_id"], "/message.pdf")
-        assert pdf.status_code == 200
+    headers = {"Authorization": f"Bearer {api_keys['ar_system']}"}
+    with serve(app) as base, requests.Session() as http:
+        answer = http.post(f"{base}/v1/decisions", headers=headers, timeout=60,
+                           json=request_with(**{"invoice.payment": PAYMENT, **changes, "debtor.language": language}))
+        assert answer.status_code == 201, answer.text
+        decision = answer.json()
+        assert notice in decision["action"]["notices"], decision["action"]
+        message = decision["message"]
+        assert message["language"] == language and message["text"]
+        assert message["sha256"] == hashlib.sha256(f"{message['subject']}\n\n{message['text']}".encode()).hexdigest()
         for word in words[language]:
-            assert word in _words(pdf_text(pdf.data)), word
+            assert word in _words(message["text"]), word
+        if message["channel"] == "letter":
+            pdf = http.get(f"{base}/v1/decisions/{decision['decision_id']}/message.pdf", headers=headers, timeout=60)
+            assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+            for word in words[language]:
+                assert word in _words(pdf_text(pdf.content)), word
 
 
 def test_a_letter_comes_as_pdf_a_with_its_verified_text_embedded(app: Any, client: Any, auth: Any) -> None:
