@@ -428,7 +428,7 @@ def _policy_activations(session: Session, found: _Findings) -> None:
     rows = {row.ledger_seq: row for row in session.scalars(select(PolicyActivationRow))}
     found.rows["policy_activations"] += len(rows)
     query = select(LedgerEntry.seq, LedgerEntry.leaf_hash).where(LedgerEntry.kind == ACTIVATION_EVENT)
-    hashes = dict(session.execute(query).tuples().all())
+    hashes: dict[int, str] = dict(session.execute(query).all())
     for seq, _, ts, body in _bodies(session, (ACTIVATION_EVENT,)):
         row = rows.pop(seq, None)
         where = f"policy_activations row {seq}"

@@ -106,7 +106,8 @@ def test_decisions_over_opa_match_the_embedded_engine(make_app: Any, changes: di
     local = _decide(embedded_client, embedded_headers, **changes)
     with opa_rest_server() as server:
         opa_client, opa_headers = _client_for(make_app(OPA_URL=server.url, OPA_TIMEOUT=10))
-        remote = _decide(opa_client, opa_headers, **changes)
+        # another claim: the same one again, on the same database, would repeat the recorded decision
+        remote = _decide(opa_client, opa_headers, **{**changes, "debtor.ref": "C-OPA", "invoice.ref": "INV-OPA"})
 
     assert remote["policy"] == {"bundle_sha256": local["policy"]["bundle_sha256"], "engine": "opa-server",
                                 "engine_version": "1.20.2"}
