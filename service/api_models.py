@@ -50,18 +50,54 @@ class ModelVersionListSchema(Schema):
     versions = fields.List(fields.Nested(ModelVersionSchema))
 
 
+class ModelFeatureSchema(Schema):
+    name = fields.String()
+    kind = fields.String()
+    unit = fields.String()
+    monotone = fields.String(metadata={"description": "increasing, decreasing or none"})
+    binning = fields.String()
+    description = fields.String()
+    bounds = fields.List(fields.Float(), allow_none=True, metadata={"description": "[min, max] seen in training"})
+
+
+class ModelChartsSchema(Schema):
+    importances = fields.String(metadata={"description": "file name of the importances chart (SVG)"})
+    shapes = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "per feature"})
+
+
+class ModelReproduceSchema(Schema):
+    command = fields.String(metadata={"description": "the fairdun model train command line"})
+    settings = fields.Dict()
+    software = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 class ModelCardSchema(Schema):
-    """The model card as data (``fairdun model card ID --format json``)."""
+    """The model card as data (``fairdun model card ID --format json``; built by ``explain.card.model_card``)."""
 
     model_id = fields.String()
     sha256 = fields.String()
     feature_set = fields.String()
+    estimator = fields.String()
+    software = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "package versions"})
+    terms = fields.Integer()
+    outer_bags = fields.Integer()
+    random_state = fields.Integer()
+    max_abs_diff_vs_interpret = fields.Float(allow_none=True)
     intended_use = fields.Dict()
+    target = fields.Dict(metadata={"description": "what the score predicts (name, definition, horizon)"})
+    data = fields.Dict(metadata={"description": "the training data: mode, source, snapshots, split"})
+    features = fields.List(fields.Nested(ModelFeatureSchema))
+    interactions = fields.Integer()
+    excluded_attributes = fields.Dict(metadata={"description": "columns left out, each with why"})
+    protected_attributes = fields.Dict(allow_none=True)
     metrics = fields.Dict()
     calibration = fields.List(fields.Dict())
     fairness = fields.Dict()
     global_explanation = fields.Dict()
+    charts = fields.Nested(ModelChartsSchema)
+    uncertainty = fields.Dict()
     limitations = fields.List(fields.String())
+    reproduce = fields.Nested(ModelReproduceSchema)
 
 
 class ModelArtifactSchema(Schema):

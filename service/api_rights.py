@@ -42,6 +42,7 @@ from .schemas.rights import (
     RectificationSchema,
     RequestListSchema,
     RequestQuerySchema,
+    RequestViewSchema,
     ResolutionSchema,
     ResumeSchema,
     ReviewCaseSchema,
@@ -178,7 +179,7 @@ def list_requests() -> Response:
 
 @bp.get("/requests/<uuid:request_id>")
 @requires(*OFFICERS)
-@operation(summary="One data-subject request with its statement", responses={200: SubjectRequestSchema})
+@operation(summary="One data-subject request with its statement", responses={200: RequestViewSchema})
 def get_request(request_id: Any) -> Response:
     return jsonify(rights.get_request(_ctx(), str(request_id)))
 

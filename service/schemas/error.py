@@ -20,6 +20,8 @@ ERROR_CODES = (
     "last_admin_key", "endpoint_disabled", "too_many_endpoints", "unknown_webhook_endpoint", "unknown_delivery",
     "subject_erased", "no_message", "no_letter", "message_incomplete", "message_not_reproducible", "disabled",
     "checkpoint_refused", "ledger_unverified",
+    # the model registry (explain.registry)
+    "registry_error", "unknown_model", "transition_refused", "artifact_refused",
     # fairdun cannot answer now
     "storage_unavailable", "ledger_unavailable", "policy_unavailable", "message_templates_unavailable",
     "portal_unavailable", "service_unavailable", "internal_error",

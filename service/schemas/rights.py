@@ -15,14 +15,16 @@ from decisions.runs import MAX_PAGE
 from ledger.timestamps import rfc3339
 from retention.holds import HOLD_REASONS
 
+from .decision import ModifiedActionSchema
 from .fields import Day, Ref, StrictBool, StrictInt, Text, Timestamp
 from .paging import KeysetCursor, page_limit
 
 __all__ = ["ObjectionSchema", "ReviewRequestSchema", "RectificationSchema", "ErasureSchema", "GroundsSchema",
            "ExtensionSchema", "ResolutionSchema", "OutcomeSchema", "ResumeSchema", "RequestQuerySchema",
-           "ReviewQuerySchema", "LegalHoldQuerySchema", "AccessQuerySchema", "LegalHoldSchema", "SubjectRequestSchema", "RequestListSchema",
-           "ReviewCaseSchema", "ReviewListSchema", "ReviewCaseViewSchema", "AccessExportSchema", "GroundsResultSchema",
-           "LegalHoldResultSchema", "LegalHoldListSchema", "LedgerStatusSchema", "MAX_STATEMENT"]
+           "ReviewQuerySchema", "LegalHoldQuerySchema", "AccessQuerySchema", "LegalHoldSchema", "SubjectRequestSchema",
+           "RequestListSchema", "QueuedRequestSchema", "RequestViewSchema", "ReviewCaseSchema", "ReviewListSchema",
+           "ReviewCaseViewSchema", "AccessExportSchema", "GroundsResultSchema", "LegalHoldResultSchema",
+           "LegalHoldListSchema", "LedgerStatusSchema", "MAX_STATEMENT"]
 
 MAX_STATEMENT = 4000
 
@@ -148,6 +150,7 @@ class SubjectRequestSchema(Schema):
     due_at = fields.String(metadata={"format": "date-time"})
     extended_to = fields.String(allow_none=True, metadata={"format": "date"})
     extension_reason = fields.String(allow_none=True)
+    extended_at = fields.String(allow_none=True, metadata={"format": "date-time", "description": "when it was extended"})
     effective_due_at = fields.String(metadata={"format": "date-time"})
     overdue = fields.Boolean()
     sla = fields.String(allow_none=True, metadata={"description": "on_time | due_soon | overdue"})
@@ -155,24 +158,46 @@ class SubjectRequestSchema(Schema):
     fulfilled_at = fields.String(allow_none=True)
     decision_id = fields.String(allow_none=True)
     case_id = fields.String(allow_none=True)
+    concerns = fields.String(allow_none=True, validate=validate.OneOf(RECTIFICATION_CONCERNS),
+                             metadata={"description": "rectification: what is contested; null otherwise"})
     detail = fields.Dict(allow_none=True)
 
 
+class QueuedRequestSchema(SubjectRequestSchema):
+    """A request as the staff's lists show it: with its subject's pseudonym."""
+
+    subject = fields.String(metadata={"description": "the subject's pseudonym, never a reference"})
+
+
+class RequestViewSchema(QueuedRequestSchema):
+    """One request with the person's own words."""
+
+    statement = fields.String(allow_none=True, metadata={"description": "the person's statement; null when none"})
+
+
 class RequestListSchema(Schema):
-    requests = fields.List(fields.Nested(SubjectRequestSchema), metadata={"description": "soonest deadline first"})
+    requests = fields.List(fields.Nested(QueuedRequestSchema), metadata={"description": "soonest deadline first"})
     next_cursor = fields.String(allow_none=True, metadata=_NEXT)
 
 
 class ReviewCaseSchema(Schema):
     case_id = fields.String()
     decision_id = fields.String()
+    decision_seq = fields.Integer(metadata={"description": "the ledger seq of the decision"})
     origin = fields.String(validate=validate.OneOf(("automatic", "debtor")))
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(("open", "closed")))
+    opened_at = fields.String(metadata={"format": "date-time"})
     due_at = fields.String(metadata={"format": "date-time"})
     sla = fields.String(allow_none=True)
     overdue = fields.Boolean()
-    outcome = fields.String(allow_none=True)
-    escalation = fields.String(metadata={"description": "paused | resumed | free"})
+    outcome = fields.String(allow_none=True, validate=validate.OneOf(OUTCOMES))
+    explanation_opened = fields.Boolean(allow_none=True)
+    reviewer = fields.String(allow_none=True)
+    closed_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    action = fields.Nested(ModifiedActionSchema, allow_none=True, metadata={"description": "modify: the action"})
+    outcome_seq = fields.Integer(allow_none=True, metadata={"description": "the ledger seq of the outcome"})
+    request_id = fields.String(allow_none=True, metadata={"description": "the debtor's review request, if any"})
+    escalation = fields.String(validate=validate.OneOf(("paused", "resumed", "free")))
 
 
 class ReviewListSchema(Schema):
@@ -187,18 +212,49 @@ class ReviewCaseViewSchema(ReviewCaseSchema):
     policy_trace = fields.List(fields.Dict())
     statement = fields.String(allow_none=True)
     rationale = fields.String(allow_none=True)
+    claim_history = fields.List(fields.Nested(ReviewCaseSchema), metadata={"description": "the claim's other cases"})
+
+
+class AccessCategorySchema(Schema):
+    category = fields.String()
+    examples = fields.String()
+    source = fields.String()
+
+
+class AccessRightSchema(Schema):
+    right = fields.String()
+    article = fields.String()
+    text = fields.String()
+
+
+class AccessRequestSchema(SubjectRequestSchema):
+    statement = fields.String(allow_none=True, metadata={"description": "the person's own words"})
+
+
+class AccessReviewSchema(ReviewCaseSchema):
+    rationale = fields.String(allow_none=True, metadata={"description": "the reviewer's rationale"})
 
 
 class AccessExportSchema(Schema):
     """GDPR Art. 15 export; the shape is documented in ``decisions/rights/access.py``."""
 
-    format = fields.String()
+    format = fields.String(validate=validate.OneOf(("fairdun-access-export",)))
     version = fields.Integer()
-    generated_at = fields.String()
+    generated_at = fields.String(metadata={"format": "date-time"})
+    language = fields.String(validate=validate.OneOf(("en", "de")))
     subject = fields.Dict()
-    decisions = fields.List(fields.Dict())
-    requests = fields.List(fields.Dict())
-    retention = fields.Dict()
+    purposes = fields.List(fields.String(), metadata={"description": "Art. 15(1)(a)"})
+    categories = fields.List(fields.Nested(AccessCategorySchema), metadata={"description": "Art. 15(1)(b), (g)"})
+    sources = fields.List(fields.String(), metadata={"description": "Art. 15(1)(g)"})
+    recipients = fields.List(fields.String(), metadata={"description": "Art. 15(1)(c)"})
+    retention = fields.Dict(metadata={"description": "Art. 15(1)(d)"})
+    decisions = fields.List(fields.Dict(), metadata={"description": "oldest first, each as recorded with "
+                                                                    "recorded_at, review and data"})
+    logic = fields.String(metadata={"description": "the logic involved (Art. 15(1)(h))"})
+    significance = fields.String(metadata={"description": "significance and envisaged consequences (Art. 15(1)(h))"})
+    requests = fields.List(fields.Nested(AccessRequestSchema))
+    reviews = fields.List(fields.Nested(AccessReviewSchema))
+    rights = fields.List(fields.Nested(AccessRightSchema), metadata={"description": "Art. 15(1)(e), (f)"})
 
 
 class GroundsResultSchema(Schema):
