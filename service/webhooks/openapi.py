@@ -1,5 +1,6 @@
 """The webhook payloads in the OpenAPI document: one top-level ``webhooks`` entry per event type
-(OpenAPI 3.1 §4.8.1), each with its payload's schema, and the feed's events as their ``oneOf``."""
+(OpenAPI 3.1 §4.8.1), each with its payload's schema and an example, and the feed's events as their
+``oneOf`` told apart by ``type`` (``FeedEvent``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from apispec import APISpec
 
-from .schemas import EVENT_SCHEMAS, FEED_EVENT_SCHEMAS
+from .schemas import EVENT_EXAMPLES, EVENT_SCHEMAS, FEED_EVENT, FEED_EVENT_SCHEMAS, feed_example, schema_name
 
 __all__ = ["describe_webhooks"]
 
@@ -19,14 +20,13 @@ _HEADERS = (
 )
 
 
-def _name(schema: type) -> str:
-    return schema.__name__.removesuffix("Schema")
-
-
 def describe_webhooks(spec: APISpec) -> dict[str, Any]:
     """Register every event's schemas on ``spec``; the ``webhooks`` object."""
-    for schema in (*EVENT_SCHEMAS.values(), *FEED_EVENT_SCHEMAS.values()):
-        spec.components.schema(_name(schema), schema=schema)
+    for type_, schema in EVENT_SCHEMAS.items():
+        spec.components.schema(schema_name(schema), {"examples": [EVENT_EXAMPLES[type_]]}, schema=schema)
+    for type_, schema in FEED_EVENT_SCHEMAS.items():
+        spec.components.schema(schema_name(schema), {"examples": [feed_example(type_)]}, schema=schema)
+    spec.components.schema("FeedEvent", FEED_EVENT)
     parameters = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"},
                    "description": description} for name, description in _HEADERS]
     return {type_: {"post": {
@@ -37,6 +37,7 @@ def describe_webhooks(spec: APISpec) -> dict[str, Any]:
         "operationId": f"webhook_{type_.replace('.', '_')}",
         "parameters": parameters,
         "requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{_name(schema)}"}}}},
+            "schema": {"$ref": f"#/components/schemas/{schema_name(schema)}"},
+            "example": EVENT_EXAMPLES[type_]}}},
         "responses": {"2XX": {"description": "received (any other answer is retried)"}},
     }} for type_, schema in EVENT_SCHEMAS.items()}

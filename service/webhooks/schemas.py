@@ -17,7 +17,8 @@ from .urls import MAX_URL
 
 __all__ = ["EndpointCreateSchema", "EndpointSchema", "EndpointListSchema", "EndpointIssuedSchema", "RotateSchema",
            "EnableSchema", "DeliveryQuerySchema", "DeliveryPageSchema", "DeliverySchema", "FeedQuerySchema",
-           "FeedPageSchema", "EVENT_SCHEMAS", "FEED_EVENT_SCHEMAS", "DELIVERY_STATUSES", "MAX_FEED_PAGE"]
+           "FeedPageSchema", "EVENT_SCHEMAS", "FEED_EVENT_SCHEMAS", "EVENT_EXAMPLES", "FEED_EVENT", "feed_example",
+           "schema_name", "DELIVERY_STATUSES", "MAX_FEED_PAGE"]
 
 DELIVERY_STATUSES = ("pending", "delivered", "failed", "cancelled")
 MAX_FEED_PAGE = 1000
@@ -175,18 +176,52 @@ _DATA = {"decision.held": (DecisionHeldDataSchema, "A decision was recorded held
          "request.deadline_near": (DeadlineNearDataSchema, "A data-subject request is still open and its "
                                                            "deadline is near.")}
 
+_DECISION, _CASE, _REQUEST = ("3f1c2a9e-7b4d-4e21-9a55-0c6d8e2f4b17", "8d2e4f60-1a3b-4c5d-8e9f-a0b1c2d3e4f5",
+                              "c4a7e2b1-5d3f-4a8e-b6c9-1e2d3f4a5b6c")
+_RUN = "5b9d7f31-2c4e-4f6a-8b1d-3e5f7a9c1b2d"
+# One example per event type (the document's examples; a test checks each against its schema)
+EVENT_EXAMPLES: dict[str, dict[str, Any]] = {
+    "decision.held": {"type": "decision.held", "timestamp": "2026-11-22T09:30:00Z", "data": {
+        "decision_id": _DECISION, "as_of": "2026-11-22T09:00:00Z", "hold": {"code": "policy_error"},
+        "run": {"run_id": _RUN, "item": 17},
+        "effective": {"status": "held", "action": None, "because": None}}},
+    "decision.reviewed": {"type": "decision.reviewed", "timestamp": "2026-11-24T14:05:00Z", "data": {
+        "decision_id": _DECISION, "case_id": _CASE, "outcome": "modify",
+        "effective": {"status": "decided", "action": {
+            "kind": "reminder", "level": 1, "channel": "email", "tone": "gentle", "send_at": "2026-11-25T08:00:00Z",
+            "fees": [], "template": "reminder.l1.gentle.de", "notices": ["gdpr_art21_objection_right"]},
+            "because": {"case_id": _CASE, "outcome": "modify", "outcome_seq": 412,
+                        "closed_at": "2026-11-24T14:05:00Z"}}}},
+    "review.requested": {"type": "review.requested", "timestamp": "2026-11-23T10:12:00Z", "data": {
+        "decision_id": _DECISION, "request_id": _REQUEST, "case_id": _CASE, "channel": "portal",
+        "received_at": "2026-11-23T10:12:00Z", "due_at": "2026-12-23T22:59:59Z"}},
+    "run.completed": {"type": "run.completed", "timestamp": "2026-11-22T09:34:10Z", "data": {
+        "run_id": _RUN, "total": 500, "decided": 497, "invalid": 3,
+        "by_status": {"decided": 481, "held": 2, "needs_review": 14},
+        "by_action": {"final_notice": 40, "none": 120, "reminder": 337}, "held_reasons": {"policy_error": 2}}},
+    "request.deadline_near": {"type": "request.deadline_near", "timestamp": "2026-12-16T06:00:00Z", "data": {
+        "request_id": _REQUEST, "type": "review", "received_at": "2026-11-23T10:12:00Z",
+        "due_at": "2026-12-23T22:59:59Z", "decision_id": _DECISION, "case_id": _CASE}},
+}
+
+
+def feed_example(type_: str) -> dict[str, Any]:
+    """The event as the feed shows it: the webhook payload with its id (the webhook-id) first."""
+    return {"id": "7e1d2c3b-4a5f-5b6c-9d8e-0f1a2b3c4d5e", **EVENT_EXAMPLES[type_]}
+
 
 def _event_schema(type_: str, data: type[Schema], description: str, *, feed: bool) -> type[Schema]:
     name = "".join(part.capitalize() for part in type_.replace(".", "_").split("_"))
     attributes: dict[str, Any] = {
-        "type": fields.String(validate=validate.OneOf((type_,))),
-        "timestamp": fields.String(metadata={"format": "date-time", "description": "when it happened"}),
-        "data": fields.Nested(data),
+        "type": fields.String(required=True, validate=validate.OneOf((type_,))),
+        "timestamp": fields.String(required=True, metadata={"format": "date-time", "description": "when it happened"}),
+        "data": fields.Nested(data, required=True),
         "Meta": type("Meta", (), {"ordered": True}),
         "__doc__": description,
     }
     if feed:
-        attributes["id"] = fields.String(metadata={"format": "uuid", "description": "the event's id (webhook-id)"})
+        attributes["id"] = fields.String(required=True, metadata={"format": "uuid",
+                                                                  "description": "the event's id (webhook-id)"})
     return type(f"{'Feed' if feed else ''}{name}EventSchema", (Schema,), attributes)
 
 
@@ -195,13 +230,26 @@ FEED_EVENT_SCHEMAS: dict[str, type[Schema]] = {t: _event_schema(t, d, text, feed
                                                for t, (d, text) in _DATA.items()}
 
 
-def _name(schema: type[Schema]) -> str:
+def schema_name(schema: type[Schema]) -> str:
+    """An event schema's name in the document's components."""
     return schema.__name__.removesuffix("Schema")
 
 
+def _ref(schema: type[Schema]) -> str:
+    return f"#/components/schemas/{schema_name(schema)}"
+
+
+# The feed's event: one schema per type, told apart by ``type`` (a component of its own, as apispec
+# keeps no discriminator on a field; registered by ``describe_webhooks``).
+FEED_EVENT = {
+    "description": "An event of the feed: its type says which schema (the webhook payload of that type, with its id).",
+    "oneOf": [{"$ref": _ref(s)} for s in FEED_EVENT_SCHEMAS.values()],
+    "discriminator": {"propertyName": "type", "mapping": {t: _ref(s) for t, s in FEED_EVENT_SCHEMAS.items()}},
+}
+
+
 class FeedPageSchema(Schema):
-    events = fields.List(fields.Raw(metadata={"oneOf": [
-        {"$ref": f"#/components/schemas/{_name(s)}"} for s in FEED_EVENT_SCHEMAS.values()]}),
-        metadata={"description": "oldest first; each shaped like the webhook payload, with its id"})
+    events = fields.List(fields.Raw(metadata={"allOf": [{"$ref": "#/components/schemas/FeedEvent"}]}),
+                         metadata={"description": "oldest first; each shaped like the webhook payload, with its id"})
     next_cursor = fields.String(allow_none=True, metadata={
         "description": "poll again with it as after (an empty page: nothing new yet); null while the feed is empty"})

@@ -92,4 +92,47 @@ def test_every_operation_answers_as_documented(make_app: Any, api_keys: dict[str
     assert not failures, "\n\n".join(failures)
 
 
+def _examples(spec: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(where, component, example) for every example of the document: a component's own examples and
+    a media type's example under a $ref schema (requests, responses, webhook payloads)."""
+    found = [(f"components/{name}", name, example) for name, schema in spec["components"]["schemas"].items()
+             for example in schema.get("examples", ())]
+    operations = [(f"{method.upper()} {path}", op) for section in ("paths", "webhooks")
+                  for path, item in spec[section].items() for method, op in item.items()]
+    for where, op in operations:
+        bodies = [("request", op.get("requestBody") or {})] + list(op["responses"].items())
+        for part, body in bodies:
+            for media in (body.get("content") or {}).values():
+                ref = (media.get("schema") or {}).get("$ref", "")
+                if "example" in media and ref:
+                    found.append((f"{where} {part}", ref.rsplit("/", 1)[1], media["example"]))
+    return found
+
+
+def test_every_example_matches_its_schema(client: Any) -> None:
+    from openapi_check import assert_matches
+
+    spec = client.get("/v1/openapi.json").json
+    examples = _examples(spec)
+    named = {component for _, component, _ in examples}
+    assert {"DecisionHeldEvent", "FeedRunCompletedEvent", "ErrorResponse"} <= named
+    for where, component, example in examples:
+        try:
+            assert_matches(spec, component, example)
+        except AssertionError as exc:
+            raise AssertionError(f"{where}: {exc}") from None
+
+
+def test_the_feeds_events_are_one_schema_per_type_told_apart_by_type(client: Any) -> None:
+    spec = client.get("/v1/openapi.json").json
+    event = spec["components"]["schemas"]["FeedEvent"]
+    mapping = event["discriminator"]["mapping"]
+    assert event["discriminator"]["propertyName"] == "type"
+    assert set(mapping) == set(spec["webhooks"]) and {o["$ref"] for o in event["oneOf"]} == set(mapping.values())
+    for type_, ref in mapping.items():
+        schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        assert schema["properties"]["type"]["enum"] == [type_] and "type" in schema["required"]
+        assert schema["examples"][0]["type"] == type_
+
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
