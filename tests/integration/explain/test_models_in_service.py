@@ -46,7 +46,8 @@ def test_an_approval_in_another_process_switches_the_model_before_the_next_decis
     admin = make_app().extensions["fairdun"]
     candidate = admin.models.register(variant(21), now=admin.clock(), actor=CLI)
     admin.models.approve(candidate.model_id, now=admin.clock(), actor=CLI)
-    after = _decide(serving, auth)
+    # another claim (the same claim, as_of and body again would repeat the recorded decision)
+    after = _decide(serving, auth, request_with(**{"invoice.ref": "INV-AFTER-APPROVAL"}))
     assert before["risk"]["model"]["sha256"] == default_sha256()
     assert after["risk"]["model"] == {"id": candidate.model_id, "sha256": candidate.sha256}
     health = serving.test_client().get("/health").json
