@@ -21,6 +21,7 @@ from .schemas import (
     RunRequestSchema,
     RunStatusSchema,
 )
+from .schemas.examples import DECISION_REQUEST_EXAMPLE
 from .schemas.paging import Cursor
 from .schemas.run import RunItemsPageSchema, RunItemsQuerySchema
 
@@ -80,7 +81,8 @@ def _created(document: dict[str, Any], replayed: bool, location: str) -> Respons
 @bp.post("/decisions")
 @requires(Role.AR_SYSTEM)
 @operation(summary="Decide the next dunning step for one invoice", request=DecisionRequestSchema,
-           responses={201: DecisionResponseSchema, 200: DecisionResponseSchema}, idempotent=True)
+           responses={201: DecisionResponseSchema, 200: DecisionResponseSchema}, idempotent=True,
+           example=DECISION_REQUEST_EXAMPLE)
 def create_decision() -> Response:
     """Without an `Idempotency-Key`, a request for a claim (`debtor.ref` + `invoice.ref`) and `as_of`
     already decided answers with that decision (200, the same body) if the request is the same, and

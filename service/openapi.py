@@ -32,16 +32,18 @@ bp = Blueprint("openapi", __name__, url_prefix="/v1")
 
 def operation(*, summary: str, responses: dict[int, Any], request: Any = None,
               idempotent: bool = False, media_type: str = "application/json", query: Any = None,
-              text_plain: bool = False) -> Callable[[F], F]:
+              text_plain: bool = False, example: Any = None) -> Callable[[F], F]:
     """Declare what a view takes and returns, for the OpenAPI document. A response schema of
     None with another ``media_type`` (``application/pdf``) is a binary body; ``query`` is the
     schema of the query parameters (one parameter per field); ``text_plain``: the success answer
-    is also served as ``text/plain`` (the client's ``Accept`` chooses)."""
+    is also served as ``text/plain`` (the client's ``Accept`` chooses); ``example``: a request body
+    example."""
 
     def decorate(view: F) -> F:
         setattr(view, OPERATION_ATTRIBUTE, {"summary": summary, "request": request, "responses": responses,
                                             "idempotent": idempotent, "media_type": media_type, "query": query,
-                                            "text_plain": text_plain, "description": (view.__doc__ or "").strip()})
+                                            "text_plain": text_plain, "example": example,
+                                            "description": (view.__doc__ or "").strip()})
         return view
 
     return decorate
@@ -113,8 +115,10 @@ def build_spec(app: Flask) -> dict[str, Any]:
             "x-roles": [str(r) for r in roles],
         }
         if declared["request"] is not None:
-            op["requestBody"] = {"required": True,
-                                 "content": {"application/json": {"schema": declared["request"]}}}
+            media: dict[str, Any] = {"schema": declared["request"]}
+            if declared["example"] is not None:
+                media["example"] = declared["example"]
+            op["requestBody"] = {"required": True, "content": {"application/json": media}}
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = op
     for path, operations in paths.items():

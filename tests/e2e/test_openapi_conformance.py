@@ -115,7 +115,7 @@ def test_every_example_matches_its_schema(client: Any) -> None:
     spec = client.get("/v1/openapi.json").json
     examples = _examples(spec)
     named = {component for _, component, _ in examples}
-    assert {"DecisionHeldEvent", "FeedRunCompletedEvent", "ErrorResponse"} <= named
+    assert {"DecisionHeldEvent", "FeedRunCompletedEvent", "ErrorResponse", "DecisionRequest"} <= named
     for where, component, example in examples:
         try:
             assert_matches(spec, component, example)
