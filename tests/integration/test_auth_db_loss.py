@@ -51,7 +51,8 @@ def test_every_authenticated_route_answers_503(lost_app: Any) -> None:
             response = client.open(url, method=method, json={}, headers=headers)
             assert response.status_code == 503, (method, rule.rule, response.status_code)
             assert response.json["error"] == {"status": 503, "code": "storage_unavailable",
-                                              "message": "the API keys could not be read: the database is unavailable"}
+                                              "message": "the API keys could not be read: the database is unavailable",
+                                              "request_id": response.headers["Request-Id"]}
             checked += 1
     assert checked >= 30
     assert client.get("/health").status_code == 503
