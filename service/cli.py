@@ -106,12 +106,15 @@ def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int)
 @click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo_command(invoices: int, serve_after: bool, port: int) -> None:
-    from .demo import seed_demo
+    from .demo import demo_message_settings, seed_demo
     from .serve import serve
 
     # The demo serves plain HTTP on loopback: its session cookie cannot be Secure (a deployment
     # behind TLS keeps the default), unless the operator said otherwise.
     os.environ.setdefault("FAIRDUN_WEB_COOKIE_SECURE", "false")
+    # A demo creditor, so that the demo's messages have their text (the operator's settings win).
+    for name, value in demo_message_settings(port).items():
+        os.environ.setdefault(f"FAIRDUN_{name}", value)
     seed_demo(deciding_app(), invoices=invoices, port=port, echo=click.echo)
     if serve_after:
         serve(host="127.0.0.1", port=port, workers=2, threads=4)

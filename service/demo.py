@@ -23,10 +23,17 @@ from decisions.portfolio import generate_portfolio, read_jsonl, write_jsonl
 from .auth import Role, issue_api_key, list_api_keys, revoke_api_key
 from .commands import run_file
 
-__all__ = ["seed_demo", "DEMO_SEED", "DEMO_KEY_NAMES"]
+__all__ = ["seed_demo", "demo_message_settings", "DEMO_SEED", "DEMO_KEY_NAMES"]
 
 DEMO_SEED = 2026
 DEMO_KEY_NAMES = {f"demo {role.value}": role for role in Role}   # the marker of the demo's keys
+
+
+def demo_message_settings(port: int) -> dict[str, str]:
+    """The demo's creditor and portal address (``FAIRDUN_`` + name), so that its messages have text."""
+    return {"CREDITOR_NAME": "Muster Energie GmbH", "CREDITOR_ADDRESS": "Musterweg 5, 10115 Berlin",
+            "CREDITOR_EMAIL": "forderungen@example.invalid", "CREDITOR_WEBSITE": "https://example.invalid",
+            "PORTAL_BASE_URL": f"http://127.0.0.1:{port}"}
 
 
 def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any]) -> dict[str, Any]:

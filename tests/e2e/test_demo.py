@@ -8,7 +8,7 @@ from typing import Any
 
 from web_support import csrf_token
 
-from service.demo import seed_demo
+from service.demo import demo_message_settings, seed_demo
 
 
 def test_the_demo_prints_working_keys_staff_accounts_and_a_portal_sign_in(make_app: Any) -> None:
@@ -41,3 +41,22 @@ def test_the_demo_prints_working_keys_staff_accounts_and_a_portal_sign_in(make_a
     again = seed_demo(app, invoices=4, port=8123, echo=lambda line: None)
     assert again["summary"]["run_id"] == seeded["summary"]["run_id"]
     assert again["staff"] == seeded["staff"] and again["debtor"] == seeded["debtor"]
+
+
+def test_the_demo_messages_have_their_text(make_app: Any) -> None:
+    """``fairdun demo`` sets a demo creditor and portal address, so an AR system following the
+    README's guide reads ready-to-send texts (without them: 409 message_incomplete)."""
+    app = make_app(WEB_COOKIE_SECURE=False, **demo_message_settings(8123))
+    seeded = seed_demo(app, invoices=12, port=8123, echo=lambda line: None)
+    ar = {"Authorization": f"Bearer {seeded['keys']['ar_system']}"}
+    client = app.test_client()
+    items = client.get(f"/v1/runs/{seeded['summary']['run_id']}/items?limit=100", headers=ar).json["items"]
+    written = [item["decision_id"] for item in items
+               if (item.get("effective") or {}).get("action") and item["effective"]["action"]["channel"]
+               in ("email", "sms", "letter")]
+    assert written, items
+    for decision_id in written:
+        message = client.get(f"/v1/decisions/{decision_id}/message", headers=ar)
+        assert message.status_code == 200, message.json
+        assert "Muster Energie GmbH" in message.json["text"]
+        assert "http://127.0.0.1:8123/portal/" in message.json["text"]
