@@ -98,20 +98,21 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
     if due_on > situation.today:
         return Proposal((Candidate(id="c0", kind="none"),), rationale="wait", next_step_on=due_on)
 
-    # kind, level, channel, tone, threatens legal action
-    specs: list[tuple[str, int, str | None, str | None, bool]] = []
+    # kind, level, channel, tone, threatens legal action, the message without the announcement
+    specs: list[tuple[str, int, str | None, str | None, bool, bool]] = []
     plan = ladder.data["payment_plan_offer"]
     if _offers_plan(situation, band, level["level"], plan):
-        specs += [("payment_plan_offer", level["level"], channel, plan["tone"], False) for channel in plan["channels"]]
+        specs += [("payment_plan_offer", level["level"], channel, plan["tone"], False, False)
+                  for channel in plan["channels"]]
     tone = _tone(band, level["level"], ladder)
     channels = level["channels"] or [None]
     threat = bool(level.get("threatens_legal_action"))
     for kind in level["kinds"]:
-        specs += [(kind, level["level"], channel, tone if channel else None, threat) for channel in channels]
+        specs += [(kind, level["level"], channel, tone if channel else None, threat, False) for channel in channels]
     if threat:
         # The same messages without the announcement of court action, for when the policy may
         # not let it be made (e.g. a time-barred claim: 12 CFR 1006.26(b); BGB §§ 195, 199, 214).
-        specs += [(kind, level["level"], channel, tone if channel else None, False)
+        specs += [(kind, level["level"], channel, tone if channel else None, False, True)
                   for kind in level["kinds"] for channel in channels]
 
     send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, [ladder.send_window])
@@ -122,12 +123,12 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
             send_at=send_at if channel else None,
             fees=_fees(situation, kind, lvl, ladder),
             template=_template(kind, lvl, tone_, situation.case.debtor.language, ladder,
-                               without_legal_action=threat and not threatens),
+                               without_legal_action=without),
             profiling=profiling,
             notices=_notices(situation, kind, ladder) if channel else (),
             legal_action_threat=threatens,
         )
-        for index, (kind, lvl, channel, tone_, threatens) in enumerate(specs)
+        for index, (kind, lvl, channel, tone_, threatens, without) in enumerate(specs)
     ]
     candidates.append(Candidate(id=f"c{len(candidates)}", kind="none"))
     return Proposal(tuple(candidates), rationale="next_level")

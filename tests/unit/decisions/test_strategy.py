@@ -75,6 +75,29 @@ def test_without_profiling_the_tone_is_neutral_and_plans_wait_for_the_final_noti
         {"at": "2026-11-11T09:00:00Z", "kind": "reminder", "level": 2, "channel": "email"}],
         "invoice.due_on": "2026-10-20"})
     assert [c.kind for c in level3.candidates][:2] == ["payment_plan_offer", "payment_plan_offer"]
+    # a plan offer threatens nothing, so it has no variant without the threat (its level's notice has)
+    assert {c.template for c in level3.candidates[:2]} == {"payment_plan_offer.l3.gentle.de"}
+
+
+_DUNNED = [{"at": "2026-10-01T09:00:00Z", "kind": "reminder", "level": 1, "channel": "email"},
+           {"at": "2026-10-15T09:00:00Z", "kind": "reminder", "level": 2, "channel": "email"},
+           {"at": "2026-11-01T09:00:00Z", "kind": "final_notice", "level": 3, "channel": "letter"}]
+
+
+@pytest.mark.parametrize("reached", range(4))
+@pytest.mark.parametrize("band", [None, "low", "medium", "high"])
+@pytest.mark.parametrize("kind", ["consumer", "business"])
+@pytest.mark.parametrize("language", ["de", "en", "fr"])
+def test_every_template_the_strategy_names_is_one_the_message_templates_cover(reached, band, kind, language) -> None:
+    """propose() itself, not a model of it: each message it may choose names a template that
+    decisions.messages covers (a missing one holds the decision: message_error)."""
+    from decisions.messages.coverage import ladder_template_ids
+
+    p = proposal(band, **{"history.dunning": _DUNNED[:reached], "invoice.issued_on": "2026-08-01",
+                          "invoice.due_on": "2026-09-01", "debtor.kind": kind, "debtor.language": language})
+    named = {c.template for c in p.candidates if c.channel}
+    assert named or reached == 3, shapes(p)   # level 4 writes nothing, unless a plan is offered first
+    assert named <= ladder_template_ids(LADDER)
 
 
 def test_escalations_after_the_final_notice_have_no_channel_and_a_firm_tone() -> None:
