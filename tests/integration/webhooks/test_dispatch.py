@@ -71,10 +71,10 @@ def test_a_claimed_delivery_is_left_to_its_dispatcher_until_the_lease_runs_out(
         assert row.status == "delivered" and row.claimed_until is None
 
 
+# FOR UPDATE SKIP LOCKED is PostgreSQL's (SQLite's write lock serialises claims): no SQLite case.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_on_postgresql_a_claim_skips_what_another_claim_holds_without_waiting(
         app: Any, client: Any, auth: Any, receiver: Receiver, database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("FOR UPDATE SKIP LOCKED is PostgreSQL's (SQLite's write lock serialises claims)")
     _held_event(app, client, auth, receiver)
     dispatcher = dispatcher_for(app)
     dispatcher.fan_out()
