@@ -193,6 +193,8 @@ def _change(document: Any, pointer: str, *, remove: bool) -> None:
     *path, last = pointer.strip("/").split("/")
     node = document
     for part in path:
+        if not isinstance(node, (dict, list)):   # an earlier change made a parent null: nothing to change
+            return
         key: Any = int(part) if isinstance(node, list) else part
         if isinstance(node, list) and not (0 <= key < len(node)) or isinstance(node, dict) and key not in node:
             return
