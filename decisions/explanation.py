@@ -112,3 +112,48 @@ def _obligation_message(obligation: Any) -> str:
     if obligation.kind == "notice":
         return f"the message must carry the notice '{params['notice']}'"
     return f"human review required: {params.get('reason', '')}".strip()
+
+
+def score_role(lang: str, *, situation: Situation, chosen: Candidate | None, band: str | None, ladder: Any,
+               needs_review: bool) -> dict[str, list[dict[str, str]]]:
+    """What the risk score changed in this decision, and what followed from the ladder or the law
+    whatever the score (``changed`` and ``regardless``, each a list of ``{element, text}``).
+
+    The ladder lets the band change three things: the tone of a message (``tone.by_band``, unless
+    the level's floor is at least as firm), whether a pre-due reminder is sent, and whether a
+    consumer is offered a payment plan first. Everything else follows from the ladder's stages,
+    the debtor's consents, the law and the policy gate."""
+    changed: list[dict[str, str]] = []
+    regardless: list[dict[str, str]] = []
+
+    def item(key: str, **values: Any) -> dict[str, str]:
+        return {"element": key, "text": text(lang, "score_role", key).format(**values)}
+
+    if band is None:
+        regardless.append(item("no_score"))
+    if chosen is None or chosen.kind == "none":
+        regardless.append(item("waiting"))
+        return {"changed": changed, "regardless": regardless}
+    label = action_label(lang, chosen)
+    band_name = text(lang, "band", band) if band is not None else ""
+    if band is not None and chosen.kind == "pre_due_reminder":
+        changed.append(item("pre_due_reminder", band=band_name))
+    elif band is not None and chosen.kind == "payment_plan_offer":
+        changed.append(item("payment_plan_offer", band=band_name))
+    else:
+        regardless.append(item("step", action=label))
+    if chosen.tone is not None and chosen.kind != "payment_plan_offer":
+        tones = ladder.data["tone"]
+        floor = tones["at_least_by_level"].get(str(chosen.level))
+        tone_name = text(lang, "tone", chosen.tone)
+        if band is not None and tones["by_band"][band] == chosen.tone and floor != chosen.tone:
+            changed.append(item("tone", tone=tone_name, band=band_name))
+        else:
+            regardless.append(item("tone_floor" if band is not None else "tone_fixed", tone=tone_name))
+    if chosen.channel is not None:
+        regardless.append(item("channel"))
+    if chosen.fees:
+        regardless.append(item("fees"))
+    if needs_review:
+        regardless.append(item("review"))
+    return {"changed": changed, "regardless": regardless}

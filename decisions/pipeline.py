@@ -24,19 +24,20 @@ from ledger.timestamps import rfc3339
 from . import explanation
 from .case import Case
 from .features import model_features
+from .hints import HintCheck, hint_check, verified
 from .money import exponent_of, format_amount, to_minor
 from .policy import PolicyEngine, PolicyError, PolicyOutcome
 from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
 from .sendtime import NoSendTime, Window, earliest_send_time
 from .situation import Activity, Situation, situate
-from .strategy import Candidate, Fee, Ladder, band_of, propose
+from .strategy import Candidate, Fee, Ladder, propose
 
 __all__ = ["DecisionContext", "Hold", "Decision", "Job", "evaluate", "evaluate_jobs", "hold_decision"]
 
 log = logging.getLogger(__name__)
 _DIGITS = 6   # rounding of scores in the contract and the ledger
-_BANDS = ("low", "medium", "high")   # strategy.band_of's bands, lowest risk first
+_BANDS = ("low", "medium", "high")   # the model's bands, lowest risk first
 
 
 @dataclass(frozen=True)
@@ -130,19 +131,22 @@ def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
             profiling=job.profiling,
         )
         staged.append(_guarded(frame, context, lambda f=frame, j=job: _stage(f, context, rights=j.rights)))
-    # (2) one policy query for every staged case
+    # (2) one policy query for every staged case (and the re-decision of each candidate hint)
     pending = [item for item in staged if isinstance(item, _Staged)]
+    documents = [(id(item), "case", item.document) for item in pending]
+    documents += [(id(item), "hint", item.hint_check.document) for item in pending if item.hint_check]
     answers: list[PolicyOutcome | Exception]
     try:
-        answers = list(context.policy.evaluate_many([item.document for item in pending])) if pending else []
+        answers = list(context.policy.evaluate_many([d for _, _, d in documents])) if documents else []
     except Exception as exc:  # an engine failing outside its contract: each case held (internal_error)
-        answers = [exc] * len(pending)
-    if len(answers) != len(pending):
-        answers = [PolicyError("policy engine answered for another number of cases")] * len(pending)
-    outcomes = {id(item): answer for item, answer in zip(pending, answers, strict=True)}
+        answers = [exc] * len(documents)
+    if len(answers) != len(documents):
+        answers = [PolicyError("policy engine answered for another number of cases")] * len(documents)
+    outcomes = {(key, kind): answer for (key, kind, _), answer in zip(documents, answers, strict=True)}
     # (3) each case finished: the first lawful candidate, its obligations, the explanation
     return [item if isinstance(item, Decision)
-            else _guarded(item.frame, context, lambda i=item: _finish(i, outcomes[id(i)], context))
+            else _guarded(item.frame, context, lambda i=item: _finish(i, outcomes[(id(i), "case")], context,
+                                                                      hint=outcomes.get((id(i), "hint"))))
             for item in staged]
 
 
@@ -151,7 +155,8 @@ def hold_decision(decision: Decision, hold: Hold) -> Decision:
     recorded as made (its content is then suspect, so scores and reasons go)."""
     lang = decision.explanation["language"]
     why = explanation.text(lang, "held_reason", hold.code)
-    risk = {**decision.risk, "p_late": None, "band": None, "uncertainty": None}
+    risk = {**decision.risk, "p_late": None, "band": None, "uncertainty": None, "interval": None,
+            "interval_bands": None, "out_of_range": None, "inputs": None}
     return replace(decision, status="held", action=None, notices=(), hold=hold, risk=risk,
                    explanation={"language": lang, "summary": explanation.text(lang, "summary", "held").format(why=why),
                                 "reasons": [], "policy": []})
@@ -192,7 +197,7 @@ class _Staged:
     frame: _Frame
     risk: dict[str, Any]
     score: Any
-    hint: dict[str, Any] | None
+    hint_check: HintCheck | None
     proposal: Any
     document: dict[str, Any]
 
@@ -207,7 +212,9 @@ def _guarded(frame: _Frame, context: DecisionContext, step: Any) -> Any:
 
 def _stage(frame: _Frame, context: DecisionContext, *, rights: RightsStatus) -> Decision | _Staged:
     situation, lang = frame.situation, frame.lang
-    # (1) risk from the glass-box model, unless the debtor objected to profiling
+    # (1) risk from the glass-box model, unless the debtor objected to profiling: the calibrated
+    # p_late, its band (the model's cut-offs), the safeguard's interval and the bands it reaches,
+    # the inputs out of range, and the inputs themselves (what the model saw, for monitoring)
     score = hint = None
     risk = _risk_unscored(context.model, frame.profiling)
     if frame.profiling:
@@ -218,17 +225,26 @@ def _stage(frame: _Frame, context: DecisionContext, *, rights: RightsStatus) -> 
             score = context.model.score(features)
         except Exception as exc:  # explain.ModelError and anything the scorer did not foresee
             return frame.held(Hold("model_error", str(exc)[:200]), risk=risk)
-        risk = {**risk, "p_late": round(score.p_late, _DIGITS), "band": band_of(score.p_late, context.ladder),
-                "uncertainty": round(score.uncertainty, _DIGITS)}
-        hint = _counterfactual(context, features, score.p_late, situation, lang)
+        calibrated = getattr(score, "calibrated", None)
+        if calibrated is None:   # fail closed: without its bands the score cannot choose a step
+            return frame.held(Hold("model_error", f"model {score.model_id} has no calibrated risk bands"), risk=risk)
+        risk = {**risk, "p_late": round(calibrated.p_late, _DIGITS), "band": calibrated.band,
+                "uncertainty": round(score.uncertainty, _DIGITS),
+                "interval": [round(calibrated.lower, _DIGITS), round(calibrated.upper, _DIGITS)],
+                "interval_bands": list(calibrated.bands), "out_of_range": list(score.out_of_range),
+                "inputs": dict(features)}
+        hint = _counterfactual(context, features, calibrated.p_late, situation, lang)
 
     # (2) ranked candidates from the ladder, and the policy gate's input
     proposal = propose(situation, band=risk["band"], ladder=context.ladder)
     document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop, rights=rights)
-    return _Staged(frame=frame, risk=risk, score=score, hint=hint, proposal=proposal, document=document)
+    check = hint_check(hint, situation, risk=risk, ladder=context.ladder, global_stop=context.global_stop,
+                       rights=rights)
+    return _Staged(frame=frame, risk=risk, score=score, hint_check=check, proposal=proposal, document=document)
 
 
-def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: DecisionContext) -> Decision:
+def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: DecisionContext, *,
+            hint: PolicyOutcome | Exception | None = None) -> Decision:
     frame, risk, proposal, document = staged.frame, staged.risk, staged.proposal, staged.document
     situation, lang = frame.situation, frame.lang
     # (3) the policy gate's answer: one evaluation over all candidates
@@ -269,7 +285,9 @@ def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: Decisi
                                            rationale=proposal.rationale, next_step_on=proposal.next_step_on,
                                            why=why),
             "reasons": reasons,
-            "counterfactual": staged.hint,
+            "score_role": explanation.score_role(lang, situation=situation, chosen=action, band=risk["band"],
+                                                 ladder=context.ladder, needs_review=needs_review),
+            "counterfactual": verified(staged.hint_check, hint, chosen),
             "policy": explanation.policy_trace(proposal.candidates, outcome.verdicts, chosen),
         },
         policy=policy, strategy=frame.strategy, policy_input=document,
@@ -306,7 +324,8 @@ def _counterfactual(context: DecisionContext, features: dict[str, Any], p_late: 
     (explain.counterfactual), for the glass-box model; None when there is none."""
     if not isinstance(context.model, Model):
         return None
-    hint = counterfactual_hint(context.model, features, p_late=p_late, band_of=lambda p: band_of(p, context.ladder),
+    model = context.model
+    hint = counterfactual_hint(model, features, p_late=p_late, band_of=model.band_of,
                                bands=_BANDS, today=situation.today, lang=lang)
     return hint and {**hint, "counterfactual_p_late": round(hint["counterfactual_p_late"], _DIGITS)}
 
@@ -317,7 +336,8 @@ def _model_reasons(score: Any, lang: str) -> list[dict[str, Any]]:
 
 
 def _risk_unscored(model: RiskModel | ModelUnavailable, profiling: bool) -> dict[str, Any]:
-    return {"p_late": None, "band": None, "uncertainty": None, "profiling": profiling,
+    return {"p_late": None, "band": None, "uncertainty": None, "interval": None, "interval_bands": None,
+            "out_of_range": None, "inputs": None, "profiling": profiling,
             "model": {"id": model.id, "sha256": model.sha256} if profiling else None}
 
 

@@ -102,7 +102,9 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "contacts": [{**_day(c.at, zone, today), "channel": c.channel, "connected": c.connected}
                              for c in situation.contacts],
             },
-            "risk": {key: risk[key] for key in ("profiling", "p_late", "band", "uncertainty")},
+            # the safeguard reads interval_bands (the bands the score's interval reaches) and
+            # out_of_range (the inputs outside the model's domain)
+            "risk": {key: risk.get(key) for key in ("profiling", "p_late", "band", "interval_bands", "out_of_range")},
         },
         "candidates": [_candidate(c, zone, today) for c in candidates],
     }

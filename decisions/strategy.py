@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -15,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from explain import band_of as _band_of
 
 from .money import currency_exponent
 from .sendtime import Window, earliest_send_time
@@ -78,13 +81,11 @@ def load_ladder(path: str | Path | None = None) -> Ladder:
     return Ladder(version=data["version"], data=data, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def band_of(p_late: float, ladder: Ladder) -> str:
-    bands = ladder.data["risk_bands"]
-    if p_late >= bands["high"]:
-        return "high"
-    if p_late >= bands["medium"]:
-        return "medium"
-    return "low"
+def band_of(p_late: float, cutoffs: Mapping[str, float]) -> str:
+    """The band of a calibrated ``p_late``. The cut-offs are the approved model's (its artifact
+    carries them, derived for stated target shares when it was trained and again when it was
+    approved): the ladder names the bands and what each changes, never their probabilities."""
+    return _band_of(p_late, cutoffs)
 
 
 def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Proposal:

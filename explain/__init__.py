@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from explain._artifact import write_artifact
+from explain._bands import BAND_NAMES, band_of
 from explain._errors import ArtifactError, ModelError, TrainingError
-from explain._model import Contribution, Model, Score, load_model
+from explain._model import Calibrated, Contribution, Model, Score, load_model
 from explain._shipped import (
     default_artifact_path,
     default_manifest,
@@ -31,7 +32,10 @@ __all__ = [
     "FeatureSpec",
     "Model",
     "Score",
+    "Calibrated",
     "Contribution",
+    "BAND_NAMES",
+    "band_of",
     "ModelError",
     "ArtifactError",
     "TrainingError",

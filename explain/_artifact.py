@@ -17,6 +17,12 @@ Binning follows interpret's ``ExplainableBoostingClassifier`` exactly (``bins_``
   ``1..n``; missing is bin 0 and a category not seen in training interpret's unknown bin ``n + 1``,
   so its dimension has ``n + 2`` cells.
 
+An AR-history artifact also carries ``calibration`` (Platt scaling of the log odds on held-out
+data: ``a``, ``b``), ``bands`` (the target ``shares`` of the medium and high bands, the
+``cutoffs`` derived for them and the ``reference`` distribution of log odds they are derived
+from: loading re-derives them and refuses an artifact whose cut-offs differ) and ``safeguard``
+(the multiplier ``z`` of the safeguard interval); see ``explain._bands``.
+
 ``feature_set`` says which features an artifact has: ``"dunning"`` is exactly
 ``explain.features.FEATURES`` (what the decision pipeline computes; only such artifacts can be
 registered for live decisions), ``"custom"`` any columns of a user's CSV (generic training).
@@ -33,6 +39,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from explain._bands import BAND_NAMES, derive_cutoffs
 from explain._errors import ArtifactError
 from explain.features import FEATURES
 
@@ -56,7 +63,8 @@ _log = logging.getLogger(__name__)
 
 FORMAT = "fairdun-ebm-artifact"
 # 2: feature_set, nominal features and the fairness section
-FORMAT_VERSION = 2
+# 3: the decision features of issue 16; calibration, bands (cut-offs) and safeguard
+FORMAT_VERSION = 3
 FEATURE_SETS = ("dunning", "custom")
 FEATURE_KINDS = ("numeric", "binary", "categorical")
 MODEL_ID_PREFIX = "ebm-ar-ibm-"
@@ -226,6 +234,13 @@ def _validate_feature(f: dict, fw: str) -> None:
         lo, hi = (_finite(b, f"{fw}.bounds") for b in bounds)
         if lo > hi:
             raise _fail(f"{fw}.bounds: min > max")
+    domain = f.get("domain")
+    if domain is not None:
+        if not isinstance(domain, list) or len(domain) != 2:
+            raise _fail(f"{fw}.domain: expected [min, max]")
+        lo, hi = (_finite(b, f"{fw}.domain") for b in domain)
+        if lo > hi:
+            raise _fail(f"{fw}.domain: min > max")
     for li, cuts in enumerate(levels):
         if not isinstance(cuts, list):
             raise _fail(f"{fw}.bins[{li}]: expected a list of cut points")
@@ -310,6 +325,46 @@ def validate_artifact(artifact: Any) -> None:
     violations = monotonicity_violations(artifact)
     if violations:
         raise _fail("artifact breaks its declared monotonicity: " + "; ".join(violations))
+    _validate_bands(artifact)
+
+
+def _validate_bands(artifact: dict) -> None:
+    """calibration, bands and safeguard: all three or none; the cut-offs are the ones the reference
+    distribution gives for the stated shares."""
+    present = [k for k in ("calibration", "bands", "safeguard") if artifact.get(k) is not None]
+    if not present:
+        return
+    if len(present) != 3:
+        raise _fail(f"artifact: calibration, bands and safeguard come together (has only {present})")
+    cal = _require(artifact, "calibration", dict, "artifact")
+    a = _finite(_require(cal, "a", float, "artifact.calibration"), "artifact.calibration.a")
+    b = _finite(_require(cal, "b", float, "artifact.calibration"), "artifact.calibration.b")
+    if b <= 0.0:
+        raise _fail("artifact.calibration.b: the calibration slope must be positive")
+    bands = _require(artifact, "bands", dict, "artifact")
+    if bands.get("names") != list(BAND_NAMES):
+        raise _fail(f"artifact.bands.names: expected {list(BAND_NAMES)}")
+    shares = _require(bands, "shares", dict, "artifact.bands")
+    cutoffs = _require(bands, "cutoffs", dict, "artifact.bands")
+    reference = _require(bands, "reference", dict, "artifact.bands")
+    for key in ("medium", "high"):
+        _finite(shares.get(key), f"artifact.bands.shares.{key}")
+        _finite(cutoffs.get(key), f"artifact.bands.cutoffs.{key}")
+    scores = [_finite(x, "artifact.bands.reference.scores") for x in _require(reference, "scores", list, "reference")]
+    counts = _require(reference, "counts", list, "artifact.bands.reference")
+    if any(isinstance(c, bool) or not isinstance(c, int) for c in counts):
+        raise _fail("artifact.bands.reference.counts: expected whole numbers")
+    try:
+        derived = derive_cutoffs(scores, counts, a=a, b=b, shares=shares)
+    except ValueError as exc:
+        raise _fail(f"artifact.bands: {exc}") from exc
+    if derived != {"medium": cutoffs["medium"], "high": cutoffs["high"]}:
+        raise _fail(f"artifact.bands.cutoffs {cutoffs} are not the ones its reference distribution gives for "
+                    f"its shares ({derived})")
+    safeguard = _require(artifact, "safeguard", dict, "artifact")
+    z = _finite(_require(safeguard, "z", float, "artifact.safeguard"), "artifact.safeguard.z")
+    if z < 0.0:
+        raise _fail("artifact.safeguard.z: must be >= 0")
 
 
 # --------------------------------------------------------------------------- monotonicity

@@ -2,16 +2,26 @@
 natively, other exports through a column mapping: ``explain.layout``).
 
 A *snapshot* is what a dunning decision on one open invoice would have seen at the start of one
-decision day ``t``. Decision runs are weekly (on ``run_weekday``); an invoice enters every run from
-``first_decision_day`` to ``last_decision_day`` days relative to its due date at which it is still
-open at the start of the day (issued by then, settled on or after ``t``).
+decision day ``t``. The population is the ladder's: an invoice enters every day of each decision
+window (``windows``, days relative to its due date: the pre-due reminder's days and the overdue
+days from the first reminder on) on which it is still open at the start of the day (issued by
+then, settled on or after ``t``).
 
-Features use only what was known before ``t``: the customer's invoices *settled before t* (count,
-share paid late, average days late), and the invoice's own amount, dispute flag, paperless flag and
-due month. The label is whether the invoice was still unpaid at the end of the *outcome day*
-``max(due + late_after_days, t + horizon_days)``; it becomes known the day after the outcome day
-or the day after settlement, whichever is first (``label_known_on``), which the time-ordered split
-uses so that no training label comes from after the holdout cutoff.
+Features use only what was known before ``t``: the customer's invoices *settled before t* (share
+paid late, average days late) and the customer's paperless flag. The label is whether the invoice
+was still unpaid at the end of the *outcome day* ``max(due + late_after_days, t + horizon_days)``;
+it becomes known the day after the outcome day or the day after settlement, whichever is first
+(``label_known_on``), which the time-ordered split uses so that no training label comes from after
+a cutoff.
+
+Each snapshot also carries the values of the *candidates* (:data:`CANDIDATES`): attributes that
+are not features, measured only to report what they would add out of time (the model card's
+feature evidence). The customer is kept to cluster the evaluation's intervals, never as a feature.
+
+Recent invoices are censored: the history holds paid invoices only, so an invoice due less than
+the history's longest lateness before its last settlement is in it only if it was paid early
+enough, which biases late payment downwards at the end of the period. Invoices due after
+``last settlement - max days late`` are left out (``censor_recent``).
 """
 
 from __future__ import annotations
@@ -20,18 +30,22 @@ import bisect
 import csv
 import hashlib
 import logging
+import math
 import os
+import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from explain._errors import TrainingError
-from explain.features import FEATURE_NAMES
+from explain.features import FEATURE_NAMES, feature
 from explain.layout import IBM_LAYOUT, ArLayout
 
-__all__ = ["Invoice", "Snapshot", "read_ar_history", "csv_columns", "build_snapshots", "file_sha256"]
+__all__ = ["Invoice", "Snapshot", "CANDIDATES", "read_ar_history", "csv_columns", "build_snapshots",
+           "censor_date", "file_sha256"]
 
 _log = logging.getLogger(__name__)
+_DAYS_PAST_DUE = feature("days_past_due")
 
 
 def _fail(message: str) -> TrainingError:
@@ -57,6 +71,15 @@ class Invoice:
         return max(0, (self.settled_on - self.due_on).days)
 
 
+# Attributes measured for the feature evidence only (never features), with how each is computed.
+CANDIDATES: dict[str, str] = {
+    "due_month": "calendar month (1 to 12) of the due date, binned by quarter (a pure calendar proxy)",
+    "prior_invoices": "number of the customer's invoices settled before the decision (grows with calendar time)",
+    "open_amount_log": "log2 of the amount over the history's median amount (log-scaled within its one, "
+                       "unknown currency)",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     decided_on: date
@@ -65,6 +88,8 @@ class Snapshot:
     label: int
     label_known_on: date
     groups: tuple[str | None, ...] = ()  # the invoice's fairness groups (never features)
+    customer: str = ""                   # clusters the evaluation's intervals (never a feature)
+    candidates: tuple[float, ...] = ()   # in CANDIDATES order (never features)
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -180,65 +205,64 @@ class _History:
         return n, self.cum_late[n] / n, self.cum_days[n] / n
 
 
+def censor_date(invoices: list[Invoice]) -> date:
+    """The last due date of an uncensored invoice: the last settlement minus the longest lateness."""
+    last = max(i.settled_on for i in invoices)
+    return last - timedelta(days=max(i.days_late for i in invoices))
+
+
 def build_snapshots(
     invoices: list[Invoice],
     *,
     late_after_days: int,
     horizon_days: int,
-    first_decision_day: int,
-    last_decision_day: int,
-    run_weekday: int,
+    windows: tuple[tuple[int, int], ...],
+    censor_recent: bool = True,
 ) -> list[Snapshot]:
     """Decision-time snapshots, sorted by (decision date, invoice number)."""
     if FEATURE_NAMES != (
         "days_past_due",
-        "open_amount",
-        "prior_invoices",
         "prior_late_ratio",
         "prior_avg_days_late",
-        "disputed",
         "paperless",
-        "due_month",
     ):  # pragma: no cover - guards the tuple layout below
         raise _fail("FEATURES changed; update build_snapshots")
     by_customer: dict[str, list[Invoice]] = {}
     for inv in invoices:
         by_customer.setdefault(inv.customer, []).append(inv)
     histories = {c: _History(v) for c, v in by_customer.items()}
+    median_amount = statistics.median(i.amount for i in invoices)
+    censored_after = censor_date(invoices) if censor_recent else date.max
 
     snapshots: list[Snapshot] = []
-    week = timedelta(days=7)
+    day = timedelta(days=1)
     for inv in invoices:
-        start = inv.due_on + timedelta(days=first_decision_day)
-        start += timedelta(days=(run_weekday - start.weekday()) % 7)
-        last = inv.due_on + timedelta(days=last_decision_day)
-        t = start
-        while t <= last:
-            # open at the start of day t: issued by then and not settled before t
-            if inv.issued_on <= t <= inv.settled_on:
-                # late = still unpaid at the end of the later of due + late_after_days and
-                # t + horizon_days; known the day after that, or the day after settlement
-                outcome_on = max(
-                    inv.due_on + timedelta(days=late_after_days), t + timedelta(days=horizon_days)
-                )
-                label = 1 if inv.settled_on > outcome_on else 0
-                label_known_on = min(
-                    inv.settled_on + timedelta(days=1), outcome_on + timedelta(days=1)
-                )
-                n, late_ratio, avg_days_late = histories[inv.customer].before(t)
-                features = (
-                    float((t - inv.due_on).days),
-                    inv.amount,
-                    float(n),
-                    late_ratio,
-                    avg_days_late,
-                    1.0 if inv.disputed else 0.0,
-                    1.0 if inv.paperless else 0.0,
-                    float(inv.due_on.month),
-                )
-                snapshots.append(
-                    Snapshot(t, inv.number, features, label, label_known_on, inv.groups)
-                )
-            t += week
+        if inv.due_on > censored_after:
+            continue
+        amount_log = math.log2(inv.amount / median_amount) if inv.amount > 0 and median_amount > 0 else math.nan
+        for first, last_day in windows:
+            t = inv.due_on + timedelta(days=first)
+            last = inv.due_on + timedelta(days=last_day)
+            while t <= last:
+                # open at the start of day t: issued by then and not settled before t
+                if inv.issued_on <= t <= inv.settled_on:
+                    # late = still unpaid at the end of the later of due + late_after_days and
+                    # t + horizon_days; known the day after that, or the day after settlement
+                    outcome_on = max(
+                        inv.due_on + timedelta(days=late_after_days), t + timedelta(days=horizon_days)
+                    )
+                    label = 1 if inv.settled_on > outcome_on else 0
+                    label_known_on = min(inv.settled_on + day, outcome_on + day)
+                    n, late_ratio, avg_days_late = histories[inv.customer].before(t)
+                    features = (
+                        float(_DAYS_PAST_DUE.clipped((t - inv.due_on).days) or 0),
+                        late_ratio,
+                        avg_days_late,
+                        1.0 if inv.paperless else 0.0,
+                    )
+                    candidates = (float(inv.due_on.month), float(n), amount_log)
+                    snapshots.append(Snapshot(t, inv.number, features, label, label_known_on, inv.groups,
+                                              inv.customer, candidates))
+                t += day
     snapshots.sort(key=lambda s: (s.decided_on, s.invoice))
     return snapshots

@@ -143,12 +143,17 @@ def _feature_entry(ebm: Any, i: int, spec: FeatureSpec) -> dict:
     if kind != "continuous" or spec.kind == "categorical":
         raise _fail(f"EBM feature {spec.name!r} has type {kind!r}, expected continuous")
     bounds = ebm.feature_bounds_[i]
-    return {
+    entry = {
         **spec.as_dict(),
         "type": "continuous",
         "bins": [_floats(np.asarray(level, dtype=np.float64)) for level in ebm.bins_[i]],
         "bounds": [float(bounds[0]), float(bounds[1])],
     }
+    if spec.clip is not None:
+        # a feature counted within a declared range: that range is its domain (every value in it
+        # falls into a bin estimated from the training data: training checks it)
+        entry["domain"] = [float(spec.clip[0]), float(spec.clip[1])]
+    return entry
 
 
 def export_ebm_model(ebm: Any, specs: Sequence[FeatureSpec]) -> dict:

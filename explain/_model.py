@@ -9,6 +9,11 @@ Uncertainty is the standard deviation (population, ddof=0) across the outer bags
 probability each bagged model predicts, where bagged model ``b`` is ``bagged_intercepts[b]`` plus
 the terms' ``bagged_scores[b]``. It reads as "how much the bootstrap replicas of the model
 disagree about this case", in probability units.
+
+An artifact trained on an AR history also carries its calibration, the cut-offs of its risk bands
+and the safeguard's multiplier (``explain._bands``): its scores then carry ``calibrated``, the
+calibrated probability with its band and the safeguard interval (the bagged standard deviation of
+the log odds, times ``z``, on either side), and the bands that interval reaches.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from itertools import compress, repeat
 from typing import Any
 
 from explain._artifact import dimension_size, read_artifact, term_cut_levels
+from explain._bands import BAND_NAMES, band_of, bands_between, sigmoid
 from explain._errors import ModelError
 
-__all__ = ["Contribution", "Score", "Model", "load_model"]
+__all__ = ["Contribution", "Calibrated", "Score", "Model", "load_model"]
 
 # |intercept + sum(contributions) - log_odds| above this means the arithmetic went wrong.
 SUM_TOLERANCE = 1e-9
@@ -44,8 +50,29 @@ class Contribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Calibrated:
+    """The calibrated reading of a score: probability, band, safeguard interval and the bands it
+    reaches (more than one: the score straddles a band boundary)."""
+
+    p_late: float
+    band: str
+    lower: float
+    upper: float
+    bands: tuple[str, ...]
+    log_odds_sd: float      # standard deviation of the log odds across the outer bags
+
+    @property
+    def straddles(self) -> bool:
+        return len(self.bands) > 1
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
-    """A scored case. ``intercept + sum(c.contribution for c in contributions) == log_odds``."""
+    """A scored case. ``intercept + sum(c.contribution for c in contributions) == log_odds``.
+
+    ``p_late`` is the EBM's own probability (what interpret predicts); ``calibrated`` its
+    calibrated reading when the artifact has a calibration (AR-history models), else None.
+    """
 
     p_late: float
     log_odds: float
@@ -53,10 +80,11 @@ class Score:
     uncertainty: float
     contributions: tuple[Contribution, ...]
     model_id: str
-    # Features whose (non-missing) value lies outside the range seen in training; interpret
-    # scores such values with the first/last bin, and so do we. Reported so callers can be
-    # cautious (in dubio pro debitore).
+    # Features whose (non-missing) value lies outside their domain: the range declared for a
+    # clipped feature, else the range seen in training; interpret scores such values with the
+    # first/last bin, and so do we. Reported so callers can be cautious (in dubio pro debitore).
     out_of_range: tuple[str, ...] = ()
+    calibrated: Calibrated | None = None
 
 
 # The single-case and the batch path do the same floating-point operations in the same order
@@ -173,6 +201,21 @@ class Model:
         self._intercept = float(artifact["intercept"])
         self._bag_intercepts = tuple(float(b) for b in artifact["bagged_intercepts"])
         self._terms = tuple(_Term(artifact, t, self._positions) for t in artifact["terms"])
+        # calibration (a, b), band cut-offs and the safeguard's z: AR-history artifacts only
+        calibration = artifact.get("calibration")
+        bands = artifact.get("bands")
+        safeguard = artifact.get("safeguard")
+        self._platt: tuple[float, float] | None = (
+            (float(calibration["a"]), float(calibration["b"])) if calibration else None)
+        self._cutoffs: dict[str, float] | None = (
+            {k: float(v) for k, v in bands["cutoffs"].items()} if bands and self._platt else None)
+        self._z: float = float(safeguard["z"]) if safeguard and self._cutoffs else 0.0
+        # the range an input may take without counting as out of range: the feature's declared
+        # domain when it has one (a clipped feature), else the range seen in training
+        self._domains = tuple(
+            tuple(f["domain"]) if f.get("domain") else bounds
+            for f, bounds in zip(artifact["features"], self._bounds, strict=False)
+        )
 
     # ------------------------------------------------------------------ metadata
 
@@ -195,10 +238,40 @@ class Model:
             "metrics": copy.deepcopy(a["metrics"]),
             "training": copy.deepcopy(a["training"]),
             "uncertainty": copy.deepcopy(a.get("uncertainty")),
+            "calibration": copy.deepcopy(a.get("calibration")),
+            "bands": copy.deepcopy({k: v for k, v in a["bands"].items() if k != "reference"}
+                                   if a.get("bands") else None),
+            "safeguard": copy.deepcopy(a.get("safeguard")),
         }
 
     def __repr__(self) -> str:
         return f"Model(id={self.id!r}, sha256={self.sha256[:12]}…)"
+
+    @property
+    def cutoffs(self) -> dict[str, float] | None:
+        """The calibrated probabilities from which the medium and high bands apply (None for a
+        model without calibration)."""
+        return dict(self._cutoffs) if self._cutoffs is not None else None
+
+    @property
+    def band_names(self) -> tuple[str, ...]:
+        return BAND_NAMES
+
+    def band_of(self, p: float) -> str:
+        """The band of a calibrated probability (ModelError without cut-offs)."""
+        if self._cutoffs is None:
+            raise ModelError(f"model {self.id} has no risk bands")
+        return band_of(p, self._cutoffs)
+
+    def _calibrate(self, log_odds: float, sd: float) -> Calibrated | None:
+        if self._platt is None or self._cutoffs is None:
+            return None
+        a, b = self._platt
+        p = sigmoid(a + b * log_odds)
+        lower = sigmoid(a + b * (log_odds - self._z * sd))
+        upper = sigmoid(a + b * (log_odds + self._z * sd))
+        return Calibrated(p_late=p, band=band_of(p, self._cutoffs), lower=lower, upper=upper,
+                          bands=bands_between(lower, upper, self._cutoffs), log_odds_sd=sd)
 
     # ------------------------------------------------------------------ single case
 
@@ -253,6 +326,9 @@ class Model:
         Only the terms containing ``name`` are re-evaluated; the result equals
         ``score(features | {name: v}).p_late`` bit for bit (the same sum in the same order).
         """
+        return [_sigmoid(s) for s in self._log_odds_if(features, name, values)]
+
+    def _log_odds_if(self, features: Mapping[str, Any], name: str, values: Sequence[Any]) -> list[float]:
         _, xs = self._row(features)
         pos = self._positions[name]
         out = []
@@ -265,8 +341,16 @@ class Model:
                     x = xs[p]
                     cell += (0 if math.isnan(x) else bisect_right(cuts, x) + 1) * stride
                 log_odds += term.scores[cell]
-            out.append(_sigmoid(log_odds))
+            out.append(log_odds)
         return out
+
+    def calibrated_if(self, features: Mapping[str, Any], name: str, values: Sequence[Any]) -> list[float]:
+        """The calibrated ``p_late`` of the case with feature ``name`` set to each of ``values``
+        (ModelError for a model without calibration)."""
+        if self._platt is None:
+            raise ModelError(f"model {self.id} has no calibration")
+        a, b = self._platt
+        return [sigmoid(a + b * s) for s in self._log_odds_if(features, name, values)]
 
     def _row_value(self, name: str, value: Any) -> tuple[Any, float]:
         cats = self._categories[self._positions[name]]
@@ -307,11 +391,12 @@ class Model:
             contributions=tuple(contributions),
             model_id=self.id,
             out_of_range=self._out_of_range(xs),
+            calibrated=self._calibrate(log_odds, _bag_std(bag_sums)),
         )
 
     def _out_of_range(self, xs: Sequence[float]) -> tuple[str, ...]:
         out = []
-        for name, x, bounds in zip(self.feature_names, xs, self._bounds, strict=False):
+        for name, x, bounds in zip(self.feature_names, xs, self._domains, strict=False):
             if bounds is not None and not math.isnan(x) and not bounds[0] <= x <= bounds[1]:
                 out.append(name)
         return tuple(out)
@@ -330,8 +415,9 @@ class Model:
         """Vectorised scoring of column arrays (NaN = missing; a nominal feature's column holds
         category strings, None = missing).
 
-        Returns numpy arrays: ``p_late``, ``log_odds``, ``uncertainty`` (n,), ``contributions``
-        (n, n_terms, in :attr:`term_names` order) and ``out_of_range`` (n, n_features, bool).
+        Returns numpy arrays: ``p_late``, ``log_odds``, ``uncertainty``, ``log_odds_sd`` (n,),
+        ``contributions`` (n, n_terms, in :attr:`term_names` order) and ``out_of_range``
+        (n, n_features, bool); with a calibration also ``calibrated``, ``lower`` and ``upper`` (n,).
         """
         return self._score_columns(columns, binned=False)
 
@@ -392,16 +478,24 @@ class Model:
         p = _sigmoid_array(log_odds)
         uncertainty = _bag_std_array(_sigmoid_array(bag_sums))
         oor = np.zeros((n_rows, len(cols)), dtype=bool)
-        for j, (col, bounds) in enumerate(zip(cols, self._bounds, strict=False)):
+        for j, (col, bounds) in enumerate(zip(cols, self._domains, strict=False)):
             if bounds is not None:
                 oor[:, j] = (col < bounds[0]) | (col > bounds[1])
-        return {
+        sd = _bag_std_array(bag_sums)
+        out = {
             "p_late": p,
             "log_odds": log_odds,
             "uncertainty": uncertainty,
+            "log_odds_sd": sd,
             "contributions": contrib,
             "out_of_range": oor,
         }
+        if self._platt is not None and self._cutoffs is not None:
+            a, b = self._platt
+            out["calibrated"] = _sigmoid_array(a + b * log_odds)
+            out["lower"] = _sigmoid_array(a + b * (log_odds - self._z * sd))
+            out["upper"] = _sigmoid_array(a + b * (log_odds + self._z * sd))
+        return out
 
     def score_many(self, rows: Sequence[Mapping[str, Any]]) -> list[Score]:
         """Score many cases (vectorised); the same result as ``[score(r) for r in rows]``."""
@@ -461,6 +555,15 @@ class Model:
                 )
             )
         contributions = list(zip(*per_term, strict=False)) if per_term else [()] * n_rows
+        calibrated: list[Calibrated | None] = [None] * n_rows
+        if "calibrated" in out and self._cutoffs is not None:
+            cutoffs = self._cutoffs
+            calibrated = [
+                Calibrated(p_late=p, band=band_of(p, cutoffs), lower=lo, upper=hi,
+                           bands=bands_between(lo, hi, cutoffs), log_odds_sd=sd)
+                for p, lo, hi, sd in zip(out["calibrated"].tolist(), out["lower"].tolist(),
+                                         out["upper"].tolist(), out["log_odds_sd"].tolist(), strict=True)
+            ]
         oor = out["out_of_range"]
         flagged = oor.any(axis=1)
         out_of_range: list[tuple[str, ...]] = [()] * n_rows
@@ -476,6 +579,7 @@ class Model:
                 contributions,
                 repeat(self.id, n_rows),
                 out_of_range,
+                calibrated,
             )
         )
 

@@ -6,9 +6,18 @@ Two kinds of change are looked for, in this order:
 1. **later**: the passage of time. ``days_past_due`` grows by one every day the invoice stays
    unpaid; the first day on which the band would rise gives the hint "if the invoice is paid by
    <the day before>, the assessment stays <band>; from <that day> it would be <higher band>".
-2. **lower**: a feature with a lower value that would lower the band (the catalogue says which
-   features are eligible: those a debtor can relate to, such as an open dispute or the share of
-   earlier invoices paid late). The smallest such change, relative to the feature's range, wins.
+2. **lower**: a feature with a lower value that would lower the band. The catalogue's
+   ``counterfactual.features`` lists the features eligible, and lists only what a debtor can do
+   something about: paying by a date. Past behaviour (how often or how late earlier invoices were
+   paid) cannot be changed and is never a hint; a dispute is never a feature. The smallest such
+   change, relative to the feature's range, wins.
+
+This module only *finds* a candidate hint; it knows nothing of dunning steps. The decision
+pipeline shows it only when re-deciding the case shows the debtor's change leads to a gentler
+action, never a harsher one (``decisions.hints``).
+
+Bands are those of the calibrated probability when the model has a calibration (its
+``calibrated_if``), else of its own probability.
 
 Candidate values are the bin edges of the feature (its score only changes there), limited to
 the range seen in training (``bounds``). Texts come from the reason catalogue's
@@ -53,6 +62,12 @@ def _render(feature: str, change: str, boundary: float, lang: str, catalogue: di
     return None
 
 
+def _p_if(model: Model, features: Mapping[str, Any], name: str, values: Sequence[Any]) -> list[float]:
+    if model.cutoffs is not None:
+        return model.calibrated_if(features, name, values)
+    return model.p_late_if(features, name, values)
+
+
 def _later(model: Model, features: Mapping[str, Any], rank: int, band_of: Callable[[float], str],
            order: Sequence[str]) -> tuple[float, float, str] | None:
     """(value, p_late, band) of the first later day on which the band would rise."""
@@ -63,7 +78,7 @@ def _later(model: Model, features: Mapping[str, Any], rank: int, band_of: Callab
     # an integer feature enters the bin starting at cut c on day ceil(c)
     days = sorted({float(math.ceil(c)) for c in model.cut_points(TIME_FEATURE) if x < c <= bounds[1]})
     days = [d for d in days if d > x]
-    for value, p in zip(days, model.p_late_if(features, TIME_FEATURE, days), strict=False):
+    for value, p in zip(days, _p_if(model, features, TIME_FEATURE, days), strict=False):
         band = band_of(p)
         if order.index(band) > rank:
             return value, p, band
@@ -80,7 +95,7 @@ def _lower(model: Model, features: Mapping[str, Any], name: str, rank: int,
         return None
     edges = sorted((c for c in model.cut_points(name) if bounds[0] < c <= x), reverse=True)
     values = [math.nextafter(c, -math.inf) for c in edges]
-    for edge, p in zip(edges, model.p_late_if(features, name, values), strict=False):
+    for edge, p in zip(edges, _p_if(model, features, name, values), strict=False):
         band = band_of(p)
         if order.index(band) < rank:
             return (x - edge) / (bounds[1] - bounds[0]), edge, p, band

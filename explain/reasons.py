@@ -11,7 +11,13 @@ catalogue's generic ``interaction`` entry with the features' labels.
 Ordering rule: terms that raise the risk (contribution > 0) come first, largest first; then terms
 that lower it (contribution < 0), largest reduction first; terms contributing exactly 0 are not
 reasons. Ties keep the model's term order. Each reason carries the exact contribution (log-odds
-units) for staff.
+units) for staff and its ``direction`` ('raises' / 'lowers'), which every surface prints next to
+the sentence (the catalogue's ``directions`` labels).
+
+A case may be ``favourable``: it describes good behaviour ("You paid all of your earlier invoices
+on time"). Such a sentence is never shown as a reason *against* the debtor: when its term raises
+the risk (the bin sits above the model's average), it is left out of the reasons (its contribution
+stays in the score and in the staff view of the terms).
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ __all__ = [
     "catalogue_version",
     "principal_reasons",
     "render_reason",
+    "reason_case",
+    "direction_label",
     "normalise_language",
 ]
 
@@ -90,6 +98,10 @@ def validate_catalogue(catalogue: Any) -> None:
             raise _fail(f"reason catalogue: months[{lang}] must list 12 names")
         if not isinstance(catalogue.get("conjunction", {}).get(lang), str):
             raise _fail(f"reason catalogue: conjunction[{lang}] missing")
+        labels = catalogue.get("directions", {}).get(lang)
+        if not isinstance(labels, dict) or sorted(labels) != ["lowers", "raises"] or not all(
+                isinstance(v, str) and v.strip() for v in labels.values()):
+            raise _fail(f"reason catalogue: directions[{lang}] needs 'raises' and 'lowers' labels")
     features = catalogue.get("features")
     if not isinstance(features, dict) or sorted(features) != sorted(FEATURE_NAMES):
         raise _fail(f"reason catalogue: expected entries for {sorted(FEATURE_NAMES)}")
@@ -103,6 +115,8 @@ def validate_catalogue(catalogue: Any) -> None:
             when = case.get("when")
             if not isinstance(when, dict) or set(when) - {"missing", *_CONDITIONS}:
                 raise _fail(f"{where}.when: unknown condition {when!r}")
+            if not isinstance(case.get("favourable", False), bool):
+                raise _fail(f"{where}.favourable: expected true or false")
             if "text" in case:
                 _check_texts(case["text"], languages, f"{where}.text")
             else:
@@ -219,6 +233,19 @@ def render_reason(
     feature: str, value: Any, direction: str, lang: str = "en", catalogue: dict | None = None
 ) -> str:
     """The catalogue sentence for one feature value; ``direction`` is 'raises' or 'lowers'."""
+    return reason_case(feature, value, direction, lang, catalogue)[0]
+
+
+def direction_label(direction: str, lang: str | None = "en", catalogue: dict | None = None) -> str:
+    """'Counts towards a higher risk' / '... lower risk' (or the German), for every surface."""
+    catalogue = catalogue or load_catalogue()
+    return catalogue["directions"][normalise_language(lang, catalogue)][direction]
+
+
+def reason_case(
+    feature: str, value: Any, direction: str, lang: str = "en", catalogue: dict | None = None
+) -> tuple[str, bool]:
+    """(sentence, whether its case is favourable) for one feature value."""
     catalogue = catalogue or load_catalogue()
     lang = normalise_language(lang, catalogue)
     if direction not in ("raises", "lowers"):
@@ -235,7 +262,7 @@ def render_reason(
         needed = _fields(template)
         if any(ctx.get(k) is None for k in needed):
             continue  # e.g. {month} for a value that is no month: try the next case
-        return template.format(**{k: ctx[k] for k in needed})
+        return template.format(**{k: ctx[k] for k in needed}), bool(case.get("favourable", False))
     raise _fail(f"no reason text for {feature}={value!r}")
 
 
@@ -265,19 +292,24 @@ def principal_reasons(
 
     Each: ``feature`` (the feature, or the term name for an interaction), ``features``, ``value``
     (the input value, a list for interactions), ``contribution`` (exact, log-odds units, for
-    staff), ``direction`` ('raises'/'lowers' the risk) and ``text`` (debtor-facing, in ``lang``;
-    unknown languages fall back to English). Ordering: see the module docstring.
+    staff), ``direction`` ('raises'/'lowers' the risk), ``direction_text`` (its label in
+    ``lang``) and ``text`` (debtor-facing, in ``lang``; unknown languages fall back to English).
+    Ordering and the favourable cases left out: see the module docstring.
     """
     if limit < 0:
         raise ValueError("limit must be >= 0")
     catalogue = catalogue or load_catalogue()
     lang = normalise_language(lang, catalogue)
-    reasons = []
-    for c in _ordered(score.contributions)[:limit]:
+    reasons: list[dict] = []
+    for c in _ordered(score.contributions):
+        if len(reasons) == limit:
+            break
         direction = "raises" if c.contribution > 0.0 else "lowers"
         if len(c.features) == 1:
             feature, value = c.features[0], c.values[0]
-            text = render_reason(feature, value, direction, lang, catalogue)
+            text, favourable = reason_case(feature, value, direction, lang, catalogue)
+            if favourable and direction == "raises":
+                continue   # good behaviour is never a reason against the debtor
         else:
             feature, value = c.term, list(c.values)
             text = _render_interaction(c.features, direction, lang, catalogue)
@@ -288,6 +320,7 @@ def principal_reasons(
                 "value": value,
                 "contribution": c.contribution,
                 "direction": direction,
+                "direction_text": catalogue["directions"][lang][direction],
                 "text": text,
             }
         )

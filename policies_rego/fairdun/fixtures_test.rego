@@ -66,7 +66,7 @@ case := {
 			"channel": "phone", "connected": false,
 		}],
 	},
-	"risk": {"profiling": true, "p_late": 0.42, "band": "medium", "uncertainty": 0.03},
+	"risk": {"profiling": true, "p_late": 0.42, "band": "medium", "interval_bands": ["medium"], "out_of_range": []},
 }
 
 # Places used by several tests.
