@@ -16,7 +16,6 @@ from typing import Any
 from decisions.features import model_features
 from decisions.portfolio import generate_portfolio
 from decisions.situation import situate
-from decisions.strategy import band_of, load_ladder
 from explain import FEATURE_NAMES, Model, default_artifact_path, default_sha256, load_model
 from explain.counterfactual import counterfactual_hint
 from explain.reasons import principal_reasons
@@ -73,14 +72,14 @@ def _best_seconds(function: Any, runs: int = 3) -> float:
 
 def measure() -> dict[str, Any]:
     model = load_model(default_artifact_path(), expected_sha256=default_sha256())
-    ladder = load_ladder()
     cases = _portfolio_rows(1000)
     scores = [model.score(c) for c in cases]
 
     def explained(row: dict[str, Any]) -> Any:
         score = model.score(row)
         principal_reasons(score, lang="de")
-        return counterfactual_hint(model, row, p_late=score.p_late, band_of=lambda p: band_of(p, ladder),
+        p_late = score.calibrated.p_late if score.calibrated is not None else score.p_late
+        return counterfactual_hint(model, row, p_late=p_late, band_of=model.band_of,
                                    bands=("low", "medium", "high"), today=AS_OF.date(), lang="de")
 
     # single cases first: the 100k batch rows would otherwise make the garbage collector's

@@ -14,7 +14,7 @@ from decisions.pipeline import DecisionContext, evaluate
 from decisions.policy_input import policy_input
 from decisions.portfolio import generate_portfolio
 from decisions.situation import situate
-from decisions.strategy import band_of, load_ladder, propose
+from decisions.strategy import load_ladder, propose
 from explain.reasons import principal_reasons
 from ledger.canonical import canonical_json
 from service.runtime import load_policy_engine, load_risk_model
@@ -39,8 +39,8 @@ def stages(n: int = 1000) -> dict[str, float]:
     cases = [schema.load(r) for r in requests]
     situations = [situate(c) for c in cases]
     scores = [context.model.score(model_features(s)) for s in situations]
-    risks = [{"profiling": True, "p_late": s.p_late, "band": band_of(s.p_late, context.ladder),
-              "uncertainty": s.uncertainty} for s in scores]
+    risks = [{"profiling": True, "p_late": s.calibrated.p_late, "band": s.calibrated.band,
+              "interval_bands": list(s.calibrated.bands), "out_of_range": list(s.out_of_range)} for s in scores]
     proposals = [propose(s, band=r["band"], ladder=context.ladder) for s, r in zip(situations, risks, strict=False)]
     inputs = [policy_input(s, p.candidates, risk=r) for s, p, r in zip(situations, proposals, risks, strict=False)]
     decisions = [evaluate(c, decision_id="d", context=context) for c in cases]

@@ -2,7 +2,7 @@
 share with scoring is in ``explain._bands``).
 
 - :func:`fit_calibration`: Platt scaling on held-out data, ``P(late) = sigmoid(a + b * s)`` with
-  ``s`` the EBM's log odds, fitted by maximum likelihood (statsmodels ``Logit``) with
+  ``s`` the EBM's log odds, fitted by maximum likelihood (Newton, numpy) with
   customer-clustered (sandwich) standard errors: snapshots of one customer are not independent.
   A calibration intercept near 0 and slope near 1 would say the EBM was calibrated already.
 - :func:`reference_distribution`: the distinct log odds of the calibration data and their counts,
@@ -44,17 +44,38 @@ SAFEGUARD_METHOD = (
 
 def fit_calibration(log_odds: Any, y: Any, clusters: Sequence[str]) -> dict[str, Any]:
     """Platt scaling with cluster-robust standard errors; raises ValueError unless the slope is
-    positive (a calibration that reverses the model's ranking is no calibration)."""
+    positive (a calibration that reverses the model's ranking is no calibration).
+
+    Maximum likelihood by Newton's method; the covariance is the cluster sandwich
+    ``H^-1 (sum_g u_g u_g') H^-1`` with the usual small-sample factor ``G/(G-1) * (N-1)/(N-K)``
+    (as Stata and statsmodels' ``cov_type="cluster"`` compute it)."""
     import numpy as np
-    import statsmodels.api as sm
 
     s = np.asarray(log_odds, dtype=np.float64)
-    yy = np.asarray(y, dtype=np.int64)
+    yy = np.asarray(y, dtype=np.float64)
     codes = np.unique(np.asarray(clusters), return_inverse=True)[1]
-    result = sm.Logit(yy, sm.add_constant(s, has_constant="add")).fit(
-        disp=0, method="newton", maxiter=100, cov_type="cluster", cov_kwds={"groups": codes})
-    a, b = (float(v) for v in result.params)
-    cov = [[float(v) for v in row] for row in np.asarray(result.cov_params())]
+    X = np.column_stack([np.ones_like(s), s])
+    beta = np.zeros(2)
+    converged = False
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+        hessian = (X * (p * (1.0 - p))[:, None]).T @ X
+        step = np.linalg.solve(hessian, X.T @ (yy - p))
+        beta = beta + step
+        if float(np.max(np.abs(step))) < 1e-10:
+            converged = True
+            break
+    p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+    bread = np.linalg.inv((X * (p * (1.0 - p))[:, None]).T @ X)
+    scores = X * (yy - p)[:, None]
+    groups = int(codes.max() + 1) if len(codes) else 0
+    per_cluster = np.zeros((groups, 2))
+    np.add.at(per_cluster, codes, scores)
+    n, k = len(yy), 2
+    factor = groups / (groups - 1) * (n - 1) / (n - k) if groups > 1 else 1.0
+    cov_matrix = factor * bread @ (per_cluster.T @ per_cluster) @ bread
+    a, b = (float(v) for v in beta)
+    cov = [[float(v) for v in row] for row in cov_matrix]
     if not (math.isfinite(a) and math.isfinite(b) and b > 0.0):
         raise ValueError(f"calibration slope {b!r} is not positive: the model does not rank held-out cases")
     se_a, se_b = math.sqrt(cov[0][0]), math.sqrt(cov[1][1])
@@ -62,8 +83,8 @@ def fit_calibration(log_odds: Any, y: Any, clusters: Sequence[str]) -> dict[str,
         "a": a, "b": b, "cov": cov,
         "intercept_ci": [a - 1.959963984540054 * se_a, a + 1.959963984540054 * se_a],
         "slope_ci": [b - 1.959963984540054 * se_b, b + 1.959963984540054 * se_b],
-        "n": int(len(yy)), "customers": int(codes.max() + 1) if len(codes) else 0,
-        "converged": bool(result.mle_retvals.get("converged", False)),
+        "n": int(n), "customers": groups,
+        "converged": converged,
     }
 
 

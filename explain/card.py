@@ -83,8 +83,8 @@ def _limitations(artifact: dict) -> list[str]:
             "No partial payments and no amounts: the history has no partial payments and its currency "
             "is unknown, so amounts are not a feature (see the feature evidence).",
             "The late rate falls over the period covered (seasonal and trend), and the calibration is "
-            "fitted on the period before the holdout: check the live calibration by month in the "
-            "console and the audit report.",
+            "fitted on the period before the holdout, whose late rate was higher: check the calibration "
+            "on your own recent outcomes (live calibration by month is not monitored yet).",
         ]
     else:
         items += [
@@ -688,8 +688,9 @@ def _risk_card_lines(card: dict) -> list[str]:
     add("## Approval and sign-off")
     add("")
     if gov["findings"]:
-        add("Approving this model requires a named human sign-off with a rationale (a `model_signed_off` "
-            "ledger entry before the `model_approved` entry), because of:")
+        add("This model needs a named human sign-off with a rationale before it is approved, because of the "
+            "findings below. The registry does not enforce it yet (issue 16, item 6): until it does, whoever "
+            "approves it must record the sign-off in the approval note.")
         add("")
         for finding in gov["findings"]:
             add(f"- {finding}")
@@ -703,8 +704,7 @@ def _risk_card_lines(card: dict) -> list[str]:
     elif record and record.get("status"):
         add(f"Status in this installation: {record['status']}; no sign-off recorded.")
     else:
-        add("Sign-off: none recorded with this card (the registry shows the sign-off of an approved "
-            "version: `fairdun model card ID`, `GET /v1/models/{id}/card`).")
+        add("Sign-off: none recorded with this card.")
     add("")
     add("## Uncertainty")
     add("")

@@ -8,7 +8,7 @@ Plain functions (the ``fairdun model train`` CLI is a thin wrapper over them)::
     sha256 = write_artifact(artifact, "explain/models/<model id>.json")
     # or: artifact + model card (+ default.json): explain.publish_model(artifact, make_default=True)
 
-Heavy libraries (interpret, scikit-learn, statsmodels, numpy) are imported inside the functions,
+Heavy libraries (interpret, scikit-learn, scipy, numpy) are imported inside the functions,
 so importing ``explain`` for scoring stays light.
 
 What is trained (see ``explain._dataset`` for the snapshots):
@@ -663,7 +663,7 @@ def _feature_evidence(cfg: TrainingSettings, data: TrainingData, n_jobs: int, p_
 
 def _drift_reference(model: Model, X_train: Any) -> dict[str, Any]:
     """The training period's distribution over each feature's bins (missing first), against which
-    live population stability is measured (``decisions.monitoring``)."""
+    live population stability can be measured (live monitoring is not built yet)."""
     import numpy as np
 
     features = {}
