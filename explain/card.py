@@ -591,7 +591,9 @@ def _risk_card_lines(card: dict) -> list[str]:
     add("")
     add("| population | n | customers | observed late | mean predicted | AUC | Brier |")
     add("|---|---|---|---|---|---|---|")
-    for name, p in card["populations"].items():
+    # a fixed order: the artifact's dict order changes when it is read back from its sorted JSON
+    for name in sorted(card["populations"], key=lambda n: [*_POPULATION_NAMES, n].index(n)):
+        p = card["populations"][name]
         add(f"| {_POPULATION_NAMES.get(name, name)} | {p['n']} | {p['customers']} | {_f(p['observed'])} "
             f"{_ci(p['observed_ci'])} | {_f(p['mean_predicted'])} | {_f(p['auc'])} {_ci(p['auc_ci'])} | "
             f"{_f(p['brier'], 4)} {_ci(p['brier_ci'], 4)} |")
@@ -751,7 +753,9 @@ def _risk_fairness_lines(fairness: dict) -> list[str]:
                          f"{_f(g['mean_predicted'])} | {gap} | {'yes' if g['eligible'] else 'no (too few customers)'} "
                          f"| {'**yes**' if g['flagged'] else 'no'} |")
         lines += ["", "| rate | disparity (highest / lowest) | interval | flagged |", "|---|---|---|---|"]
-        for rate, d in result["disparities"].items():
+        order = ["flag_rate", "false_positive_rate", "false_negative_rate"]
+        for rate in sorted(result["disparities"], key=lambda r: [*order, r].index(r)):
+            d = result["disparities"][rate]
             if d.get("note"):
                 lines.append(f"| {rate.replace('_', ' ')} | n/a | {d['note']} | no |")
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from explain import load_model, write_artifact
 from explain._artifact import with_model_id
+from explain._fitting import export_ebm_model
+from explain.features import FEATURES
 from explain.training import TrainingSettings, assemble_artifact, export_ebm, fit_ebm
 
 # Small EBMs: a few bags, a fast learning rate, early stopping soon.
@@ -21,6 +24,7 @@ FAST = {
     "early_stopping_rounds": 15,
     "max_bins": 12,
     "max_interaction_bins": 8,
+    "bootstrap": 50,
 }
 
 COLUMNS = [
@@ -113,8 +117,19 @@ def model(trained_path):
     return load_model(trained_path)
 
 
+# The decision features without monotone constraints: interpret never pairs a monotone feature,
+# and three of the four decision features are monotone, so pair terms need these specs.
+UNCONSTRAINED = tuple(dataclasses.replace(f, monotone=0) for f in FEATURES)
+
+
 def artifact_from_ebm(ebm, settings: TrainingSettings) -> dict:
-    """A complete, valid artifact for a fitted EBM (placeholder training metadata)."""
+    """A complete, valid artifact for a fitted EBM (placeholder training metadata): a decision
+    ('dunning') artifact for an EBM fitted on the decision features, a 'custom' one for the
+    unconstrained pair EBM."""
+    if list(ebm.monotone_constraints) != [f.monotone for f in FEATURES]:
+        artifact = assemble_artifact(export_ebm_model(ebm, UNCONSTRAINED), settings=settings)
+        artifact["feature_set"] = "custom"
+        return with_model_id(artifact)
     return with_model_id(assemble_artifact(export_ebm(ebm), settings=settings))
 
 
@@ -131,21 +146,18 @@ def matrix_data():
 
     rng = np.random.RandomState(3)
     n = 1500
-    dpd = rng.randint(-28, 40, n).astype(float)
-    amount = rng.uniform(5, 130, n)
+    dpd = rng.randint(-5, 46, n).astype(float)
     prior = rng.randint(0, 25, n).astype(float)
     ratio = rng.uniform(0, 1, n)
     avg = ratio * rng.uniform(0, 20, n)
     no_history = prior == 0
     ratio[no_history] = np.nan
     avg[no_history] = np.nan
-    disputed = (rng.uniform(size=n) < 0.25).astype(float)
     paperless = (rng.uniform(size=n) < 0.5).astype(float)
-    month = rng.randint(1, 13, n).astype(float)
-    X = np.column_stack([dpd, amount, prior, ratio, avg, disputed, paperless, month])
+    X = np.column_stack([dpd, ratio, avg, paperless])
     logit = (
-        0.04 * dpd + 2.0 * np.nan_to_num(ratio, nan=0.4) + 1.2 * disputed
-        + 0.8 * disputed * paperless + 0.01 * amount * (month > 6) - 2.5
+        0.04 * dpd + 2.0 * np.nan_to_num(ratio, nan=0.4) + 0.8 * paperless * (dpd > 10)
+        + 0.05 * np.nan_to_num(avg, nan=0.0) * (1 - paperless) - 2.5
     )
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-logit))).astype(int)
     return X[:1000], y[:1000], X[1000:]
@@ -156,4 +168,4 @@ def pair_ebm(matrix_data):
     """A small EBM with pairwise terms, and its settings."""
     X, y, _ = matrix_data
     settings = TrainingSettings(**FAST, interactions=3)
-    return fit_ebm(X, y, settings, n_jobs=1), settings
+    return fit_ebm(X, y, settings, n_jobs=1, specs=UNCONSTRAINED), settings

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from explain import TrainingError, load_model, write_artifact
-from explain._artifact import artifact_bytes, monotonicity_violations
+from explain._artifact import FORMAT_VERSION, artifact_bytes, monotonicity_violations
 from explain._fitting import EbmSettings, export_ebm_model, fit_ebm_model
 from explain._model import Model
 from explain.features import FeatureSpec
@@ -148,7 +148,7 @@ def test_nominal_features_score_exactly_like_interpret(tmp_path):
     ebm = fit_ebm_model(frame[:700], y[:700], specs=specs, feature_types=["continuous", "nominal"],
                         settings=settings)
     body = export_ebm_model(ebm, specs)
-    artifact = {"format": "fairdun-ebm-artifact", "format_version": 2, "feature_set": "custom",
+    artifact = {"format": "fairdun-ebm-artifact", "format_version": FORMAT_VERSION, "feature_set": "custom",
                 "model_id": "ebm-csv-test", "target": {}, "training": {}, "metrics": {}, **body}
     path = tmp_path / "m.json"
     write_artifact(artifact, path)

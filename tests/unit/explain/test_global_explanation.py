@@ -65,14 +65,25 @@ def test_the_card_shows_metrics_baseline_calibration_fairness_and_limitations(tr
     artifact, summary = trained
     card = model_card(artifact, summary["sha256"])
     text = render_model_card(artifact, summary["sha256"])
-    for heading in ("## Intended use", "## Features", "Excluded attributes", "## Global explanation",
-                    "## Metrics (holdout, time-ordered)", "## Calibration (holdout)", "## Fairness",
+    for heading in ("## Intended use", "## Data and populations", "## Features", "Never features",
+                    "### Feature evidence", "## Global explanation", "## Metrics (holdout, time-ordered",
+                    "## Baselines", "## Calibration", "## Risk bands and cut-offs",
+                    "## Safeguard (FD-OVERSIGHT-UNCERTAIN-SCORE)", "## Fairness", "## Approval and sign-off",
                     "## Limitations", "## Reproduce"):
         assert heading in text
-    assert f"| EBM (this model) | {artifact['metrics']['holdout']['auc']:.3f} |" in text
-    assert "baseline: sklearn.ensemble.HistGradientBoostingClassifier" in text
+    # both populations the ladder acts on, every baseline of the run, calibration per band
+    pops = artifact["metrics"]["populations"]
+    for label, key in (("before the due date", "pre_due"), ("3+ days past due", "overdue_3")):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {label} |"))
+        assert f"{pops[key]['auc']:.3f}" in row
+    for b in artifact["metrics"]["baselines"]:
+        assert f"| {b['name']} |" in text
+    for band in artifact["metrics"]["bands"]:
+        assert f"| {band['band']} | {band['n']} |" in text
+    assert f"{artifact['bands']['cutoffs']['high']:.4f}" in text
     assert "### By `countryCode`" in text and "`countryCode`: " in text
     assert card["fairness"] == artifact["fairness"]
+    assert card["governance"]["sign_off_required"] == bool(artifact["governance"]["findings"])
     assert len(card["calibration"]) == len(artifact["metrics"]["holdout"]["calibration"])
     assert card["features"][0]["monotone"] == "increasing"
     assert "fairdun model train --ar-history" in card["reproduce"]["command"]

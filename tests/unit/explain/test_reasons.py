@@ -18,14 +18,10 @@ from explain.reasons import (
 
 # Representative values per feature, including missing and edge values.
 VALUES = {
-    "days_past_due": [None, -10, -1, 0, 1, 22, 400],
-    "open_amount": [None, 0.0, 120.0, 1234.56],
-    "prior_invoices": [None, 0, 1, 12],
+    "days_past_due": [None, -10, -5, -3, -1, 0, 1, 22, 45, 400],
     "prior_late_ratio": [None, 0.0, 0.004, 0.25, 0.996, 1.0],
     "prior_avg_days_late": [None, 0.0, 0.3, 1.2, 4.5, 17.75],
-    "disputed": [None, 0, 1],
     "paperless": [None, 0, 1],
-    "due_month": [None, 1, 3, 11, 12, 13],
 }
 DECIMAL = re.compile(r"\d[.,]\d")
 
@@ -68,10 +64,9 @@ def test_examples_read_as_intended():
         "Sie haben 99 Prozent Ihrer früheren Rechnungen verspätet bezahlt."
     assert render_reason("prior_avg_days_late", 4.5, "raises", "en") == \
         "On average, you paid your earlier invoices about 5 days late."
-    assert render_reason("due_month", 3, "raises", "de") == \
-        "Rechnungen, die im März fällig werden, werden häufiger verspätet bezahlt."
-    # a value that is no month falls through to the generic case
-    assert "time of year" in render_reason("due_month", 13, "lowers", "en")
+    # the ladder's range: beyond it the reason says so instead of a number the model never saw
+    assert render_reason("days_past_due", 60, "raises", "en") == "Your invoice is 45 days or more past its due date."
+    assert render_reason("days_past_due", -9, "lowers", "en") == "Your invoice is due in 5 days or more."
 
 
 @pytest.mark.parametrize(
@@ -93,38 +88,63 @@ def _score(*terms):
 
 def test_ordering_raising_first_then_lowering_and_zero_is_no_reason():
     s = _score(
-        ("open_amount", (50.0,), 0.5),
-        ("disputed", (0,), -0.9),
+        ("prior_late_ratio", (0.5,), 0.5),
+        ("paperless", (0,), -0.9),
         ("days_past_due", (30,), 1.2),
-        ("paperless", (1,), 0.0),
-        ("due_month", (5,), -0.1),
-        ("prior_invoices", (3,), 0.5),
+        ("prior_avg_days_late", (None,), 0.0),
+        ("paperless & days_past_due", (1, 30), -0.1),
+        ("prior_avg_days_late & paperless", (3.0, 1), 0.5),
     )
     reasons = principal_reasons(s, "en", limit=10)
     assert [r["feature"] for r in reasons] == [
-        "days_past_due", "open_amount", "prior_invoices", "disputed", "due_month"]
+        "days_past_due", "prior_late_ratio", "prior_avg_days_late & paperless", "paperless",
+        "paperless & days_past_due"]
     assert [r["direction"] for r in reasons] == ["raises"] * 3 + ["lowers"] * 2
     assert reasons[0]["contribution"] == 1.2 and reasons[0]["value"] == 30
-    assert [r["feature"] for r in principal_reasons(s, limit=2)] == ["days_past_due", "open_amount"]
+    assert [r["feature"] for r in principal_reasons(s, limit=2)] == ["days_past_due", "prior_late_ratio"]
     assert principal_reasons(s, limit=0) == []
     json.dumps(reasons)
 
 
+def test_every_reason_states_its_direction_in_the_debtors_language():
+    s = _score(("days_past_due", (30,), 1.2), ("paperless", (1,), -0.4))
+    for lang, raises, lowers in (("en", "Counts towards a higher risk", "Counts towards a lower risk"),
+                                 ("de", "Spricht für ein höheres Risiko", "Spricht für ein niedrigeres Risiko")):
+        up, down = principal_reasons(s, lang)
+        assert (up["direction"], up["direction_text"]) == ("raises", raises)
+        assert (down["direction"], down["direction_text"]) == ("lowers", lowers)
+
+
+def test_good_behaviour_is_never_a_reason_against_the_debtor():
+    # paying everything on time can sit in a bin above the model's average (a positive
+    # contribution): that sentence is then left out, never shown under "higher risk"
+    against = _score(("prior_late_ratio", (0.0,), 0.3), ("prior_avg_days_late", (0.0,), 0.2),
+                     ("days_past_due", (10,), 0.1))
+    reasons = principal_reasons(against, "en", limit=10)
+    assert [r["feature"] for r in reasons] == ["days_past_due"]
+    # the same sentences are shown when they lower the risk
+    favour = _score(("prior_late_ratio", (0.0,), -0.3), ("prior_avg_days_late", (0.0,), -0.2))
+    texts = [r["text"] for r in principal_reasons(favour, "en")]
+    assert texts == ["You paid all of your earlier invoices on time.",
+                     "On average, you paid your earlier invoices on time."]
+    # an unfavourable value of the same feature is a reason against
+    late = _score(("prior_late_ratio", (0.5,), 0.3))
+    assert principal_reasons(late, "en")[0]["direction"] == "raises"
+
+
 def test_interaction_terms_use_the_generic_entry():
-    s = _score(("open_amount & due_month", (80.0, 12), 0.7))
+    s = _score(("prior_late_ratio & paperless", (0.5, 1), 0.7))
     (en,) = principal_reasons(s, "en")
     (de,) = principal_reasons(s, "de")
-    assert en["feature"] == "open_amount & due_month" and en["value"] == [80.0, 12]
-    assert en["text"] == ("The combination of the amount still open and the time of year "
-                          "makes a late payment more likely.")
-    assert de["text"].startswith("Das Zusammenspiel zwischen dem noch offenen Betrag und der "
-                                 "Jahreszeit")
+    assert en["feature"] == "prior_late_ratio & paperless" and en["value"] == [0.5, 1]
+    assert en["text"] == ("The combination of how often you paid late before and how you receive your "
+                          "invoices makes a late payment more likely.")
+    assert de["text"].startswith("Das Zusammenspiel zwischen der Häufigkeit früherer verspäteter Zahlungen "
+                                 "und der Art, wie Sie Rechnungen erhalten")
 
 
 def test_reasons_for_a_real_score_show_no_numbers_from_the_model(model):
-    row = {"days_past_due": 22, "open_amount": 120.37, "prior_invoices": 12,
-           "prior_late_ratio": 0.25, "prior_avg_days_late": 4.5, "disputed": 1, "paperless": 0,
-           "due_month": 11}
+    row = {"days_past_due": 22, "prior_late_ratio": 0.25, "prior_avg_days_late": 4.5, "paperless": 0}
     score = model.score(row)
     for lang in ("en", "de", "xx"):
         reasons = principal_reasons(score, lang, limit=8)
@@ -133,7 +153,7 @@ def test_reasons_for_a_real_score_show_no_numbers_from_the_model(model):
         assert len(reasons) == len(nonzero)
         for r in reasons:
             assert not DECIMAL.search(r["text"])
-            assert "120" not in r["text"] and "log" not in r["text"].lower()
+            assert "log" not in r["text"].lower() and r["direction"] in ("raises", "lowers")
         assert [r["contribution"] for r in reasons] == sorted(
             [r["contribution"] for r in reasons if r["contribution"] > 0], reverse=True
         ) + sorted([r["contribution"] for r in reasons if r["contribution"] < 0])
@@ -143,14 +163,18 @@ def test_broken_catalogues_are_refused():
     good = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
     validate_catalogue(good)
     missing_de = copy.deepcopy(good)
-    del missing_de["features"]["disputed"]["cases"][1]["text"]["de"]
+    del missing_de["features"]["paperless"]["cases"][1]["text"]["de"]
     unknown_placeholder = copy.deepcopy(good)
-    unknown_placeholder["features"]["disputed"]["cases"][1]["text"]["en"] = "Score {log_odds}"
+    unknown_placeholder["features"]["paperless"]["cases"][1]["text"]["en"] = "Score {log_odds}"
+    no_directions = copy.deepcopy(good)
+    del no_directions["directions"]["de"]["lowers"]
+    favourable_not_bool = copy.deepcopy(good)
+    favourable_not_bool["features"]["prior_late_ratio"]["cases"][1]["favourable"] = "yes"
     no_feature = copy.deepcopy(good)
     del no_feature["features"]["paperless"]
     no_version = copy.deepcopy(good)
     del no_version["version"]
-    for bad in (missing_de, unknown_placeholder, no_feature, no_version):
+    for bad in (missing_de, unknown_placeholder, no_feature, no_version, no_directions, favourable_not_bool):
         with pytest.raises(ModelError):
             validate_catalogue(bad)
 
@@ -159,4 +183,4 @@ def test_unknown_feature_and_direction_are_errors():
     with pytest.raises(ModelError):
         render_reason("countryCode", 1, "raises")
     with pytest.raises(ValueError):
-        render_reason("disputed", 1, "up")
+        render_reason("paperless", 1, "up")

@@ -16,11 +16,10 @@ def _write(path, rows, extra=("ref",)):
 
 
 def _rows():
-    base = {"ref": "", "days_past_due": "22", "open_amount": "120.00", "prior_invoices": "12",
-            "prior_late_ratio": "0.25", "prior_avg_days_late": "4.5", "disputed": "0", "paperless": "1",
-            "due_month": "10"}
-    return [base | {"ref": "a"}, base | {"ref": "b", "disputed": "1", "days_past_due": "-3"},
-            base | {"ref": "c", "prior_late_ratio": "", "prior_avg_days_late": "", "prior_invoices": "0"}]
+    base = {"ref": "", "days_past_due": "22", "prior_late_ratio": "0.25", "prior_avg_days_late": "4.5",
+            "paperless": "1"}
+    return [base | {"ref": "a"}, base | {"ref": "b", "paperless": "0", "days_past_due": "-3"},
+            base | {"ref": "c", "prior_late_ratio": "", "prior_avg_days_late": ""}]
 
 
 def test_every_row_is_scored_in_order(model, tmp_path):
@@ -45,11 +44,11 @@ def _shown(value):
 
 
 def test_bad_cells_and_missing_columns_are_named(model, tmp_path):
-    bad = _write(tmp_path / "bad.csv", [_rows()[0] | {"open_amount": "lots"}])
-    with pytest.raises(ModelError, match=r"bad.csv:2: column 'open_amount' needs a number"):
+    bad = _write(tmp_path / "bad.csv", [_rows()[0] | {"prior_avg_days_late": "lots"}])
+    with pytest.raises(ModelError, match=r"bad.csv:2: column 'prior_avg_days_late' needs a number"):
         score_csv(model, bad, tmp_path / "out.csv")
     partial = tmp_path / "partial.csv"
-    partial.write_text("days_past_due,open_amount\n1,2\n")
+    partial.write_text("days_past_due,paperless\n1,2\n")
     with pytest.raises(ModelError, match="missing columns"):
         score_csv(model, partial, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()

@@ -9,13 +9,12 @@ from explain._dataset import Invoice, Snapshot, build_snapshots, read_ar_history
 from explain.features import FEATURE_NAMES
 from explain.training import TrainingSettings, time_split, train_from_ar_history
 
-D = {"late_after_days": 14, "horizon_days": 7, "first_decision_day": -28, "last_decision_day": 42,
-         "run_weekday": 0}
+D = {"late_after_days": 14, "horizon_days": 7, "windows": ((-5, -1), (3, 45)), "censor_recent": False}
 
 
-def _inv(number, issued, settled, disputed=False, customer="A"):
+def _inv(number, issued, settled, disputed=False, customer="A", amount=50.0):
     return Invoice(customer=customer, number=number, issued_on=issued,
-                   due_on=issued + timedelta(days=30), settled_on=settled, amount=50.0,
+                   due_on=issued + timedelta(days=30), settled_on=settled, amount=amount,
                    disputed=disputed, paperless=True)
 
 
@@ -23,7 +22,7 @@ def _inv(number, issued, settled, disputed=False, customer="A"):
 def history():
     return [
         _inv("1", date(2012, 1, 2), date(2012, 2, 10)),   # due 2/1, 9 days late
-        _inv("2", date(2012, 1, 16), date(2012, 2, 13)),  # due 2/15, paid on a Monday, on time
+        _inv("2", date(2012, 1, 16), date(2012, 2, 13)),  # due 2/15, paid early
         _inv("3", date(2012, 2, 1), date(2012, 3, 25)),   # due 3/2, 23 days late
         _inv("9", date(2012, 1, 2), date(2012, 1, 5), customer="B"),  # another customer
     ]
@@ -33,42 +32,56 @@ def _by_invoice(snaps, number):
     return {s.decided_on: s for s in snaps if s.invoice == number}
 
 
-def test_snapshots_are_weekly_while_open(history):
+def _day(s):
+    return s.features[FEATURE_NAMES.index("days_past_due")]
+
+
+def test_snapshots_are_the_ladders_decision_days_while_open(history):
     snaps = build_snapshots(history, **D)
-    three = _by_invoice(snaps, "3")
-    # Mondays from 28 days before the due date (3/2) until settlement (3/25)
-    assert sorted(three) == [date(2012, 2, 6) + timedelta(weeks=k) for k in range(7)]
-    assert all(t.weekday() == 0 for t in three)
-    s = three[date(2012, 3, 19)]
-    assert s.features[FEATURE_NAMES.index("days_past_due")] == 17
-    # open at the start of the day it was settled on
-    assert date(2012, 2, 13) in _by_invoice(snaps, "2")
+    three = _by_invoice(snaps, "3")   # due 3/2, settled 3/25
+    # every day from 5 to 1 days before the due date, and from 3 days after it until settlement
+    pre = [date(2012, 2, 26) + timedelta(days=k) for k in range(5)]
+    overdue = [date(2012, 3, 5) + timedelta(days=k) for k in range(21)]
+    assert sorted(three) == pre + overdue
+    assert sorted({_day(s) for s in three.values()}) == [-5, -4, -3, -2, -1, *range(3, 24)]
+    # open at the start of the day it was settled on; not after
+    assert max(_by_invoice(snaps, "2")) == date(2012, 2, 13)
     assert snaps == sorted(snaps, key=lambda s: (s.decided_on, s.invoice))
+    # the customer is kept for clustered intervals; dispute and amount are candidates only
+    assert {s.customer for s in three.values()} == {"A"}
+    assert all(len(s.features) == len(FEATURE_NAMES) for s in snaps)
+
+
+def test_days_past_due_is_counted_within_the_ladders_range():
+    inv = _inv("7", date(2012, 1, 2), date(2012, 4, 30))   # due 2/1, 89 days late
+    snaps = build_snapshots([inv], **(D | {"windows": ((-5, -1), (3, 80))}))
+    days = sorted({_day(s) for s in snaps})
+    assert days[0] == -5 and days[-1] == 45 and days.count(45) == 1
 
 
 def test_prior_features_only_count_invoices_settled_before_the_decision(history):
-    three = _by_invoice(build_snapshots(history, **D), "3")
+    snaps = build_snapshots(history, **D)
     names = FEATURE_NAMES
 
-    def prior(t):
-        f = three[t].features
-        return (f[names.index("prior_invoices")], f[names.index("prior_late_ratio")],
-                f[names.index("prior_avg_days_late")])
+    def prior(number, t):
+        f = _by_invoice(snaps, number)[t].features
+        return (f[names.index("prior_late_ratio")], f[names.index("prior_avg_days_late")])
 
-    n, ratio, avg = prior(date(2012, 2, 6))  # nothing settled yet
-    assert n == 0 and math.isnan(ratio) and math.isnan(avg)
-    # invoice 1 settled 2/10 (9 days late); invoice 2 settles on 2/13 itself: not yet known
-    assert prior(date(2012, 2, 13)) == (1, 1.0, 9.0)
-    assert prior(date(2012, 2, 20)) == (2, 0.5, 4.5)
-    # the other customer's history never counts, nor the invoice itself
-    assert prior(date(2012, 3, 19)) == (2, 0.5, 4.5)
+    ratio, avg = prior("1", date(2012, 1, 27))   # nothing of customer A settled yet (B's never counts)
+    assert math.isnan(ratio) and math.isnan(avg)
+    ratio, avg = prior("2", date(2012, 2, 10))   # invoice 1 settles on 2/10 itself: not yet known
+    assert math.isnan(ratio) and math.isnan(avg)
+    assert prior("2", date(2012, 2, 11)) == (1.0, 9.0)
+    # invoice 2 settled 2/13 on time; the invoice itself never counts
+    assert prior("3", date(2012, 2, 26)) == (0.5, 4.5)
+    assert prior("3", date(2012, 3, 19)) == (0.5, 4.5)
 
 
 def test_label_is_unpaid_at_the_later_of_due_plus_14_and_decision_plus_7(history):
     three = _by_invoice(build_snapshots(history, **D), "3")  # due 3/2, settled 3/25
-    # early decisions: paid more than 14 days late -> 1
-    assert three[date(2012, 2, 6)].label == 1
-    assert three[date(2012, 2, 6)].label_known_on == date(2012, 3, 17)  # day after due+14
+    # pre-due decisions: paid more than 14 days late -> 1, known the day after due + 14
+    assert three[date(2012, 2, 26)].label == 1
+    assert three[date(2012, 2, 26)].label_known_on == date(2012, 3, 17)
     # decided 3/12: unpaid at the end of 3/19 -> 1
     assert three[date(2012, 3, 12)].label == 1
     # decided 3/19: paid 3/25, within 7 days -> 0, known the day after payment
@@ -78,19 +91,32 @@ def test_label_is_unpaid_at_the_later_of_due_plus_14_and_decision_plus_7(history
     assert {s.label for s in one.values()} == {0}
 
 
-def test_time_split_never_trains_on_outcomes_from_after_the_cutoff():
+def test_recent_invoices_are_censored(history):
+    # the last settlement (3/25) minus the longest lateness (23 days): due after 3/2 is censored,
+    # because only the invoices paid early enough are in a history of paid invoices
+    recent = _inv("4", date(2012, 2, 10), date(2012, 3, 12), customer="B")   # due 3/11
+    kept = build_snapshots([*history, recent], **D)
+    censored = build_snapshots([*history, recent], **(D | {"censor_recent": True}))
+    assert _by_invoice(kept, "4") and not _by_invoice(censored, "4")
+    assert _by_invoice(censored, "3")   # due 3/2 itself stays
+
+
+def test_time_split_never_uses_outcomes_from_after_the_end_of_a_period():
     start = date(2013, 1, 7)
     snaps = [
-        Snapshot(start + timedelta(weeks=k), f"{k}", (0.0,) * 8, k % 2,
+        Snapshot(start + timedelta(weeks=k), f"{k}", (0.0,) * 4, k % 2,
                  start + timedelta(weeks=k, days=d))
         for k in range(20) for d in (1, 30)
     ]
-    train, holdout, cutoff, dropped = time_split(snaps, 0.25)
-    assert cutoff == snaps[int(len(snaps) * 0.75)].decided_on
-    assert all(snaps[i].decided_on >= cutoff for i in holdout)
-    assert all(snaps[i].decided_on < cutoff and snaps[i].label_known_on <= cutoff for i in train)
-    assert not set(train) & set(holdout)
-    assert dropped > 0 and len(train) + dropped + len(holdout) == len(snaps)
+    train, calibration, holdout, (first, second), dropped = time_split(snaps, 0.2, 0.25)
+    assert second == snaps[int(len(snaps) * 0.75)].decided_on
+    assert first == snaps[int(len(snaps) * 0.55)].decided_on
+    assert all(snaps[i].decided_on >= second for i in holdout)
+    assert all(snaps[i].decided_on < first and snaps[i].label_known_on <= first for i in train)
+    assert all(first <= snaps[i].decided_on < second and snaps[i].label_known_on <= second for i in calibration)
+    assert not set(train) & set(holdout) and not set(calibration) & (set(train) | set(holdout))
+    assert dropped["train"] > 0 and dropped["calibration"] > 0
+    assert len(train) + len(calibration) + len(holdout) + sum(dropped.values()) == len(snaps)
 
 
 def test_bad_rows_fail_loudly(tmp_path, ar_history_csv):
@@ -116,18 +142,58 @@ def test_training_reports_the_required_metrics(trained):
         assert key in m["holdout"]
     assert 0.5 < m["holdout"]["auc"] <= 1.0 and 0.0 <= m["holdout"]["brier"] <= 0.25
     assert sum(r["n"] for r in m["holdout"]["calibration"]) == m["holdout"]["n"]
-    assert m["baseline"]["model"].endswith("HistGradientBoostingClassifier")
-    assert m["auc_gap_to_baseline"] == pytest.approx(m["baseline"]["holdout"]["auc"]
-                                                    - m["holdout"]["auc"])
-    assert 0.0 < m["random_split"]["auc"] <= 1.0
+    # both populations the ladder acts on, with customer-clustered intervals
+    pops = m["populations"]
+    assert pops["pre_due"]["n"] + pops["overdue_3"]["n"] == pops["all"]["n"] == m["holdout"]["n"]
+    for p in pops.values():
+        lo, hi = p["auc_ci"]
+        assert lo <= p["auc"] <= hi
+    assert m["bootstrap"]["clustered_by"] == "customer" and m["bootstrap"]["resamples"] == 50
+    # the baselines of the same run, with paired differences
+    assert [b["name"] for b in m["baselines"]] == ["monotone_gbm", "spline_logistic", "black_box"]
+    for b in m["baselines"]:
+        diff = b["ebm_minus_baseline_auc"]["all"]
+        assert diff["difference"] == pytest.approx(pops["all"]["auc"] - b["populations"]["all"]["auc"])
+    assert m["auc_gap_to_baseline"] == pytest.approx(m["baseline"]["holdout"]["auc"] - m["holdout"]["auc"])
     assert m["max_abs_diff_vs_interpret"] <= 1e-9
     assert summary["holdout_auc"] == m["holdout"]["auc"]
     t = artifact["training"]
     split = t["split"]
-    assert (split["train"] + split["holdout"] + split["dropped_label_unknown_at_cutoff"]
-            == t["snapshots"]["total"])
+    assert (split["train"] + split["calibration"] + split["holdout"]
+            + sum(split["dropped_label_unknown_at_cutoff"].values()) == t["snapshots"]["total"])
     assert t["settings"]["random_state"] == 42 and "interpret-core" in t["software"]
     assert [f["name"] for f in artifact["features"]] == list(FEATURE_NAMES)
+
+
+def test_bands_are_derived_from_the_calibration_period_for_the_target_shares(trained):
+    artifact, _ = trained
+    from explain._bands import calibrated, derive_cutoffs
+
+    cal, bands = artifact["calibration"], artifact["bands"]
+    ref = bands["reference"]
+    assert derive_cutoffs(ref["scores"], ref["counts"], a=cal["a"], b=cal["b"], shares=bands["shares"]) \
+        == bands["cutoffs"]
+    total = sum(ref["counts"])
+    high = sum(c for s, c in zip(ref["scores"], ref["counts"], strict=True)
+               if calibrated(cal["a"], cal["b"], s) >= bands["cutoffs"]["high"])
+    medium_or_high = sum(c for s, c in zip(ref["scores"], ref["counts"], strict=True)
+                         if calibrated(cal["a"], cal["b"], s) >= bands["cutoffs"]["medium"])
+    assert 0 < high <= 0.10 * total and high < medium_or_high <= 0.40 * total
+    assert total == artifact["training"]["split"]["calibration"]
+    # calibration reported per band, and a check whose failure asks for a sign-off
+    assert [b["band"] for b in artifact["metrics"]["bands"]] == ["low", "medium", "high"]
+    gov = artifact["governance"]
+    assert gov["calibration_check"] == ("passed" if all(b["consistent"] for b in artifact["metrics"]["bands"]
+                                                        if b["n"]) else "failed")
+    assert gov["sign_off_required"] == bool(gov["findings"])
+
+
+def test_the_safeguard_is_set_for_its_target_review_rate(trained):
+    artifact, _ = trained
+    rates = artifact["metrics"]["safeguard"]
+    assert artifact["safeguard"]["target_review_rate"] == 0.05
+    assert 0.0 < rates["calibration"]["straddling"] <= 0.05
+    assert rates["holdout"]["review_rate"] >= rates["holdout"]["straddling"]
 
 
 def test_same_data_and_settings_give_the_same_bytes(trained, ar_history_csv, fast_settings):
@@ -189,8 +255,11 @@ def test_an_inexact_export_fails_training(ar_history_csv, fast_settings, monkeyp
         {"holdout_fraction": 1.5},
         {"outer_bags": 1},
         {"fixed_cuts": {"countryCode": [1.5]}},
-        {"fixed_cuts": {"due_month": [6.5, 3.5]}},
-        {"first_decision_day": 50},
+        {"fixed_cuts": {"days_past_due": [6.5, 3.5]}},
+        {"windows": [[3, 45], [-5, -1]]},
+        {"band_shares": {"high": 0.6, "medium": 0.5}},
+        {"target_review_rate": 0.0},
+        {"calibration_fraction": 0.8},
     ],
 )
 def test_bad_settings_are_refused(bad):
@@ -206,10 +275,9 @@ def test_unknown_setting_is_a_type_error(ar_history_csv):
 def test_fixed_cuts_are_used_as_bins(trained):
     artifact, _ = trained
     bins = {f["name"]: f["bins"][0] for f in artifact["features"]}
-    assert bins["due_month"] == [3.5, 6.5, 9.5]
-    assert bins["disputed"] == [0.5] and bins["paperless"] == [0.5]
+    assert bins["days_past_due"] == [-2.5, 0.5, 6.5, 13.5, 20.5] and bins["paperless"] == [0.5]
     binning = {f["name"]: f["binning"] for f in artifact["features"]}
-    assert binning["due_month"] == "fixed" and binning["open_amount"].startswith("quantile")
+    assert binning["days_past_due"] == "fixed" and binning["prior_late_ratio"].startswith("quantile")
 
 
 def _german_export(source, target):
@@ -262,7 +330,7 @@ def test_another_export_trains_the_same_model_through_a_column_mapping(trained, 
     assert other["fairness"]["attributes"]["Land"] == artifact["fairness"]["attributes"]["countryCode"]
     assert other["model_id"].startswith("ebm-ar-erp-")
     assert other["training"]["data"]["layout"]["date_format"] == "%d.%m.%Y"
-    assert set(other["excluded_attributes"]) == {"Land", "Kunde", "Beleg"}
+    assert set(other["excluded_attributes"]) == {"Land", "Kunde", "Beleg", "Strittig", "Betrag"}
 
 
 @pytest.mark.parametrize("change, message", [
@@ -293,7 +361,12 @@ def test_fairness_is_measured_by_country_and_country_is_never_a_feature(trained)
     groups = fairness["attributes"]["countryCode"]["groups"]
     assert sum(g["n"] for g in groups) == summary["n_holdout"]
     assert {g["group"] for g in groups} <= {"391", "406", "770", "818", "897"}
-    assert fairness["threshold"] == 0.15 and fairness["max_ratio"] == 1.25
+    assert fairness["high_cutoff"] == artifact["bands"]["cutoffs"]["high"] and fairness["max_ratio"] == 1.25
+    assert fairness["min_customers"] == 10
+    # within-group calibration first, counted in customers, with intervals
+    for g in groups:
+        assert g["customers"] >= 1 and g["eligible"] == (g["customers"] >= 10)
+        assert g["flagged"] <= g["eligible"]
     assert "measured for fairness" in artifact["excluded_attributes"]["countryCode"]
     assert summary["fairness_flagged"] == fairness["flagged"]
 
