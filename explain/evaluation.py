@@ -52,7 +52,7 @@ def resamples(customers: Sequence[str], *, n: int, seed: int) -> Resamples:
     return Resamples(rows, int(len(unique)))
 
 
-def interval(values: Sequence[float]) -> list[float] | None:
+def interval(values: Sequence[float | None]) -> list[float] | None:
     """The 95 % percentile interval of finite bootstrap values (None without any)."""
     import numpy as np
 

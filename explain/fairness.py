@@ -210,7 +210,7 @@ def calibration_fairness(y: Any, p: Any, attributes: Mapping[str, Sequence[Any]]
             })
             if eligible:
                 eligible_masks[g] = mask
-        disparities = {}
+        disparities: dict[str, dict[str, Any]] = {}
         compared = np.zeros(len(y), dtype=bool)
         for m in eligible_masks.values():
             compared |= m

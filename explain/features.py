@@ -13,7 +13,7 @@ evidence each training run measures for the candidates it left out is on the mod
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "FEATURES", "FEATURE_NAMES", "EXCLUDED_ATTRIBUTES", "DECISION_WINDOWS", "FeatureSpec", "feature",
@@ -45,7 +45,7 @@ class FeatureSpec:
     clip: tuple[float, float] | None = None
 
     def as_dict(self) -> dict:
-        d = {
+        d: dict[str, Any] = {
             "name": self.name,
             "description": self.description,
             "kind": self.kind,

@@ -69,23 +69,28 @@ def tamper(db: Any, *statements: str, **params: object) -> None:
 
 
 class FakeModel:
-    """A risk model with a fixed answer (explain's own Score type), or one that fails."""
+    """A risk model with a fixed answer (explain's own Score type, calibrated into ``band`` with a
+    safeguard interval reaching ``interval_bands``, default: only ``band``), or one that fails."""
 
     id = "fake-model"
     sha256 = "f" * 64
 
     def __init__(self, p_late: float = 0.1, uncertainty: float = 0.02, *, error: Exception | None = None,
-                 contribution: float = 0.8) -> None:
+                 contribution: float = 0.8, band: str = "medium", interval_bands: tuple[str, ...] | None = None,
+                 out_of_range: tuple[str, ...] = ()) -> None:
         self.p_late = p_late
         self.uncertainty = uncertainty
         self.error = error
         self.contribution = contribution
+        self.band = band
+        self.interval_bands = interval_bands or (band,)
+        self.out_of_range = out_of_range
         self.seen: list[dict[str, Any]] = []
 
     def score(self, features: dict[str, Any]) -> Any:
         import math
 
-        from explain import Contribution, Score
+        from explain import Calibrated, Contribution, Score
 
         self.seen.append(dict(features))
         if self.error is not None:
@@ -96,4 +101,6 @@ class FakeModel:
                      contributions=(Contribution(term="days_past_due", features=("days_past_due",),
                                                  values=(features["days_past_due"],),
                                                  contribution=self.contribution),),
-                     model_id=self.id)
+                     model_id=self.id, out_of_range=self.out_of_range,
+                     calibrated=Calibrated(p_late=self.p_late, band=self.band, lower=self.p_late * 0.9,
+                                           upper=self.p_late * 1.1, bands=self.interval_bands, log_odds_sd=0.1))

@@ -25,7 +25,7 @@ from decisions.features import model_features
 from decisions.policy_input import RightsStatus, policy_input
 from decisions.portfolio import generate_portfolio
 from decisions.situation import situate
-from decisions.strategy import band_of, load_ladder, propose
+from decisions.strategy import load_ladder, propose
 from service.runtime import load_risk_model
 from service.schemas import DecisionRequestSchema
 
@@ -85,7 +85,7 @@ OPTIONAL_POINTERS = (
     "/case/invoice/due_date_agreed", "/case/invoice/default_notice_in_invoice",
     "/case/invoice/human_review_completed", "/case/invoice/escalation_paused", "/case/invoice/open_amount_minor",
     "/case/invoice/due_on", "/case/history/dunning", "/case/history/contacts", "/case/controls/global_stop",
-    "/case/controls", "/case/risk/uncertainty", "/case/risk/profiling", "/case/creditor/role", "/case/debtor/kind",
+    "/case/controls", "/case/risk/interval_bands", "/case/risk/out_of_range", "/case/risk/profiling", "/case/creditor/role", "/case/debtor/kind",
     "/case/today", "/case/debtor/jurisdiction", "/case/debtor/country",
     "/candidates/0/legal_action_threat", "/candidates/0/send_at_local", "/candidates/0/profiling",
     "/candidates/1/legal_action_threat", "/candidates/1/send_at_local",
@@ -173,11 +173,12 @@ def policy_input_of(scenario: dict[str, Any]) -> dict[str, Any] | None:
     except ValidationError:
         return None
     situation = situate(case)
-    risk: dict[str, Any] = {"profiling": False, "p_late": None, "band": None, "uncertainty": None}
+    risk: dict[str, Any] = {"profiling": False, "p_late": None, "band": None, "interval_bands": None,
+                            "out_of_range": None}
     if scenario["profiling"]:
         score = model.score(model_features(situation))
-        risk = {"profiling": True, "p_late": round(score.p_late, 6), "band": band_of(score.p_late, ladder),
-                "uncertainty": round(score.uncertainty, 6)}
+        risk = {"profiling": True, "p_late": round(score.calibrated.p_late, 6), "band": score.calibrated.band,
+                "interval_bands": list(score.calibrated.bands), "out_of_range": list(score.out_of_range)}
     proposal = propose(situation, band=risk["band"], ladder=ladder)
     document = policy_input(situation, proposal.candidates, risk=risk, global_stop=scenario["global_stop"],
                             rights=scenario["rights"])

@@ -48,7 +48,10 @@ def test_the_first_lawful_candidate_is_chosen_and_refusals_are_explained() -> No
     assert trace == {"rule": "T-CONSENT", "effect": "deny", "action": "reminder", "channel": "email",
                      "citation": "Art. 6", "message": "no consent for email"}
     assert decision.risk == {"p_late": 0.1, "band": "medium", "uncertainty": 0.02, "profiling": True,
-                             "model": {"id": "fake-model", "sha256": "f" * 64}}
+                             "model": {"id": "fake-model", "sha256": "f" * 64}, "interval": [0.09, 0.11],
+                             "interval_bands": ["medium"], "out_of_range": [],
+                             "inputs": {"days_past_due": 22, "paperless": 1, "prior_avg_days_late": 4.5,
+                                        "prior_late_ratio": 0.25}}
 
 
 def test_the_policy_sees_one_input_with_every_candidate_and_no_identifier() -> None:
@@ -101,7 +104,9 @@ def test_without_profiling_the_model_is_not_asked_and_reasons_are_the_ladders() 
     model = FakeModel()
     decision = decide(model=model, profiling=False)
     assert model.seen == []
-    assert decision.risk == {"p_late": None, "band": None, "uncertainty": None, "profiling": False, "model": None}
+    assert decision.risk == {"p_late": None, "band": None, "uncertainty": None, "profiling": False, "model": None,
+                             "interval": None, "interval_bands": None, "out_of_range": None, "inputs": None}
+    assert decision.explanation["score_role"]["changed"] == []
     assert decision.action.tone == "neutral"
     assert {r["feature"] for r in decision.explanation["reasons"]} == {"days_past_due", "days_since_last_notice",
                                                                       "ladder_level"}
@@ -145,3 +150,34 @@ def test_explanations_follow_the_debtors_language() -> None:
     french = decide(**{"debtor.language": "fr"}).explanation
     assert "Mahnung" in german["summary"] and "Reminder" in english["summary"]
     assert french["language"] == "en"
+
+
+def test_the_safeguard_sees_the_interval_bands_and_the_inputs_out_of_range() -> None:
+    engine = FakePolicyEngine()
+    decide(engine, model=FakeModel(band="medium", interval_bands=("medium", "high"),
+                                   out_of_range=("prior_avg_days_late",)))
+    [seen] = engine.inputs
+    assert seen["case"]["risk"]["interval_bands"] == ["medium", "high"]
+    assert seen["case"]["risk"]["out_of_range"] == ["prior_avg_days_late"]
+    assert "uncertainty" not in seen["case"]["risk"]
+
+
+def test_a_model_without_calibrated_bands_holds_the_decision() -> None:
+    class Uncalibrated(FakeModel):
+        def score(self, features):
+            import dataclasses
+
+            return dataclasses.replace(super().score(features), calibrated=None)
+
+    decision = decide(model=Uncalibrated())
+    assert decision.status == "held" and decision.hold.code == "model_error"
+    assert "calibrated risk bands" in decision.hold.detail
+
+
+def test_every_reason_carries_its_direction_and_the_explanation_says_what_the_score_changed() -> None:
+    decision = decide(model=FakeModel(band="low"))
+    for reason in decision.explanation["reasons"]:
+        assert reason["direction"] in ("raises", "lowers") and reason["direction_text"]
+    role = decision.explanation["score_role"]
+    assert set(role) == {"changed", "regardless"}
+    assert all(item["text"] for item in role["changed"] + role["regardless"])

@@ -126,11 +126,13 @@ def test_tone_follows_the_band_but_never_below_the_levels_floor() -> None:
     assert (final.candidates[0].kind, final.candidates[0].tone) == ("final_notice", "neutral")
 
 
-def test_bands_follow_the_ladders_thresholds() -> None:
-    bands = LADDER.data["risk_bands"]
-    assert band_of(bands["medium"] - 1e-9, LADDER) == "low"
-    assert band_of(bands["medium"], LADDER) == "medium"
-    assert band_of(bands["high"], LADDER) == "high"
+def test_bands_follow_the_models_cut_offs_not_the_ladder() -> None:
+    # the ladder names the bands and what they change; the probabilities are the approved model's
+    assert "risk_bands" not in LADDER.data
+    cutoffs = {"medium": 0.29, "high": 0.43}
+    assert band_of(0.29 - 1e-9, cutoffs) == "low"
+    assert band_of(0.29, cutoffs) == "medium"
+    assert band_of(0.43, cutoffs) == "high"
 
 
 def test_send_time_is_inside_business_hours_in_the_debtors_zone() -> None:
