@@ -302,6 +302,16 @@ class RiskSchema(Schema):
     p_late = fields.Float(allow_none=True)
     band = fields.String(allow_none=True, validate=validate.OneOf(("low", "medium", "high")))
     uncertainty = fields.Float(allow_none=True)
+    interval = fields.List(fields.Float(), allow_none=True,
+                           metadata={"description": "the safeguard interval of the calibrated p_late [lower, upper]"})
+    interval_bands = fields.List(fields.String(validate=validate.OneOf(("low", "medium", "high"))), allow_none=True,
+                                 metadata={"description": "every band the interval reaches; more than one sends the "
+                                                          "case to human review (FD-OVERSIGHT-UNCERTAIN-SCORE)"})
+    out_of_range = fields.List(fields.String(), allow_none=True,
+                               metadata={"description": "model inputs outside the range the model was trained on "
+                                                        "(human review)"})
+    inputs = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), allow_none=True,
+                         metadata={"description": "the model inputs as scored (no identifiers)"})
     profiling = fields.Boolean()
     model = fields.Nested(ModelRefSchema, allow_none=True)
 
@@ -314,6 +324,8 @@ class ReasonSchema(Schema):
                                                                           "null for rule-based reasons"})
     direction = fields.String(validate=validate.OneOf(("raises", "lowers")),
                               metadata={"description": "whether the term raises or lowers the risk"})
+    direction_text = fields.String(metadata={"description": "the direction in the debtor's language, shown with "
+                                                            "the sentence"})
     text = fields.String(metadata={"description": "plain-language sentence for the debtor"})
 
 
@@ -325,6 +337,13 @@ class PolicyTraceSchema(Schema):
     channel = fields.String(allow_none=True)
     citation = fields.String()
     message = fields.String()
+
+
+class RedecidedSchema(Schema):
+    band = fields.String()
+    kind = fields.String()
+    level = fields.Integer(allow_none=True)
+    tone = fields.String(allow_none=True)
 
 
 class CounterfactualSchema(Schema):
@@ -342,12 +361,28 @@ class CounterfactualSchema(Schema):
     paid_by = fields.String(allow_none=True, metadata={"format": "date",
                                                        "description": "change 'later': the last day of the band"})
     text = fields.String(metadata={"description": "plain-language hint for the debtor"})
+    redecided = fields.Nested(RedecidedSchema, metadata={"description": "the step re-deciding with the "
+                                                                        "counterfactual band gave (the hint is shown "
+                                                                        "only when it confirms it)"})
+
+
+class ScoreRoleItemSchema(Schema):
+    element = fields.String()
+    text = fields.String()
+
+
+class ScoreRoleSchema(Schema):
+    changed = fields.List(fields.Nested(ScoreRoleItemSchema),
+                          metadata={"description": "what the risk score changed in this decision"})
+    regardless = fields.List(fields.Nested(ScoreRoleItemSchema),
+                             metadata={"description": "what followed from the ladder or the law whatever the score"})
 
 
 class ExplanationSchema(Schema):
     language = fields.String()
     summary = fields.String()
     reasons = fields.List(fields.Nested(ReasonSchema))
+    score_role = fields.Nested(ScoreRoleSchema)
     counterfactual = fields.Nested(CounterfactualSchema, allow_none=True)
     policy = fields.List(fields.Nested(PolicyTraceSchema))
 
