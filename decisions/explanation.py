@@ -14,10 +14,13 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from explain import ModelError
+from explain.reasons import direction_label, load_catalogue, reason_case
+
 from .situation import Situation
 from .strategy import Candidate
 
-__all__ = ["language_of", "text", "summary", "rule_reasons", "policy_trace"]
+__all__ = ["language_of", "text", "summary", "rule_reasons", "policy_trace", "score_role", "for_debtor"]
 
 
 @cache
@@ -157,3 +160,58 @@ def score_role(lang: str, *, situation: Situation, chosen: Candidate | None, ban
     if needs_review:
         regardless.append(item("review"))
     return {"changed": changed, "regardless": regardless}
+
+
+def for_debtor(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What every debtor-facing surface (portal, letter, access report) shows of a recorded
+    decision's explanation, in the decision's language:
+
+    - ``reasons``: the risk model's reasons, each ``{text, direction, direction_text}``. A reason
+      recorded without a direction (before directions were recorded) takes the sign of its
+      contribution; a favourable fact ("you paid on time") that raised the risk is left out, as
+      ``explain.reasons`` does for new decisions: good behaviour is never a reason against the debtor.
+    - ``facts``: the ladder's facts of a decision made without a risk score (they raise or lower
+      nothing, so they carry no direction).
+    - ``profiling``: whether a risk score was used (``False`` after an objection to profiling).
+    - ``changed`` / ``regardless``: texts of what the score changed in this decision and what
+      followed from the ladder or the law whatever the score (``score_role``); a decision made
+      without a score always says so.
+    - ``hint``: the counterfactual hint's text, only when re-deciding confirmed it (``redecided``).
+    """
+    explanation: Mapping[str, Any] = document.get("explanation") or {}
+    lang = language_of(str(explanation.get("language") or "en"))
+    profiling = (document.get("risk") or {}).get("profiling")
+    reasons: list[dict[str, str]] = []
+    facts: list[str] = []
+    for reason in explanation.get("reasons") or []:
+        if not isinstance(reason, Mapping) or not reason.get("text"):
+            continue
+        contribution = reason.get("contribution")
+        if contribution is None:
+            facts.append(reason["text"])
+            continue
+        direction = reason.get("direction") or ("raises" if contribution > 0 else "lowers" if contribution < 0 else None)
+        if direction is None or (direction == "raises" and _favourable(reason, lang)):
+            continue
+        reasons.append({"text": reason["text"], "direction": direction,
+                        "direction_text": reason.get("direction_text") or direction_label(direction, lang)})
+    role: Mapping[str, Any] = explanation.get("score_role") or {}
+    changed = [item["text"] for item in role.get("changed") or [] if item.get("text")]
+    regardless = [item["text"] for item in role.get("regardless") or [] if item.get("text")]
+    if profiling is False and not any(item.get("element") == "no_score" for item in role.get("regardless") or []):
+        regardless.insert(0, text(lang, "score_role", "no_score"))
+    hint = explanation.get("counterfactual") or {}
+    return {"language": lang, "profiling": profiling, "reasons": reasons, "facts": facts,
+            "changed": changed, "regardless": regardless,
+            "hint": hint.get("text") if hint.get("redecided") and hint.get("text") else None}
+
+
+def _favourable(reason: Mapping[str, Any], lang: str) -> bool:
+    """Whether a recorded single-feature reason is one of the catalogue's favourable facts."""
+    features = reason.get("features") or [reason.get("feature")]
+    if len(features) != 1 or features[0] not in load_catalogue()["features"]:
+        return False
+    try:
+        return reason_case(features[0], reason.get("value"), "raises", lang)[1]
+    except (ModelError, ValueError, TypeError):
+        return False

@@ -70,8 +70,10 @@ def _section(key: str, title: str, value: Any, t: dict[str, Any], lang: str) -> 
 def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[str, Any]:
     """A decision as the person reads it: when, what, why, where review stands, then the
     technical record and the data it was made from."""
+    from decisions.explanation import for_debtor
+
     explanation: dict[str, Any] = document["explanation"] if isinstance(document.get("explanation"), dict) else {}
-    reasons = [r.get("text") for r in explanation.get("reasons") or [] if isinstance(r, dict) and r.get("text")]
+    shown = for_debtor(document)
     known = {"decision_id", "as_of", "decided_at", "recorded_at", "status", "action", "explanation", "review",
              "review_status", "data"}
     technical = {k: v for k, v in document.items() if k not in known}
@@ -83,7 +85,8 @@ def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[st
         "status": document.get("status"),
         "action": _action_label(document.get("action"), t, lang),
         "summary": explanation.get("summary") or document.get("summary"),
-        "reasons": reasons,
+        "reasons": shown["reasons"], "facts": shown["facts"], "profiling": shown["profiling"],
+        "changed": shown["changed"], "regardless": shown["regardless"], "hint": shown["hint"],
         "review": blocks(review) if review else None,
         "technical": blocks(technical) if technical else None,
         "data": None if data is None else ({"type": "text", "text": t["access"]["shredded"], "hash": False}

@@ -1,7 +1,9 @@
 """The explanation letter: one decision explained to the debtor, in English or German.
 
 What was decided, the principal reasons in plain language (the decision's own recorded
-explanation: the same sentences the AR system received), the fees with their legal basis, the
+explanation: the same sentences the AR system received), each with the direction in which it
+counted, what the risk score changed and what followed regardless of it, a hint only when
+re-deciding confirmed it (``decisions.explanation.for_debtor``), the fees with their legal basis, the
 debtor's rights (objection, human review, access) and the portal access code.
 
 The debtor's name and postal address are in the decision's sealed request: they are unsealed
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from decisions.errors import DomainError, NotFound
+from decisions.explanation import for_debtor
 from decisions.explanation import text as decision_text
 from ledger import Database, Sealed
 from ledger.tables import LedgerBlob, LedgerEntry
@@ -83,9 +86,7 @@ def render_letter(letter: dict[str, Any]) -> bytes:
     t = texts(lang)
     action = document.get("action") or {}
     decided_on = (document.get("as_of") or letter["recorded_at"])[:10]
-    reasons = [r["text"] for r in explanation.get("reasons") or [] if r.get("text")]
-    model_based = any(r.get("contribution") is not None for r in explanation.get("reasons") or [])
-    counterfactual = (explanation.get("counterfactual") or {}).get("text")
+    shown = for_debtor(document)
     fee_kinds = t["letter"]["fee_kinds"]
     fees = [{"label": fee_kinds.get(f.get("kind"), str(f.get("kind", "")).replace("_", " ")),
              "amount": f.get("amount"), "currency": f.get("currency"), "basis": f.get("basis")}
@@ -98,7 +99,8 @@ def render_letter(letter: dict[str, Any]) -> bytes:
     context = {
         "t": t, "lang": lang, "l": t["letter"], "decision_id": document.get("decision_id"),
         "status": document.get("status"), "summary": explanation.get("summary"), "action_label": action_label,
-        "reasons": reasons, "model_based": model_based, "counterfactual": counterfactual, "fees": fees,
+        "reasons": shown["reasons"], "facts": shown["facts"], "profiling": shown["profiling"],
+        "changed": shown["changed"], "regardless": shown["regardless"], "hint": shown["hint"], "fees": fees,
         "name": letter.get("name"), "address": letter.get("address"), "invoice": letter.get("invoice") or {},
         "access_code": letter.get("access_code"), "decided_on": decided_on,
         "page_label": t["page"], "header_title": t["letter"]["title"],

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..errors import NotFound, storage_guard
+from ..explanation import for_debtor
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, unseal_entry
 from .reviews import review_of_decision
@@ -26,9 +27,8 @@ def _view(document: dict[str, Any], review: dict[str, Any] | None, timezone: str
              else {"uphold": "upheld", "modify": "modified", "overturn": "overturned"}.get(outcome or "", "decided"))
     return {"decision_id": document["decision_id"], "as_of": document.get("as_of"), "status": document.get("status"),
             "action": document.get("action"), "summary": explanation.get("summary"),
-            "reasons": [r.get("text") for r in explanation.get("reasons", []) if r.get("text")],
-            "counterfactual": explanation.get("counterfactual"), "language": explanation.get("language"),
-            "policy": _rules_once(explanation.get("policy", [])), "profiling": (document.get("risk") or {}).get("profiling"),
+            **for_debtor(document),   # reasons with their direction, facts, changed/regardless, hint
+            "policy": _rules_once(explanation.get("policy", [])),
             "review": review, "state": state, "timezone": timezone}
 
 

@@ -39,8 +39,18 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     assert "Guten Tag Erika Mustermann," in words
     # what was decided and why, in the decision's own words
     assert " ".join(decision["explanation"]["summary"].split()) in words
+    # each reason with the direction in which it counted, then what the score changed and what not
+    assert decision["explanation"]["reasons"]
     for reason in decision["explanation"]["reasons"]:
-        assert " ".join(reason["text"].split()) in words
+        assert reason["direction_text"].startswith("Spricht für ein")
+        assert f"{reason['direction_text']}: {' '.join(reason['text'].split())}" in words
+    role = decision["explanation"]["score_role"]
+    assert role["changed"] and role["regardless"]
+    assert "Was die Risikoeinschätzung an dieser Entscheidung geändert hat:" in words
+    assert "Was sich unabhängig von der Risikoeinschätzung aus unserem Mahnverfahren oder dem Gesetz ergab:" in words
+    for item in role["changed"] + role["regardless"]:
+        assert " ".join(item["text"].split()) in words
+    assert "Es wurde keine Risikobewertung verwendet" not in words
     # fees with their legal basis
     fee = decision["action"]["fees"][0]
     assert f"Mahngebühr: {fee['amount']} {fee['currency']}" in words
@@ -66,6 +76,29 @@ def test_english_letter_for_an_english_speaking_debtor_and_the_review_note(clien
     assert "Why we decided this about your invoice" in words and "Dear Jane Roe," in words
     assert "Human review (GDPR Art. 22(3))" in words and "Objection (GDPR Art. 21)" in words
     assert "Mahnung" not in words
+    for reason in decision["explanation"]["reasons"]:
+        assert reason["direction_text"].startswith("Counts towards a")
+        assert f"{reason['direction_text']}: {' '.join(reason['text'].split())}" in words
+    assert "What the risk assessment changed in this decision:" in words
+    for item in decision["explanation"]["score_role"]["changed"] + decision["explanation"]["score_role"]["regardless"]:
+        assert " ".join(item["text"].split()) in words
+
+
+@pytest.mark.parametrize("lang, no_score, facts", [
+    ("de", "Es wurde keine Risikobewertung verwendet", "diese Umstände gaben den Ausschlag"),
+    ("en", "No risk score was used", "these facts decided it")])
+def test_a_letter_without_a_score_says_so(client: Any, auth: Any, lang: str, no_score: str, facts: str) -> None:
+    objected = client.post("/v1/subjects/C-10023/objections", headers=auth("compliance_officer"),
+                           json={"scope": "profiling", "statement": "no profiling please"})
+    assert objected.status_code == 201
+    decision = _decide(client, auth, **{"debtor.language": lang})
+    assert decision["risk"]["profiling"] is False
+    words = _words(_letter(client, auth, decision["decision_id"]).data)
+    assert no_score in words and facts in words
+    for reason in decision["explanation"]["reasons"]:
+        assert " ".join(reason["text"].split()) in words
+    assert not any(label in words for label in ("Counts towards", "Spricht für", "What the risk assessment changed",
+                                                "Was die Risikoeinschätzung an"))
 
 
 def test_same_decision_same_letter_bytes(client: Any, auth: Any) -> None:

@@ -5,6 +5,7 @@ nothing written, the language switch."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import uuid
@@ -263,3 +264,61 @@ def test_no_personal_data_in_the_portal_links(make_app: Any) -> None:
     for link in links:
         for secret in personal_data(runtime):
             assert secret.lower() not in link.lower(), (link, secret)
+
+
+def _text(page: str) -> str:
+    """The page's visible text, tags dropped and entities resolved, on one line."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_why_page_prints_each_reason_with_its_direction_and_what_the_score_changed(make_app: Any) -> None:
+    app, client, runtime = _setup(make_app)
+    auth = ar_auth(app)
+    german = decide(client, auth)
+    english = decide(client, auth, **{"invoice.ref": "INV-43", "debtor.language": "en"})
+    assert portal_sign_in(client, access_code(runtime)).status_code == 303
+    headings = {"en": ("What counted in the risk assessment, and in which direction",
+                       "What the risk assessment changed in this decision",
+                       "What followed from our reminder process or the law, whatever the risk assessment"),
+                "de": ("Was in die Risikoeinschätzung einging, und in welche Richtung",
+                       "Was die Risikoeinschätzung an dieser Entscheidung geändert hat",
+                       "Was sich unabhängig von der Risikoeinschätzung aus unserem Mahnverfahren oder dem Gesetz ergab")}
+    labels = {"de": {"raises": "Spricht für ein höheres Risiko", "lowers": "Spricht für ein niedrigeres Risiko"},
+              "en": {"raises": "Counts towards a higher risk", "lowers": "Counts towards a lower risk"}}
+    for ui in ("en", "de"):
+        client.get(f"/portal/language/{ui}?next=/portal/matters")
+        for decision in (german, english):
+            explanation = decision["explanation"]
+            assert explanation["reasons"] and explanation["score_role"]["changed"]
+            words = _text(client.get(f"/portal/decisions/{decision['decision_id']}").get_data(as_text=True))
+            for heading in headings[ui]:
+                assert heading in words, (ui, heading)
+            # each reason with its direction, in the decision's own language, in the API's order
+            shown = [f"{labels[explanation['language']][r['direction']]}: {r['text']}" for r in explanation["reasons"]]
+            positions = [words.find(line) for line in shown]
+            assert -1 not in positions and positions == sorted(positions), (ui, shown)
+            for item in explanation["score_role"]["changed"] + explanation["score_role"]["regardless"]:
+                assert item["text"] in words
+            assert "Keine Risikobewertung" not in words and "No risk score was used" not in words
+            assert (t := explanation["counterfactual"]) is None or t["text"] in words
+
+
+def test_a_decision_without_a_score_says_so_and_lists_facts_without_a_direction(make_app: Any) -> None:
+    app, client, runtime = _setup(make_app)
+    auth = ar_auth(app)
+    decide(client, auth)
+    assert portal_sign_in(client, access_code(runtime)).status_code == 303
+    token = csrf_token(client, "/portal/objection")
+    assert client.post("/portal/objection", data={"csrf_token": token}).status_code == 303
+    unscored = decide(client, auth, as_of="2026-11-23T09:00:00Z")
+    assert unscored["risk"]["profiling"] is False
+    for ui, facts_heading in (("en", "The facts our reminder process used"),
+                              ("de", "Die Tatsachen, die unser Mahnverfahren verwendet hat")):
+        client.get(f"/portal/language/{ui}?next=/portal/matters")
+        words = _text(client.get(f"/portal/decisions/{unscored['decision_id']}").get_data(as_text=True))
+        assert "Es wurde keine Risikobewertung verwendet" in words          # the German decision's own words
+        assert facts_heading in words
+        for reason in unscored["explanation"]["reasons"]:
+            assert reason["text"] in words
+        assert "Counts towards" not in words and "Spricht für" not in words     # facts raise or lower nothing
+        assert "What the risk assessment changed" not in words and "Was die Risikoeinschätzung an" not in words

@@ -11,6 +11,7 @@ import pytest
 from fakes import request_with, verify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdf_tools import pdf_text
 from rights_support import HANDOVER, entries
 
 from service.auth import ROLES_ATTRIBUTE, Role
@@ -142,12 +143,21 @@ def test_bad_queries_and_unknown_ids(client: Any, auth: Any, app: Any) -> None:
 
 
 def test_access_export_as_json_and_pdf(client: Any, auth: Any) -> None:
-    _decide(client, auth)
+    decision = _decide(client, auth)
     as_json = client.get(f"{SUBJECT}/access?lang=de", headers=auth("compliance_officer"))
     assert as_json.status_code == 200 and as_json.json["language"] == "de"
     assert as_json.json["decisions"][0]["data"]["debtor"]["ref"] == REF
-    pdf = client.get(f"{SUBJECT}/access?format=pdf", headers=auth("compliance_officer"))
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    explanation = decision["explanation"]
+    assert explanation["reasons"] and explanation["score_role"]["changed"]
+    for lang, heading in (("en", "Changed by the risk assessment"), ("de", "Durch die Risikoeinschätzung geändert")):
+        pdf = client.get(f"{SUBJECT}/access?format=pdf&lang={lang}", headers=auth("compliance_officer"))
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+        words = " ".join(pdf_text(pdf.data).split())
+        assert heading in words
+        for reason in explanation["reasons"]:     # the German decision's own words, each with its direction
+            assert f"{reason['direction_text']}: {' '.join(reason['text'].split())}" in words
+        for item in explanation["score_role"]["changed"] + explanation["score_role"]["regardless"]:
+            assert " ".join(item["text"].split()) in words
 
 
 def test_extension_and_resolution_through_the_api(client: Any, auth: Any) -> None:

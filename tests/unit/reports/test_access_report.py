@@ -17,10 +17,26 @@ EXPORT: dict[str, Any] = {
     "decisions": [{
         "decision_id": "00000000-0000-0000-0000-000000000001", "as_of": "2026-11-22T09:00:00Z",
         "status": "needs_review", "action": {"kind": "final_notice", "level": 3, "channel": "letter"},
-        "explanation": {"summary": "Final notice by letter, pending review.",
-                        "reasons": [{"feature": "days_past_due", "text": "The invoice is 40 days overdue."},
-                                    {"feature": "open_amount", "text": "The open amount is high."}]},
+        "risk": {"profiling": True, "p_late": 0.31, "band": "medium"},
+        "explanation": {"language": "en", "summary": "Final notice by letter, pending review.",
+                        "reasons": [{"feature": "days_past_due", "value": 40, "contribution": 0.41,
+                                     "direction": "raises", "direction_text": "Counts towards a higher risk",
+                                     "text": "The invoice is 40 days overdue."},
+                                    {"feature": "paperless", "value": 1, "contribution": -0.5,
+                                     "direction": "lowers", "direction_text": "Counts towards a lower risk",
+                                     "text": "You receive your invoices electronically."}],
+                        "score_role": {"changed": [], "regardless": [
+                            {"element": "step", "text": "A final notice follows from how long the invoice has been due."}]},
+                        # recorded without a re-decision confirming it: never shown
+                        "counterfactual": {"change": "later", "text": "An unconfirmed hint."}},
         "review": {"status": "open", "due_by": "2026-12-22"},
+    }, {
+        "decision_id": "00000000-0000-0000-0000-000000000002", "as_of": "2026-11-23T09:00:00Z",
+        "status": "decided", "action": {"kind": "reminder", "level": 2, "channel": "letter"},
+        "risk": {"profiling": False, "p_late": None},
+        "explanation": {"language": "en", "summary": "Reminder 2 by letter.",
+                        "reasons": [{"feature": "days_past_due", "value": 41, "contribution": None,
+                                     "text": "Your invoice is 41 days past its due date."}]},
     }],
     "recipients": ["the creditor that asked for the decision"],
     "retention": [{"category": "decision records", "period": "10 years", "basis": "HGB § 257"}],
@@ -33,9 +49,30 @@ def test_known_sections_reasons_and_review_are_shown_in_english() -> None:
     text = pdf_text(render_access_report(EXPORT, lang="en"))
     for expected in ("Access to your personal data", "About you", "C-10023", "Decisions about your invoices",
                      "waiting for a person to review it", "The invoice is 40 days overdue.",
-                     "The open amount is high.", "Recipients", "the creditor that asked for the decision",
+                     "Recipients", "the creditor that asked for the decision",
                      "How long the data is kept", "HGB § 257", "Your rights", "human review (Art. 22(3))"):
         assert expected in text, expected
+
+
+@pytest.mark.parametrize("lang, headings", [
+    ("en", ("Principal reasons, with their direction", "Changed by the risk assessment",
+            "Nothing: this step would have been the same whatever the risk assessment.",
+            "Regardless of the risk assessment", "Facts used (no risk score)")),
+    ("de", ("Hauptgründe, mit ihrer Richtung", "Durch die Risikoeinschätzung geändert",
+            "Nichts: dieser Schritt wäre bei jeder Risikoeinschätzung derselbe gewesen.",
+            "Unabhängig von der Risikoeinschätzung", "Verwendete Tatsachen (ohne Risikobewertung)"))])
+def test_each_reason_with_its_direction_what_the_score_changed_and_no_score_without_one(
+        lang: str, headings: tuple[str, ...]) -> None:
+    words = " ".join(pdf_text(render_access_report(EXPORT, lang=lang)).split())
+    for heading in headings:
+        assert heading in words, heading
+    assert "Counts towards a higher risk: The invoice is 40 days overdue." in words
+    assert "Counts towards a lower risk: You receive your invoices electronically." in words
+    assert "A final notice follows from how long the invoice has been due." in words
+    assert "An unconfirmed hint." not in words
+    # the decision made without a score: its facts carry no direction, and it says no score was used
+    assert "No risk score was used" in words and "Your invoice is 41 days past its due date." in words
+    assert words.count("Counts towards") == 2
 
 
 def test_german_headings_for_a_german_subject() -> None:
