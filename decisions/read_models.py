@@ -16,8 +16,9 @@ What is compared, per table (each row is a projection of entries written in its 
   a decision's ``effective`` action is read from).
 - ``subject_status``: rebuilt from the rights entries (objection to profiling, documented
   grounds, restrictions, erasure request) and compared field by field.
-- ``model_versions`` and ``policy_activations``: the model registry's statuses and the policy
-  bundle activations, rebuilt from their governance entries.
+- ``model_versions`` and ``policy_activations``: the model registry's statuses (and each
+  version's latest sign-off) and the policy bundle activations, rebuilt from their governance
+  entries.
 - ``outbox_events`` (what webhooks deliver and the feed serves): each payload rebuilt from the
   entries it tells of and compared byte for byte; every held decision, review outcome and debtor's
   review request since the outbox's origin has its event, and every finished run its
@@ -395,7 +396,9 @@ def _model_versions(session: Session, found: _Findings) -> None:
     rows = {row.model_id: row for row in session.scalars(select(ModelVersionRow))}
     found.rows["model_versions"] += len(rows)
     status: dict[str, tuple[int, str]] = {}     # model id -> (seq, status) after its latest entry
-    for seq, kind, ts, body in _bodies(session, ("model_registered", "model_approved", "model_retired")):
+    signed: dict[str, tuple[int, str, Any]] = {}   # model id -> the latest sign-off (seq, time, by)
+    kinds = ("model_registered", "model_signed_off", "model_approved", "model_retired")
+    for seq, kind, ts, body in _bodies(session, kinds):
         model_id = str(body.get("model_id"))
         row = rows.get(model_id)
         where = f"model_versions row {model_id}"
@@ -408,6 +411,8 @@ def _model_versions(session: Session, found: _Findings) -> None:
             found.compare(seq, where, "registered_seq", row.registered_seq, seq)
             found.compare(seq, where, "registered_at", _moment(row.registered_at), ts)
             found.compare(seq, where, "source", row.source, body.get("source"))
+        elif kind == "model_signed_off":
+            signed[model_id] = (seq, ts, body.get("signed_off_by"))
         elif kind == "model_approved":
             status[model_id] = (seq, "approved")
             found.compare(seq, where, "approved_seq", row.approved_seq, seq)
@@ -422,6 +427,15 @@ def _model_versions(session: Session, found: _Findings) -> None:
             continue
         seq, expected = status[model_id]
         found.compare(seq, f"model_versions row {model_id}", "status", row.status, expected)
+        sign_off = signed.get(model_id)
+        stored = (row.signed_off_seq, _moment(row.signed_off_at), row.signed_off_by)
+        if sign_off is None and stored != (None, None, None):
+            found.add(row.registered_seq, f"model_versions row {model_id}: a sign-off ({row.signed_off_seq}) no "
+                                          "model_signed_off entry recorded")
+        elif sign_off is not None:
+            for column, value, written in zip(("signed_off_seq", "signed_off_at", "signed_off_by"), stored, sign_off,
+                                              strict=True):
+                found.compare(sign_off[0], f"model_versions row {model_id}", column, value, written)
 
 
 def _policy_activations(session: Session, found: _Findings) -> None:

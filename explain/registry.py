@@ -4,17 +4,38 @@ A version's status moves one way: ``candidate`` (registered) -> ``approved`` -> 
 (a candidate may also be retired without ever being approved). At most one version is approved
 and only it scores live decisions; approving a version retires the one it replaces in the same
 transaction, so there is no moment without an approved model. Every change is a ledger event
-(``model_registered``, ``model_approved``, ``model_retired``) appended in the same transaction as
-the registry row, with the acting party (an admin's API key id, the command line, or the
-deployment) and an optional note. Registered artifacts are copied into ``<instance>/models/``
-and loaded from there, checked against the SHA-256 recorded at registration.
+(``model_registered``, ``model_signed_off``, ``model_approved``, ``model_retired``) appended in the
+same transaction as the registry row, with the acting party (an admin's API key id, the command
+line, or the deployment) and an optional note. Registered artifacts are copied into
+``<instance>/models/`` and loaded from there, checked against the SHA-256 recorded at registration.
+
+**Sign-off.** An artifact whose own governance check found something (``governance.findings``:
+a band whose observed late rate on the holdout misses its predicted rate, a fairness flag) says
+``sign_off_required``. Such a version is approved only after a named person signed it off: a
+``model_signed_off`` event naming the staff account (``staff:<id>``, as review outcomes name
+their reviewer), the findings signed off and the rationale (at most ``MAX_NOTE`` characters, no
+personal data: it is about the model, not about a debtor, so it stays readable in the ledger).
+Without one, ``approve`` raises ``SignOffRequired`` naming the findings. The edges check that
+the named account exists, is enabled and is a compliance officer or an admin.
+
+**Cut-offs at approval.** The artifact carries its band cut-offs with the target shares they were
+derived for and the calibration period's score distribution. Approval derives them again from that
+distribution for those shares (``explain._bands.derive_cutoffs``), refuses the version if they
+differ, and records shares and cut-offs in the ``model_approved`` event: the ledger says which
+cut-offs the approver approved. (Other shares mean another artifact: retrain with
+``--set band_shares=…``.)
 
 A fresh installation (no version registered yet) decides with its *deployment default*: the
 artifact the deployment names (``MODEL_ARTIFACT`` with ``MODEL_SHA256``, or the shipped model
 pinned by ``explain/models/default.json``), approved by the act of deploying it. The first
 governance action adopts that default into the registry, recorded in the ledger as registered
 and approved by ``{"via": "deployment"}``, before the action itself; from then on only the
-registry decides. (An admin who approves the deployment default's id on a fresh registry
+registry decides. When the default asks for a sign-off (the shipped model does), the adoption
+records one too, before the approval: by the deployment itself (``signed_off_by: "deployment"``,
+rationale ``DEPLOYMENT_SIGN_OFF``), unless the adopting action is a named person's sign-off of the
+default, which is then the one recorded. The deployment's sign-off is visible as such (console,
+card, audit report); a compliance officer can add a named one at any time (``fairdun demo`` does,
+as its demo compliance officer). (An admin who approves the deployment default's id on a fresh registry
 approves it in their own name.) Nothing is written at start-up, so an installation's ledger
 begins with its first decision or governance action.
 """
@@ -36,6 +57,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from explain._artifact import artifact_bytes, parse_artifact, read_artifact, with_model_id
+from explain._bands import derive_cutoffs
 from explain._errors import ArtifactError, ModelError
 from explain._model import Model, load_model
 from explain.tables import ModelVersionRow
@@ -56,6 +78,8 @@ __all__ = [
     "ModelVersion",
     "Actor",
     "MAX_NOTE",
+    "SignOffRequired",
+    "DEPLOYMENT_SIGN_OFF",
 ]
 
 _log = logging.getLogger(__name__)
@@ -66,6 +90,9 @@ _MODEL_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _TRANSITIONS = {("candidate", "approved"), ("candidate", "retired"), ("approved", "retired")}
 Actor = Mapping[str, str]
 DEPLOYMENT: Actor = {"via": "deployment"}
+DEPLOYMENT_SIGN_OFF = ("the deployment default, shipped with fairdun: approved by deploying it, with the findings "
+                       "its card lists; no named person has signed it off yet")
+_SIGNER = re.compile(r"staff:[A-Za-z0-9-]{1,74}")
 
 
 class RegistryError(Exception):
@@ -84,6 +111,20 @@ class TransitionRefused(RegistryError):
 
 class ArtifactRefused(RegistryError):
     code = "artifact_refused"
+
+
+class SignOffRequired(TransitionRefused):
+    """Approval of a version whose artifact asks for a sign-off that no one gave."""
+
+    code = "sign_off_required"
+
+    def __init__(self, model_id: str, findings: list[str]) -> None:
+        self.model_id, self.findings = model_id, list(findings)
+        super().__init__(
+            f"model {model_id} needs a named sign-off before it can be approved: its artifact records "
+            f"{len(findings)} finding{'' if len(findings) == 1 else 's'} ({'; '.join(findings)}). A compliance "
+            f"officer or admin records one with `fairdun model sign-off {model_id} --by NAME --rationale TEXT` "
+            f"or POST /v1/models/{model_id}/sign-off")
 
 
 @dataclass(frozen=True)
@@ -120,6 +161,8 @@ class ModelVersion:
     ledger: dict[str, int | None]
     summary: dict[str, Any]
     registered: bool = True
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +176,13 @@ class ModelVersion:
             "retired_at": _time(self.retired_at),
             "ledger": dict(self.ledger),
             "summary": self.summary,
+            "sign_off": {
+                "required": bool(self.summary.get("sign_off_required")),
+                "findings": list(self.summary.get("findings") or []),
+                "signed_off_by": self.signed_off_by,
+                "signed_off_at": _time(self.signed_off_at),
+                "seq": self.ledger.get("signed_off"),
+            },
         }
 
 
@@ -149,6 +199,8 @@ def _summary(artifact: dict) -> dict[str, Any]:
         "holdout_brier": m["holdout"]["brier"],
         "baseline_auc": m["baseline"]["holdout"]["auc"],
         "fairness_flagged": list(artifact.get("fairness", {}).get("flagged", [])),
+        "sign_off_required": bool(artifact.get("governance", {}).get("sign_off_required")),
+        "findings": list(artifact.get("governance", {}).get("findings", [])),
     }
 
 
@@ -156,18 +208,38 @@ def _version(row: ModelVersionRow) -> ModelVersion:
     return ModelVersion(
         model_id=row.model_id, sha256=row.sha256, status=row.status, source=row.source,
         registered_at=row.registered_at, approved_at=row.approved_at, retired_at=row.retired_at,
-        ledger={"registered": row.registered_seq, "approved": row.approved_seq, "retired": row.retired_seq},
-        summary=json.loads(row.summary),
+        ledger={"registered": row.registered_seq, "signed_off": row.signed_off_seq, "approved": row.approved_seq,
+                "retired": row.retired_seq},
+        summary=json.loads(row.summary), signed_off_at=row.signed_off_at, signed_off_by=row.signed_off_by,
     )
 
 
-def _note(note: str | None) -> str | None:
+def _note(note: str | None, what: str = "note") -> str | None:
     if note is None:
         return None
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise RegistryError(f"the note has {len(note)} characters; at most {MAX_NOTE}")
+        raise RegistryError(f"the {what} has {len(note)} characters; at most {MAX_NOTE}")
     return note or None
+
+
+def _approval_bands(artifact: dict) -> dict[str, Any] | None:
+    """The cut-offs derived again, at approval, from the artifact's calibration-period score
+    distribution for its stated target shares; None for an artifact without bands."""
+    bands = artifact.get("bands")
+    if not bands:
+        return None
+    reference, cal = bands["reference"], artifact["calibration"]
+    try:
+        derived = derive_cutoffs(reference["scores"], reference["counts"], a=cal["a"], b=cal["b"],
+                                 shares=bands["shares"])
+    except ValueError as exc:
+        raise ArtifactRefused(f"model {artifact['model_id']}: its cut-offs cannot be derived: {exc}") from exc
+    if derived != {"medium": bands["cutoffs"]["medium"], "high": bands["cutoffs"]["high"]}:
+        raise ArtifactRefused(f"model {artifact['model_id']}: its cut-offs {bands['cutoffs']} are not the ones its "
+                              f"reference distribution gives for its target shares ({derived})")
+    return {"shares": dict(bands["shares"]), "cutoffs": derived, "reference_snapshots": sum(reference["counts"]),
+            "derived_from": "the calibration period's scores (explain._bands.derive_cutoffs)"}
 
 
 def load_artifact_model(source: ArtifactSource) -> Model:
@@ -284,10 +356,13 @@ class Registry:
         except ModelError as exc:
             _log.error("deployment default model unusable: %s", exc)
             return None
+        summary = _summary(artifact)
+        # approved by deploying it; the sign-off its adoption will record is the deployment's
         return ModelVersion(model_id=artifact["model_id"], sha256=sha256, status="approved",
                             source="deployment", registered_at=None, approved_at=None, retired_at=None,
-                            ledger={"registered": None, "approved": None, "retired": None},
-                            summary=_summary(artifact), registered=False)
+                            ledger={"registered": None, "signed_off": None, "approved": None, "retired": None},
+                            summary=summary, registered=False,
+                            signed_off_by="deployment" if summary["sign_off_required"] else None)
 
     # ------------------------------------------------------------------ governance
 
@@ -306,8 +381,35 @@ class Registry:
             uow.commit()
             return _version(row)
 
+    def sign_off(self, model_id: str, *, now: datetime, actor: Actor, signed_off_by: str,
+                 rationale: str) -> ModelVersion:
+        """Record that the staff member ``signed_off_by`` (``staff:<id>``) signed off version
+        ``model_id`` with its findings, for ``rationale``. A candidate or the approved version may
+        be signed off (the latest sign-off counts), a retired one not."""
+        if not _SIGNER.fullmatch(signed_off_by):
+            raise RegistryError("a sign-off names a staff account (staff:<id>)")
+        text = _note(rationale, "rationale")
+        if text is None:
+            raise RegistryError("a sign-off needs a rationale: why the findings are acceptable")
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_head(session)
+            signer = (model_id, actor, signed_off_by, text)
+            if self._adopt_default_if_empty(session, now=now, signer=signer):
+                uow.commit()   # the deployment default, signed off by name as it was adopted
+                return _version(self._row(session, model_id))
+            row = self._row(session, model_id)
+            if row.status == "retired":
+                raise TransitionRefused(f"model {model_id} is retired; a retired version is not signed off")
+            artifact = self._stored_artifact(row)
+            self._sign_off_row(session, row, artifact, now=now, actor=actor, signed_off_by=signed_off_by,
+                               rationale=text)
+            uow.commit()
+            return _version(row)
+
     def approve(self, model_id: str, *, now: datetime, actor: Actor, note: str | None = None) -> ModelVersion:
-        """Approve a candidate; the version it replaces is retired in the same transaction."""
+        """Approve a candidate; the version it replaces is retired in the same transaction. A
+        version whose artifact asks for a sign-off needs one first (``SignOffRequired``)."""
         note = _note(note)
         with self._db.unit_of_work() as uow:
             session = uow.session
@@ -318,6 +420,11 @@ class Registry:
                 uow.commit()
                 return _version(row)
             self._check_transition(row, "approved")
+            artifact = self._stored_artifact(row)
+            governance = artifact.get("governance") or {}
+            if governance.get("sign_off_required") and row.signed_off_seq is None:
+                raise SignOffRequired(model_id, list(governance.get("findings") or []))
+            bands = _approval_bands(artifact)
             current = session.scalars(select(ModelVersionRow).where(ModelVersionRow.status == "approved")).first()
             replaces = None
             if current is not None:
@@ -325,7 +432,7 @@ class Registry:
                                  note=f"replaced by {model_id}", replaced_by=model_id)
                 session.flush()   # the one-approved index must see the old row retired first
                 replaces = {"model_id": current.model_id, "sha256": current.sha256}
-            self._approve_row(session, row, now=now, actor=actor, note=note, replaces=replaces)
+            self._approve_row(session, row, now=now, actor=actor, note=note, replaces=replaces, bands=bands)
             uow.commit()
             return _version(row)
 
@@ -394,11 +501,23 @@ class Registry:
         return row
 
     def _approve_row(self, session: Session, row: ModelVersionRow, *, now: datetime, actor: Actor,
-                     note: str | None, replaces: dict | None) -> None:
+                     note: str | None, replaces: dict | None, bands: dict[str, Any] | None) -> None:
+        sign_off = None if row.signed_off_seq is None else {"seq": row.signed_off_seq, "by": row.signed_off_by}
         appended = append(session, kind="model_approved", ts=now, body={
             "model_id": row.model_id, "sha256": row.sha256, "actor": dict(actor), "note": note,
-            "replaces": replaces})
+            "replaces": replaces, "sign_off": sign_off, "bands": bands})
         row.status, row.approved_at, row.approved_seq = "approved", now, appended.seq
+        session.flush()
+
+    @staticmethod
+    def _sign_off_row(session: Session, row: ModelVersionRow, artifact: dict, *, now: datetime, actor: Actor,
+                      signed_off_by: str, rationale: str) -> None:
+        governance = artifact.get("governance") or {}
+        appended = append(session, kind="model_signed_off", ts=now, body={
+            "model_id": row.model_id, "sha256": row.sha256, "signed_off_by": signed_off_by,
+            "rationale": rationale, "findings": list(governance.get("findings") or []),
+            "calibration_check": governance.get("calibration_check"), "actor": dict(actor)})
+        row.signed_off_at, row.signed_off_seq, row.signed_off_by = now, appended.seq, signed_off_by
         session.flush()
 
     def _retire_row(self, session: Session, row: ModelVersionRow, *, now: datetime, actor: Actor,
@@ -409,9 +528,12 @@ class Registry:
         row.status, row.retired_at, row.retired_seq = "retired", now, appended.seq
 
     def _adopt_default_if_empty(self, session: Session, *, now: datetime,
-                                approver: tuple[str, Actor, str | None] | None = None) -> bool:
-        """On a fresh registry, record the deployment default as registered and approved (by the
-        deployment, or by ``approver`` when that approval names the default itself: then True)."""
+                                approver: tuple[str, Actor, str | None] | None = None,
+                                signer: tuple[str, Actor, str, str] | None = None) -> bool:
+        """On a fresh registry, record the deployment default as registered, signed off when its
+        artifact asks for it (by the deployment, or by ``signer`` when that sign-off names the
+        default itself) and approved (by the deployment, or by ``approver`` when that approval names
+        the default itself). True when the adoption was the requested action itself."""
         if session.scalar(select(ModelVersionRow.model_id).limit(1)) is not None:
             return False
         try:
@@ -427,8 +549,23 @@ class Registry:
                         "at the installation's first governance action")
         row = self._insert(session, artifact, sha256, data, now=now, actor=DEPLOYMENT,
                            note="the deployment default", source="deployment")
-        self._approve_row(session, row, now=now, actor=actor, note=note, replaces=None)
-        return by_request
+        signed_by_request = signer is not None and signer[0] == artifact["model_id"]
+        if signer is not None and signed_by_request:
+            self._sign_off_row(session, row, artifact, now=now, actor=signer[1], signed_off_by=signer[2],
+                               rationale=signer[3])
+        elif (artifact.get("governance") or {}).get("sign_off_required"):
+            self._sign_off_row(session, row, artifact, now=now, actor=DEPLOYMENT, signed_off_by="deployment",
+                               rationale=DEPLOYMENT_SIGN_OFF)
+        self._approve_row(session, row, now=now, actor=actor, note=note, replaces=None,
+                          bands=_approval_bands(artifact))
+        return by_request or signed_by_request
+
+    def _stored_artifact(self, row: ModelVersionRow) -> dict:
+        """The registered artifact of ``row``, checked against its recorded SHA-256."""
+        try:
+            return read_artifact(self._models_dir / row.file, expected_sha256=row.sha256)[0]
+        except ModelError as exc:
+            raise ArtifactRefused(f"the stored artifact of model {row.model_id} fails its checks: {exc}") from exc
 
     @staticmethod
     def _row(session: Session, model_id: str) -> ModelVersionRow:

@@ -1,5 +1,6 @@
 """The model registry's table: one row per registered model version (a projection of the
-``model_registered``, ``model_approved`` and ``model_retired`` ledger events)."""
+``model_registered``, ``model_signed_off``, ``model_approved`` and ``model_retired`` ledger
+events)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,7 @@ class ModelVersionRow(Base):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retired_seq: Mapped[int | None] = mapped_column(_SEQ)
     summary: Mapped[str] = mapped_column(Text)       # JSON: metrics and fairness flags at registration
+    # the latest sign-off (model_signed_off): who ("staff:<id>" or "deployment"), when, which entry
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_off_seq: Mapped[int | None] = mapped_column(_SEQ)
+    signed_off_by: Mapped[str | None] = mapped_column(String(80))

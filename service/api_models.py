@@ -1,8 +1,12 @@
 """The model registry over HTTP: list versions and cards (admin, auditor, compliance officer);
-register, approve and retire versions (admin only; each a ledger event naming the API key).
+register, approve and retire versions (admin only; each a ledger event naming the API key); sign
+off a version's findings in the name of a compliance officer or admin (compliance officer or admin
+key; the event names the staff account and the API key that recorded it).
 
 Views parse, call one registry function (``explain.registry`` on the runtime) and map its
-errors: unknown version 404, refused status change 409, refused artifact or note 422.
+errors: unknown version 404, refused status change 409 (``sign_off_required`` when an approval
+lacks the sign-off its artifact asks for: the message and ``fields.findings`` name what needs
+one), refused artifact, note or signer 422.
 """
 
 from __future__ import annotations
@@ -15,8 +19,16 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 
 from decisions.errors import storage_guard
+from decisions.rights import signing_staff
 from explain.card import model_card
-from explain.registry import MAX_NOTE, ArtifactRefused, RegistryError, TransitionRefused, UnknownModel
+from explain.registry import (
+    MAX_NOTE,
+    ArtifactRefused,
+    RegistryError,
+    SignOffRequired,
+    TransitionRefused,
+    UnknownModel,
+)
 
 from .api import json_body
 from .auth import Role, requires
@@ -44,6 +56,23 @@ class ModelVersionSchema(Schema):
     ledger = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True),
                          metadata={"description": "ledger seq of the registration, approval, retirement"})
     summary = fields.Dict(metadata={"description": "holdout metrics and fairness flags at registration"})
+    sign_off = fields.Nested(lambda: SignOffSchema())
+
+
+class SignOffSchema(Schema):
+    required = fields.Boolean(metadata={"description": "the artifact's governance check found something"})
+    findings = fields.List(fields.String(), metadata={"description": "what needs the sign-off"})
+    signed_off_by = fields.String(allow_none=True, metadata={
+        "description": "the latest sign-off's signer: staff:<id>, or deployment (the shipped default, adopted)"})
+    signed_off_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    seq = fields.Integer(allow_none=True, metadata={"description": "ledger seq of the latest model_signed_off"})
+
+
+class SignOffRequestSchema(Schema):
+    signed_off_by = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata={
+        "description": "the name of the staff account (compliance officer or admin) who signs off"})
+    rationale = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE), metadata={
+        "description": "why the findings are acceptable; recorded in the ledger (no personal data)"})
 
 
 class ModelVersionListSchema(Schema):
@@ -58,6 +87,8 @@ class ModelFeatureSchema(Schema):
     binning = fields.String()
     description = fields.String()
     bounds = fields.List(fields.Float(), allow_none=True, metadata={"description": "[min, max] seen in training"})
+    domain = fields.List(fields.Float(), allow_none=True,
+                         metadata={"description": "[min, max] the feature is clipped to (decision features)"})
 
 
 class ModelChartsSchema(Schema):
@@ -98,6 +129,19 @@ class ModelCardSchema(Schema):
     uncertainty = fields.Dict()
     limitations = fields.List(fields.String())
     reproduce = fields.Nested(ModelReproduceSchema)
+    # risk models over the decision population (issue 16): calibrated bands, safeguard, governance
+    populations = fields.Dict(metadata={"description": "metrics on all decisions, pre-due and 3+ days overdue"})
+    baselines = fields.List(fields.Dict(), metadata={"description": "baselines trained and evaluated in the same run"})
+    bootstrap = fields.Dict(metadata={"description": "the customer-clustered bootstrap behind every interval"})
+    calibration_map = fields.Dict(metadata={"description": "the calibration fitted on held-out data"})
+    bands = fields.Dict(metadata={"description": "band names, target shares and cut-offs"})
+    band_calibration = fields.List(fields.Dict(), metadata={"description": "calibration per band on the holdout"})
+    cutoff_neighbourhoods = fields.List(fields.Dict(), metadata={"description": "calibration around each cut-off"})
+    calibration_check = fields.Dict(metadata={"description": "the calibration check and its rule"})
+    safeguard = fields.Dict(metadata={"description": "FD-OVERSIGHT-UNCERTAIN-SCORE: method, z, review rates"})
+    feature_evidence = fields.List(fields.Dict(), metadata={"description": "candidate features tested out of time"})
+    governance = fields.Dict(metadata={"description": "findings, whether a sign-off is required, and the version's "
+                                                      "record in this installation (status, sign-off)"})
 
 
 class ModelArtifactSchema(Schema):
@@ -132,6 +176,8 @@ def _registry_errors() -> Iterator[None]:
             yield
     except UnknownModel as exc:
         raise ApiError(404, exc.code, str(exc)) from exc
+    except SignOffRequired as exc:
+        raise ApiError(409, exc.code, str(exc), {"findings": exc.findings}) from exc
     except TransitionRefused as exc:
         raise ApiError(409, exc.code, str(exc)) from exc
     except ArtifactRefused as exc:
@@ -168,7 +214,8 @@ def get_model(model_id: str) -> Response:
 def get_model_card(model_id: str) -> Response:
     with _registry_errors():
         artifact, sha256 = _registry().artifact(model_id)
-    return jsonify(model_card(artifact, sha256))
+        record = _registry().version(model_id).as_dict()   # its status and sign-off in this installation
+    return jsonify(model_card(artifact, sha256, record))
 
 
 @bp.post("/models")
@@ -191,9 +238,24 @@ def register_model() -> Response:
     return response
 
 
+@bp.post(f"/models/{_MODEL_ID}/sign-off")
+@requires(Role.COMPLIANCE_OFFICER, Role.ADMIN)
+@operation(summary="Sign off a version's findings (failed calibration check, fairness flags) by name",
+           request=SignOffRequestSchema, responses={200: ModelVersionSchema})
+def sign_off_model(model_id: str) -> Response:
+    runtime = current_app.extensions["fairdun"]
+    body = SignOffRequestSchema().load(json_body())
+    signer = signing_staff(runtime.db, name=body["signed_off_by"])
+    with _registry_errors():
+        return jsonify(runtime.models.sign_off(model_id, now=runtime.clock(), actor=_actor(),
+                                               signed_off_by=f"staff:{signer.user_id}",
+                                               rationale=body["rationale"]).as_dict())
+
+
 @bp.post(f"/models/{_MODEL_ID}/approve")
 @requires(Role.ADMIN)
-@operation(summary="Approve a candidate: it scores live decisions from now on", request=GovernanceNoteSchema,
+@operation(summary="Approve a candidate: it scores live decisions from now on (409 sign_off_required when its "
+                   "findings have no sign-off)", request=GovernanceNoteSchema,
            responses={200: ModelVersionSchema})
 def approve_model(model_id: str) -> Response:
     runtime = current_app.extensions["fairdun"]

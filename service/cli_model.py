@@ -1,10 +1,11 @@
-"""``fairdun model``: train, score, register, approve, retire, list and card model versions.
+"""``fairdun model``: train, score, register, sign off, approve, retire, list and card model versions.
 
 Thin click wrappers over ``explain`` (training, scoring, cards) and the registry on the
 installation's runtime (``explain.registry``). Training and scoring need no installation;
 the registry commands use the one ``FAIRDUN_INSTANCE_PATH`` / ``FAIRDUN_DATABASE_URL`` names.
 Machine-readable results go to standard output as JSON; errors to standard error as
-``{"error": {"code", "message"}}`` with exit status 2.
+``{"error": {"code", "message"}}`` with exit status 2; an approval refused for want of a
+sign-off (``sign_off_required``) exits with status 3, so scripts can tell it apart.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ __all__ = ["model_group", "protected_attributes"]
 CLI_ACTOR = {"via": "cli"}
 
 
-def _fail(code: str, message: str) -> NoReturn:
+SIGN_OFF_REQUIRED_STATUS = 3
+
+
+def _fail(code: str, message: str, status: int = 2) -> NoReturn:
     click.echo(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False), err=True)
-    sys.exit(2)
+    sys.exit(status)
 
 
 def _echo(document: Any) -> None:
@@ -88,9 +92,10 @@ def _guard(action: Callable[[], Any]) -> Any:
     """Run ``action``; the domain's errors become a JSON error and exit status 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from decisions.errors import DomainError
     from explain import ModelError
     from explain.protected import ProtectedAttributeError
-    from explain.registry import RegistryError
+    from explain.registry import RegistryError, SignOffRequired
     from ledger import LedgerError
 
     try:
@@ -99,6 +104,10 @@ def _guard(action: Callable[[], Any]) -> Any:
         _fail("storage_unavailable", f"the database or ledger failed ({type(exc).__name__}); nothing was written")
     except ProtectedAttributeError as exc:
         _fail("protected_attribute", str(exc))
+    except SignOffRequired as exc:
+        _fail(exc.code, str(exc), SIGN_OFF_REQUIRED_STATUS)
+    except DomainError as exc:
+        _fail(exc.code, str(exc))
     except RegistryError as exc:
         _fail(exc.code, str(exc))
     except ModelError as exc:
@@ -250,7 +259,28 @@ def register_command(artifact: Path, note: str | None) -> None:
                                                  note=note)).as_dict())
 
 
-@model_group.command("approve", help="Approve a candidate: from now on it scores live decisions (a ledger event).")
+@model_group.command("sign-off", help="Sign off a version's findings (failed calibration check, fairness flags) in "
+                                      "the name of a compliance officer or admin, with a rationale (a ledger "
+                                      "event); a version whose artifact asks for it is approved only after one.")
+@click.argument("model_id")
+@click.option("--by", "by", required=True, help="the staff account (compliance officer or admin) who signs off")
+@click.option("--rationale", required=True, help="why the findings are acceptable (recorded in the ledger; "
+                                                 "no personal data)")
+def sign_off_command(model_id: str, by: str, rationale: str) -> None:
+    from decisions.rights import signing_staff
+
+    runtime = _runtime()
+
+    def sign() -> Any:
+        signer = signing_staff(runtime.db, name=by)
+        return runtime.models.sign_off(model_id, now=runtime.clock(), actor=CLI_ACTOR,
+                                       signed_off_by=f"staff:{signer.user_id}", rationale=rationale)
+
+    _echo(_guard(sign).as_dict())
+
+
+@model_group.command("approve", help="Approve a candidate: from now on it scores live decisions (a ledger event). "
+                                     "A version with findings needs a sign-off first (else exit status 3).")
 @click.argument("model_id")
 @click.option("--note", help="why (recorded in the ledger; no personal data)")
 def approve_command(model_id: str, note: str | None) -> None:
@@ -278,18 +308,20 @@ def retire_command(model_id: str, note: str | None) -> None:
 def card_command(model: str, fmt: str, out: Path | None) -> None:
     from explain.card import card_json_bytes, model_card, render_model_card, write_model_card
 
-    def load() -> tuple[dict, str]:
+    def load() -> tuple[dict, str, dict | None]:
         path = Path(model)
         if path.suffix == ".json" and path.is_file():
             from explain._artifact import read_artifact
 
-            return read_artifact(path)
-        return _runtime().models.artifact(model)
+            return (*read_artifact(path), None)
+        registry = _runtime().models
+        # a registered version's card shows its status and sign-off in this installation
+        return (*registry.artifact(model), registry.version(model).as_dict())
 
-    artifact, sha256 = _guard(load)
+    artifact, sha256, record = _guard(load)
     if out is not None:
-        _echo(_guard(lambda: write_model_card(artifact, sha256, out)))
+        _echo(_guard(lambda: write_model_card(artifact, sha256, out, record)))
     elif fmt == "json":
-        click.echo(card_json_bytes(model_card(artifact, sha256)).decode("utf-8"), nl=False)
+        click.echo(card_json_bytes(model_card(artifact, sha256, record)).decode("utf-8"), nl=False)
     else:
-        click.echo(render_model_card(artifact, sha256), nl=False)
+        click.echo(render_model_card(artifact, sha256, record), nl=False)

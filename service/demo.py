@@ -1,5 +1,6 @@
 """``fairdun demo``: a synthetic portfolio decided and ledgered, demo API keys for
-every role, demo staff accounts for the console, one demo debtor's portal sign-in, and
+every role, demo staff accounts for the console, the shipped model signed off by name (by the
+demo compliance officer, when it asks for a sign-off), one demo debtor's portal sign-in, and
 where to look.
 
 Each demo creates fresh API keys named ``demo <role>`` and then revokes the active keys of
@@ -65,6 +66,7 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
                for key in list_api_keys(runtime.db)
                if key.name in DEMO_KEY_NAMES and key.key_id not in made and key.status(runtime.clock()) != "revoked"]
     staff = {role: _demo_staff(runtime, keys_dir, role) for role in rights.STAFF_ROLES}
+    signed_off = _demo_sign_off(runtime, staff["compliance_officer"][0])
     debtor = next(read_jsonl(portfolio))
     code = runtime.rights.portal.access_code(runtime.pseudonyms.subject(debtor["debtor"]["ref"]))
 
@@ -86,12 +88,32 @@ def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any
     echo(f"  Try the decision in README.md (it reads the key from {keys_dir / 'ar_system'}).")
     echo(f"  Portal        {base}/portal/  (debtors)")
     echo(f"    demo debtor: access code {code}, invoice number {debtor['invoice']['ref']}")
+    if signed_off is not None:
+        echo(f"  Model         {signed_off} signed off by {staff['compliance_officer'][0]} (its findings: "
+             f"fairdun model list; monitoring: {base}/console/models)")
     echo(f"  Console       {base}/console/  (staff; passwords also in {keys_dir}/staff-<role>)")
     for staff_role, (name, password) in staff.items():
         echo(f"    {staff_role:<20} {name:<24} {password}")
     echo("")
     return {"summary": summary, "keys": keys, "revoked_keys": revoked, "staff": staff,
             "debtor": {"access_code": code, "invoice_ref": debtor["invoice"]["ref"]}}
+
+
+DEMO_SIGN_OFF = ("demo: the shipped model, signed off by the demo compliance officer so that the demo shows a "
+                 "named sign-off; its findings are on its model card")
+
+
+def _demo_sign_off(runtime: Any, officer: str) -> str | None:
+    """The approved version signed off by name (the demo compliance officer), when its artifact
+    asks for a sign-off and no named person gave one yet; the version's id, or None."""
+    approved = [v for v in runtime.models.versions() if v.status == "approved"]
+    if not approved or not approved[0].summary.get("sign_off_required") or (
+            approved[0].signed_off_by or "deployment") != "deployment":
+        return None
+    signer = rights.signing_staff(runtime.db, name=officer)
+    runtime.models.sign_off(approved[0].model_id, now=runtime.clock(), actor={"via": "demo"},
+                            signed_off_by=f"staff:{signer.user_id}", rationale=DEMO_SIGN_OFF)
+    return str(approved[0].model_id)
 
 
 def _write_secret(path: Path, secret: str) -> None:

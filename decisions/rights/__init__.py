@@ -18,7 +18,7 @@ from .portal_access import PortalAccess, SignInLocked, SignInRefused, access_cod
 from .requests import EXTENSION_REASONS, extend_request, get_request, request_queue, requests_of
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
-from .staff import STAFF_ROLES, StaffUser, create_staff_user, verify_staff_sign_in
+from .staff import SIGNING_ROLES, STAFF_ROLES, StaffUser, create_staff_user, signing_staff, verify_staff_sign_in
 from .status import RightsFacts, rights_facts
 from .subjects import (
                        GROUNDS,
@@ -39,7 +39,8 @@ __all__ = [
     "PortalAccess", "SignInLocked", "SignInRefused", "access_code", "EXTENSION_REASONS", "extend_request",
     "get_request", "request_queue", "requests_of", "legal_holds", "place_legal_hold", "release_legal_hold",
     "retention_run", "record_outcome", "resume_escalation", "review_case", "review_of_decision", "review_queue",
-    "STAFF_ROLES", "StaffUser", "create_staff_user", "verify_staff_sign_in", "RightsFacts", "rights_facts",
+    "STAFF_ROLES", "SIGNING_ROLES", "StaffUser", "create_staff_user", "signing_staff", "verify_staff_sign_in",
+    "RightsFacts", "rights_facts",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",
 ]

@@ -37,9 +37,11 @@ from .portal_access import SignInLocked, SignInRefused, Throttle
 from .tables import StaffUserRow
 
 __all__ = ["STAFF_ROLES", "StaffUser", "StaffDevice", "create_staff_user", "verify_staff_sign_in", "staff_member",
-           "change_staff_password", "reset_staff_password", "disable_staff_user", "MIN_PASSWORD_LENGTH"]
+           "change_staff_password", "reset_staff_password", "disable_staff_user", "MIN_PASSWORD_LENGTH",
+           "SIGNING_ROLES", "signing_staff"]
 
 STAFF_ROLES = ("reviewer", "compliance_officer", "admin")
+SIGNING_ROLES = ("compliance_officer", "admin")   # who may sign off a model version's findings
 MIN_PASSWORD_LENGTH = 12
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,99}")
 _hasher = PasswordHasher()
@@ -213,3 +215,16 @@ def disable_staff_user(session: Session, *, name: str, now: datetime, actor: str
     append(session, kind="staff_user_disabled", ts=now, body={"user_id": row.user_id, "actor": actor})
     row.disabled_at = now
     return _user(row)
+
+
+def signing_staff(db: Database, *, name: str) -> StaffUser:
+    """The enabled staff account ``name`` that may sign off a model version (a compliance officer
+    or an admin): the named person a ``model_signed_off`` event records as ``staff:<id>``."""
+    with db.reading() as session:
+        row = session.scalar(select(StaffUserRow).where(StaffUserRow.name == name))
+        if row is None or row.disabled_at is not None:
+            raise InvalidInput("no enabled staff account with this name", field="signed_off_by")
+        if row.role not in SIGNING_ROLES:
+            raise InvalidInput(f"a sign-off is given by a {' or '.join(SIGNING_ROLES)}, not a {row.role}",
+                               field="signed_off_by")
+        return _user(row)

@@ -8,6 +8,7 @@ from typing import Any
 
 from web_support import csrf_token
 
+from decisions import rights
 from service.demo import demo_message_settings, seed_demo
 
 
@@ -24,6 +25,10 @@ def test_the_demo_prints_working_keys_staff_accounts_and_a_portal_sign_in(make_a
     entries = client.get("/v1/ledger/entries", headers={"Authorization": f"Bearer {seeded['keys']['auditor']}"})
     assert entries.status_code == 200 and entries.json["entries"]
     assert set(seeded["staff"]) == {"reviewer", "compliance_officer", "admin"}
+    # the shipped model, which asks for a sign-off, is signed off by name: the demo compliance officer
+    [approved] = [v for v in app.extensions["fairdun"].models.versions() if v.status == "approved"]
+    officer = rights.signing_staff(app.extensions["fairdun"].db, name=seeded["staff"]["compliance_officer"][0])
+    assert approved.signed_off_by == f"staff:{officer.user_id}" and "signed off by" in text
     for role, (name, password) in seeded["staff"].items():
         assert f"{name:<24} {password}" in text
         staff = app.test_client()

@@ -42,7 +42,8 @@ def registry_db(database_url):
 @pytest.fixture(scope="session")
 def variant():
     """``variant(n)``: a valid artifact other than the shipped one (same model, other metadata),
-    as the canonical bytes ``fairdun model train --out`` writes."""
+    as the canonical bytes ``fairdun model train --out`` writes. Its governance check passed
+    (no sign-off needed) unless ``findings=True``: then it keeps the shipped model's findings."""
     import json
 
     from explain import default_artifact_path
@@ -50,9 +51,12 @@ def variant():
 
     shipped = json.loads(default_artifact_path().read_bytes())
 
-    def make(n: int) -> bytes:
+    def make(n: int, *, findings: bool = False) -> bytes:
         artifact = dict(shipped)
         artifact["training"] = {**shipped["training"], "variant": n}
+        if not findings:
+            artifact["governance"] = {**shipped["governance"], "findings": [], "calibration_check": "passed",
+                                      "sign_off_required": False}
         return artifact_bytes(with_model_id(artifact, prefix="ebm-ar-ibm-"))
 
     return make

@@ -24,7 +24,7 @@ def fairdun(tmp_path: Path, database_url: str) -> Any:
     env = {"FAIRDUN_INSTANCE_PATH": str(tmp_path / "instance"), "FAIRDUN_DATABASE_URL": database_url,
            "FAIRDUN_LOG_LEVEL": "WARNING"}
     runner = CliRunner()
-    return lambda *args: runner.invoke(main, list(args), env=env, catch_exceptions=False)
+    return lambda *args, input=None: runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_register_approve_retire_list_and_card(fairdun, variant, tmp_path):
     candidate = json.loads(fairdun("model", "register", str(artifact), "--note", "retrained").stdout)
     assert candidate["status"] == "candidate"
     approved = json.loads(fairdun("model", "approve", candidate["model_id"], "--note", "card reviewed").stdout)
-    assert approved["status"] == "approved" and approved["ledger"]["approved"] == 4
+    assert approved["status"] == "approved" and approved["ledger"]["approved"] == 5   # after the default's 3 + 1
     statuses = {v["model_id"]: v["status"] for v in json.loads(fairdun("model", "list").stdout)}
     assert statuses == {shipped_id: "retired", candidate["model_id"]: "approved"}
     assert _error(fairdun("model", "approve", shipped_id))["code"] == "transition_refused"
@@ -121,4 +121,28 @@ def test_register_approve_retire_list_and_card(fairdun, variant, tmp_path):
     assert Path(written["json"]).is_file()
     assert json.loads(fairdun("model", "retire", candidate["model_id"]).stdout)["status"] == "retired"
     verified = fairdun("ledger", "verify")
-    assert verified.exit_code == 0 and "ok: 6 entries" in verified.output
+    assert verified.exit_code == 0 and "ok: 7 entries" in verified.output
+
+
+def test_approval_without_the_sign_off_its_findings_need_exits_3(fairdun, variant, tmp_path):
+    from service.cli_model import SIGN_OFF_REQUIRED_STATUS
+
+    artifact = tmp_path / "flagged.json"
+    artifact.write_bytes(variant(32, findings=True))
+    candidate = json.loads(fairdun("model", "register", str(artifact)).stdout)
+    refused = fairdun("model", "approve", candidate["model_id"])
+    assert refused.exit_code == SIGN_OFF_REQUIRED_STATUS == 3
+    error = json.loads(refused.stderr.strip().splitlines()[-1])["error"]
+    assert error["code"] == "sign_off_required" and "fairdun model sign-off" in error["message"]
+    assert _error(fairdun("model", "sign-off", candidate["model_id"], "--by", "nobody", "--rationale", "ok")
+                  )["code"] == "invalid_input"
+    assert fairdun("user", "create", "--name", "olga", "--role", "compliance_officer",
+                   input="a long password 1\n").exit_code == 0
+    signed = json.loads(fairdun("model", "sign-off", candidate["model_id"], "--by", "olga", "--rationale",
+                                "calibration gap in the low band errs gentle").stdout)
+    assert signed["sign_off"]["signed_off_by"].startswith("staff:") and signed["sign_off"]["seq"] is not None
+    approved = json.loads(fairdun("model", "approve", candidate["model_id"]).stdout)
+    assert approved["status"] == "approved"
+    # the card of the registered version shows the sign-off recorded in this installation
+    card = fairdun("model", "card", candidate["model_id"]).stdout
+    assert f"approved; signed off by **{signed['sign_off']['signed_off_by']}**" in card

@@ -90,3 +90,50 @@ def test_no_upload_yields_a_500(client, auth, variant, body, spoil):
     if response.status_code == 400:   # Python writes inf as Infinity, which is not JSON (RFC 8259 §6)
         assert response.json["error"]["code"] == "malformed_json"
     assert response.json.get("error", {}).get("status", response.status_code) == response.status_code
+
+
+# ---------------------------------------------------------------------------- sign-off (issue 16)
+
+def _staff(app: Any, name: str, role: str) -> str:
+    from decisions.rights import create_staff_user
+
+    runtime = app.extensions["fairdun"]
+    return create_staff_user(runtime.db, name=name, role=role, password="a long password 1", now=runtime.clock(),
+                             new_id=runtime.new_id, actor="test").user_id
+
+
+def test_approval_of_a_version_with_findings_needs_a_named_sign_off(app, client, auth, variant):
+    version = _register(client, auth, variant(45, findings=True)).json
+    assert version["sign_off"]["required"] and version["sign_off"]["signed_off_by"] is None
+    refused = client.post(f"/v1/models/{version['model_id']}/approve", json={}, headers=auth("admin"))
+    assert refused.status_code == 409
+    error = refused.json["error"]
+    assert error["code"] == "sign_off_required"
+    assert error["fields"]["findings"] == version["sign_off"]["findings"] != []
+    assert all(f in error["message"] for f in version["sign_off"]["findings"])
+    # a reviewer cannot sign off; an unknown name is refused; a compliance officer can
+    _staff(app, "rita", "reviewer")
+    officer = _staff(app, "olga", "compliance_officer")
+    url = f"/v1/models/{version['model_id']}/sign-off"
+    body = {"signed_off_by": "olga", "rationale": "low band errs gentle; country 391 re-checked in Q3"}
+    assert client.post(url, json=body, headers=auth("reviewer")).status_code == 403
+    assert client.post(url, json={**body, "signed_off_by": "rita"}, headers=auth("compliance_officer")
+                       ).json["error"]["fields"] == {"signed_off_by": ["a sign-off is given by a compliance_officer "
+                                                                       "or admin, not a reviewer"]}
+    assert client.post(url, json={**body, "signed_off_by": "nobody"},
+                       headers=auth("compliance_officer")).status_code == 422
+    assert client.post(url, json={"signed_off_by": "olga"}, headers=auth("compliance_officer")).status_code == 422
+    signed = client.post(url, json=body, headers=auth("compliance_officer"))
+    assert signed.status_code == 200, signed.json
+    assert signed.json["sign_off"]["signed_off_by"] == f"staff:{officer}"
+    assert_matches(client.get("/v1/openapi.json").json, "ModelVersion", signed.json)
+    approved = client.post(f"/v1/models/{version['model_id']}/approve", json={}, headers=auth("admin"))
+    assert approved.status_code == 200 and approved.json["status"] == "approved"
+    from ledger.tables import LedgerEntry
+
+    with app.extensions["fairdun"].db.reading() as session:
+        entries = {e.kind: json.loads(e.entry)["body"] for e in session.query(LedgerEntry).order_by(LedgerEntry.seq)}
+    assert entries["model_signed_off"]["signed_off_by"] == f"staff:{officer}"
+    assert "olga" not in json.dumps(entries["model_signed_off"])   # the account's id, not its name
+    assert entries["model_approved"]["sign_off"] == {"seq": signed.json["sign_off"]["seq"],
+                                                     "by": f"staff:{officer}"}

@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fakes import ledger_kinds, request_with
 from openapi_check import assert_matches
 
 from explain import default_artifact_path, default_sha256
+from explain.registry import ArtifactRefused
 
 CLI = {"via": "cli"}
 
@@ -52,8 +54,9 @@ def test_an_approval_in_another_process_switches_the_model_before_the_next_decis
     assert after["risk"]["model"] == {"id": candidate.model_id, "sha256": candidate.sha256}
     health = serving.test_client().get("/health").json
     assert health["model"] == {"id": candidate.model_id, "sha256": candidate.sha256, "available": True}
-    assert ledger_kinds(serving) == ["decision", "model_registered", "model_approved", "model_registered",
-                                     "model_retired", "model_approved", "decision"]
+    # the shipped default's adoption records its sign-off by the deployment before its approval
+    assert ledger_kinds(serving) == ["decision", "model_registered", "model_signed_off", "model_approved",
+                                     "model_registered", "model_retired", "model_approved", "decision"]
 
 
 def test_without_an_approved_version_decisions_that_need_the_model_are_held(make_app, variant):
@@ -77,8 +80,13 @@ def test_a_tampered_registered_artifact_holds_decisions(make_app, variant, tmp_p
     runtime = serving.extensions["fairdun"]
     candidate = runtime.models.register(variant(23), now=runtime.clock(), actor=CLI)
     path = Path(runtime.config["INSTANCE_PATH"]) / "models" / f"{candidate.model_id}.json"
-    path.write_bytes(path.read_bytes().replace(b'"intercept": -', b'"intercept": +', 1))
+    intact = path.read_bytes()
+    path.write_bytes(intact.replace(b'"intercept": -', b'"intercept": +', 1))
+    with pytest.raises(ArtifactRefused, match="SHA-256"):   # the approval reads the stored artifact
+        runtime.models.approve(candidate.model_id, now=runtime.clock(), actor=CLI)
+    path.write_bytes(intact)
     runtime.models.approve(candidate.model_id, now=runtime.clock(), actor=CLI)
+    path.write_bytes(intact.replace(b'"intercept": -', b'"intercept": +', 1))   # tampered after approval
     held = _decide(serving, auth)
     assert held["status"] == "held" and held["hold"]["code"] == "model_unavailable"
     assert "SHA-256" in held["hold"]["detail"]

@@ -10,8 +10,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from decisions.read_models import verify_read_models
 from explain import ModelError, default_artifact_path, default_sha256
-from explain.registry import ArtifactRefused, ArtifactSource, Registry, RegistryError, TransitionRefused, UnknownModel
+from explain.registry import (
+    DEPLOYMENT_SIGN_OFF,
+    ArtifactRefused,
+    ArtifactSource,
+    Registry,
+    RegistryError,
+    SignOffRequired,
+    TransitionRefused,
+    UnknownModel,
+)
 from explain.tables import ModelVersionRow
 from ledger import verify_chain
 from ledger.tables import LedgerEntry
@@ -50,10 +60,14 @@ def test_the_first_registration_adopts_the_default_then_registers_a_candidate(re
     version = registry.register(candidate, now=NOW, actor=ADMIN, note="retrained")
     assert version.status == "candidate" and version.model_id == _id(candidate)
     kinds = _ledger(registry_db)
-    assert [k for k, _ in kinds] == ["model_registered", "model_approved", "model_registered"]
-    assert kinds[1][1]["actor"] == {"via": "deployment"} and kinds[1][1]["sha256"] == default_sha256()
-    assert kinds[2][1]["actor"] == ADMIN and kinds[2][1]["note"] == "retrained"
-    assert kinds[2][1]["holdout_auc"] == version.summary["holdout_auc"]
+    # the shipped default has findings: the adoption records the deployment's sign-off, as such
+    assert [k for k, _ in kinds] == ["model_registered", "model_signed_off", "model_approved", "model_registered"]
+    assert kinds[1][1]["signed_off_by"] == "deployment" and kinds[1][1]["rationale"] == DEPLOYMENT_SIGN_OFF
+    assert kinds[1][1]["findings"] == json.loads(default_artifact_path().read_bytes())["governance"]["findings"]
+    assert kinds[2][1]["actor"] == {"via": "deployment"} and kinds[2][1]["sha256"] == default_sha256()
+    assert kinds[2][1]["sign_off"] == {"seq": 1, "by": "deployment"}
+    assert kinds[3][1]["actor"] == ADMIN and kinds[3][1]["note"] == "retrained"
+    assert kinds[3][1]["holdout_auc"] == version.summary["holdout_auc"]
     # copied into the instance folder, byte for byte
     assert (tmp_path / "instance" / "models" / f"{version.model_id}.json").read_bytes() == candidate
     state = registry.state()
@@ -76,7 +90,7 @@ def test_approval_replaces_the_approved_version_in_one_step(registry, registry_d
     assert {v.model_id: v.status for v in registry.versions()} == {
         json.loads(default_artifact_path().read_bytes())["model_id"]: "retired", candidate.model_id: "approved"}
     with registry_db.reading() as session:
-        assert verify_chain(session).entries == 5
+        assert verify_chain(session).entries == 6
 
 
 def test_status_only_moves_forward(registry, variant):
@@ -165,3 +179,109 @@ def test_an_unreadable_registry_is_a_state_that_holds_decisions(registry, regist
     assert state.kind == "unreadable"
     with pytest.raises(ModelError, match="unreadable"):
         registry.model(state)
+
+
+# ---------------------------------------------------------------------------- sign-off (issue 16)
+
+OFFICER = "staff:0b7c9a52-3d4e-4f60-8a71-92b3c4d5e6f7"
+
+
+def test_a_version_with_findings_is_not_approved_without_a_named_sign_off(registry, registry_db, variant):
+    flagged = registry.register(variant(7, findings=True), now=NOW, actor=ADMIN)
+    assert flagged.as_dict()["sign_off"] == {
+        "required": True, "findings": flagged.summary["findings"], "signed_off_by": None, "signed_off_at": None,
+        "seq": None}
+    size = len(_ledger(registry_db))
+    with pytest.raises(SignOffRequired) as refused:
+        registry.approve(flagged.model_id, now=NOW, actor=ADMIN, note="looks fine")
+    # the error names every finding and how to sign off; nothing is written
+    assert refused.value.findings and refused.value.findings == flagged.summary["findings"]
+    assert all(f in str(refused.value) for f in refused.value.findings)
+    assert "fairdun model sign-off" in str(refused.value)
+    assert len(_ledger(registry_db)) == size and registry.version(flagged.model_id).status == "candidate"
+
+
+def test_a_named_sign_off_is_recorded_and_then_the_approval_names_it(registry, registry_db, variant):
+    flagged = registry.register(variant(8, findings=True), now=NOW, actor=ADMIN)
+    signed = registry.sign_off(flagged.model_id, now=NOW, actor=ADMIN, signed_off_by=OFFICER,
+                               rationale="  low band over-predicts: errs towards gentler dunning; "
+                                         "country 391 re-checked next quarter  ")
+    kind, body = _ledger(registry_db)[-1]
+    assert kind == "model_signed_off"
+    assert body == {"model_id": flagged.model_id, "sha256": flagged.sha256, "signed_off_by": OFFICER,
+                    "rationale": "low band over-predicts: errs towards gentler dunning; country 391 re-checked "
+                                 "next quarter",
+                    "findings": flagged.summary["findings"], "calibration_check": "failed", "actor": ADMIN}
+    assert signed.as_dict()["sign_off"]["signed_off_by"] == OFFICER
+    assert signed.ledger["signed_off"] == len(_ledger(registry_db)) - 1
+    approved = registry.approve(flagged.model_id, now=NOW, actor=ADMIN)
+    assert approved.status == "approved"
+    body = _ledger(registry_db)[-1][1]
+    assert body["sign_off"] == {"seq": signed.ledger["signed_off"], "by": OFFICER}
+    with registry_db.reading() as session:
+        assert verify_read_models(session).rows["model_versions"] == 2
+
+
+def test_the_approval_records_the_cut_offs_derived_again_for_the_target_shares(registry, registry_db, variant):
+    from explain._bands import derive_cutoffs
+
+    shipped = json.loads(variant(9))
+    version = registry.register(variant(9), now=NOW, actor=ADMIN)
+    registry.approve(version.model_id, now=NOW, actor=ADMIN)
+    bands = _ledger(registry_db)[-1][1]["bands"]
+    assert bands["shares"] == shipped["bands"]["shares"] == {"high": 0.1, "medium": 0.3}
+    assert bands["cutoffs"] == shipped["bands"]["cutoffs"]
+    ref, cal = shipped["bands"]["reference"], shipped["calibration"]
+    assert bands["cutoffs"] == derive_cutoffs(ref["scores"], ref["counts"], a=cal["a"], b=cal["b"],
+                                              shares=bands["shares"])
+    assert bands["reference_snapshots"] == sum(ref["counts"])
+
+
+@pytest.mark.parametrize("signer, rationale, message", [
+    ("alice", "ok", "staff account"),
+    ("deployment", "ok", "staff account"),
+    (OFFICER, "   ", "needs a rationale"),
+    (OFFICER, "x" * 501, "at most"),
+])
+def test_a_sign_off_names_a_staff_account_and_gives_a_rationale(registry, registry_db, variant, signer, rationale,
+                                                                message):
+    flagged = registry.register(variant(10, findings=True), now=NOW, actor=ADMIN)
+    size = len(_ledger(registry_db))
+    with pytest.raises(RegistryError, match=message):
+        registry.sign_off(flagged.model_id, now=NOW, actor=ADMIN, signed_off_by=signer, rationale=rationale)
+    assert len(_ledger(registry_db)) == size
+
+
+def test_a_retired_version_is_not_signed_off(registry, variant):
+    flagged = registry.register(variant(11, findings=True), now=NOW, actor=ADMIN)
+    registry.retire(flagged.model_id, now=NOW, actor=ADMIN)
+    with pytest.raises(TransitionRefused, match="retired"):
+        registry.sign_off(flagged.model_id, now=NOW, actor=ADMIN, signed_off_by=OFFICER, rationale="late")
+
+
+def test_a_named_sign_off_of_the_default_on_a_fresh_registry_is_the_one_recorded(registry, registry_db):
+    default_id = json.loads(default_artifact_path().read_bytes())["model_id"]
+    version = registry.sign_off(default_id, now=NOW, actor={"via": "cli"}, signed_off_by=OFFICER,
+                                rationale="shipped model, card read")
+    kinds = _ledger(registry_db)
+    assert [k for k, _ in kinds] == ["model_registered", "model_signed_off", "model_approved"]
+    assert kinds[1][1]["signed_off_by"] == OFFICER and kinds[2][1]["actor"] == {"via": "deployment"}
+    assert (version.status, version.signed_off_by) == ("approved", OFFICER)
+    # a later sign-off by name of the approved version counts as the latest
+    registry.sign_off(default_id, now=NOW, actor={"via": "cli"}, signed_off_by=OFFICER, rationale="again")
+    assert registry.version(default_id).ledger["signed_off"] == 3
+    with registry_db.reading() as session:
+        verify_read_models(session)
+
+
+def test_read_model_verification_covers_the_sign_off(registry, registry_db, variant):
+    from ledger import ChainBroken
+
+    flagged = registry.register(variant(12, findings=True), now=NOW, actor=ADMIN)
+    registry.sign_off(flagged.model_id, now=NOW, actor=ADMIN, signed_off_by=OFFICER, rationale="ok")
+    with registry_db.unit_of_work() as uow:
+        row = uow.session.get(ModelVersionRow, flagged.model_id)
+        row.signed_off_by = "staff:someone-else"
+        uow.commit()
+    with registry_db.reading() as session, pytest.raises(ChainBroken, match="signed_off_by"):
+        verify_read_models(session)
