@@ -84,7 +84,8 @@ def _limitations(artifact: dict) -> list[str]:
             "is unknown, so amounts are not a feature (see the feature evidence).",
             "The late rate falls over the period covered (seasonal and trend), and the calibration is "
             "fitted on the period before the holdout, whose late rate was higher: check the calibration "
-            "on your own recent outcomes (live calibration by month is not monitored yet).",
+            "on your own recent outcomes (the console's Risk model page and the audit report show live "
+            "calibration by month and jurisdiction).",
         ]
     else:
         items += [
@@ -691,8 +692,10 @@ def _risk_card_lines(card: dict) -> list[str]:
     add("")
     if gov["findings"]:
         add("This model needs a named human sign-off with a rationale before it is approved, because of the "
-            "findings below. The registry does not enforce it yet (issue 16, item 6): until it does, whoever "
-            "approves it must record the sign-off in the approval note.")
+            "findings below: the registry refuses the approval until a compliance officer or admin records one "
+            "(`fairdun model sign-off ID --by NAME --rationale TEXT`, a `model_signed_off` ledger event). "
+            "Deployed as an installation's default, it is recorded as signed off by the deployment, no named "
+            "person, until someone signs it off by name.")
         add("")
         for finding in gov["findings"]:
             add(f"- {finding}")
@@ -700,9 +703,12 @@ def _risk_card_lines(card: dict) -> list[str]:
         add("No fairness flag and a passed calibration check: an approval needs no sign-off.")
     add("")
     record = gov["record"]
-    if record and record.get("sign_off"):
-        so = record["sign_off"]
-        add(f"Signed off by **{so['name']}** on {so['at']} (ledger seq {so['seq']}): {so['rationale']}")
+    so = (record or {}).get("sign_off") or {}
+    if so.get("signed_off_by") == "deployment":
+        add(f"Status in this installation: {record['status']}; signed off by the deployment (no named person).")
+    elif so.get("signed_off_by"):
+        add(f"Status in this installation: {record['status']}; signed off by **{so['signed_off_by']}** on "
+            f"{so['signed_off_at']} (ledger seq {so['seq']}).")
     elif record and record.get("status"):
         add(f"Status in this installation: {record['status']}; no sign-off recorded.")
     else:

@@ -663,7 +663,7 @@ def _feature_evidence(cfg: TrainingSettings, data: TrainingData, n_jobs: int, p_
 
 def _drift_reference(model: Model, X_train: Any) -> dict[str, Any]:
     """The training period's distribution over each feature's bins (missing first), against which
-    live population stability can be measured (live monitoring is not built yet)."""
+    live population stability is measured (``reports.monitoring``)."""
     import numpy as np
 
     features = {}

@@ -8,9 +8,11 @@ What the figures rest on:
   Only ledger entries recorded before that end count, so a report of a closed period comes out
   the same however much the ledger grows afterwards (apart from the verification of the whole
   ledger and, the first time, the checkpoint signed to cover the period).
-- Decisions, events, policy activations, model governance and shreddings are read from the
-  ledger entries themselves (the system of record); policy bundle activations also from their
-  projection, the model cards from the registered artifacts (verified against their SHA-256).
+- Decisions, events, policy activations, model governance (sign-offs included) and shreddings
+  are read from the ledger entries themselves (the system of record); live monitoring of the
+  model (drift of its inputs, calibration by month and jurisdiction: ``reports.monitoring``) from
+  the period's decisions and the payments reported before its end; policy bundle activations
+  also from their projection, the model cards from the registered artifacts (verified against their SHA-256).
 - Integrity: the earliest signed checkpoint that covers every entry of the period (signed now
   if none does yet), and the verification the caller ran just before (``verified``: chain,
   Merkle tree, sealed blobs, every stored checkpoint's signature, the columns and read models
@@ -39,6 +41,7 @@ from ledger.timestamps import as_utc, rfc3339
 from ledger.verify import ChainReport
 
 from .kpis import FORMULAS, DecisionFact, PaymentFact, PromiseFact, collection_kpis
+from .monitoring import model_monitoring
 from .review import review_figures
 
 __all__ = ["Period", "audit_figures", "REPORT_KIND", "REPORT_VERSION", "TOP_FEATURES"]
@@ -90,6 +93,8 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         scan = _scan(session, start, end, verified.entries)
         bundles = _policy_bundles(session, start, end, scan.decisions_by_bundle)
         rights = review_figures(session, start=start, end=end, size=verified.entries)
+        monitoring = model_monitoring(session, size=verified.entries, start=start, end=end,
+                                      artifact=lambda model_id: _artifact_or_none(models, model_id))
     checkpoint = _covering_checkpoint(db, notary, scan.size_at_end)
     return {
         "report": {
@@ -111,6 +116,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         "policy": {"bundles": bundles, "refusals": scan.refusals(), "obligations": scan.obligations()},
         **rights,
         "model": _model_figures(models, scan, start, end),
+        "monitoring": monitoring,
         "kpis": {**collection_kpis(scan.decision_facts, scan.payments, scan.promises, start=start, end=end,
                                    today=now.date()),
                  "formulas": FORMULAS},
@@ -267,7 +273,7 @@ def _scan(session: Session, start: datetime, end: datetime, size: int) -> _Scan:
     last_seq = session.scalar(select(func.max(LedgerEntry.seq)).where(verified, LedgerEntry.ts < end))
     scan.size_at_end = 0 if last_seq is None else last_seq + 1
     # decisions, events and model governance recorded before the end, in ledger order
-    kinds = ("decision", "event", "model_registered", "model_approved", "model_retired")
+    kinds = ("decision", "event", "model_registered", "model_signed_off", "model_approved", "model_retired")
     query = (select(LedgerEntry.kind, LedgerEntry.ts, LedgerEntry.entry)
              .where(verified, LedgerEntry.kind.in_(kinds), LedgerEntry.ts < end).order_by(LedgerEntry.seq)
              .execution_options(yield_per=2000))
@@ -280,7 +286,9 @@ def _scan(session: Session, start: datetime, end: datetime, size: int) -> _Scan:
             scan.event(body, ts)
         else:
             scan.governance.append({"kind": kind, "at": rfc3339(ts), "model_id": body.get("model_id"),
-                                    "sha256": body.get("sha256"), "in_period": ts >= start})
+                                    "sha256": body.get("sha256"), "in_period": ts >= start,
+                                    "signed_off_by": body.get("signed_off_by"), "rationale": body.get("rationale"),
+                                    "findings": body.get("findings")})
     return scan
 
 
@@ -394,6 +402,13 @@ def _model_figures(models: ModelRegistry, scan: _Scan, start: datetime, end: dat
         cards.append(_card_summary(model_card(artifact, sha256)))
     return {"approved_in_period": approved, "used_by_decisions": used, "governance_events":
             [g for g in scan.governance if g["in_period"]], "cards": cards}
+
+
+def _artifact_or_none(models: ModelRegistry, model_id: str) -> dict | None:
+    try:
+        return models.artifact(model_id)[0]
+    except Exception:  # unknown to the registry or its file fails its checks: the cards section says why
+        return None
 
 
 def _card_summary(card: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
@@ -20,6 +20,7 @@ from ledger import BlobMismatch, ChainBroken, LedgerError
 from ledger.journal import JournalDamaged
 from ledger.timestamps import as_utc
 from reports import Period, audit_figures, letter_data, render_audit_report, render_letter
+from reports.monitoring import model_monitoring
 
 from .api import READERS
 from .api_ledger import notary
@@ -59,16 +60,47 @@ def verified_audit_figures(app: Flask, *, first_day: date, last_day: date, now: 
     period = Period(first_day, last_day)
     period.bounds(as_utc(now))      # a period that makes no sense is refused before the long part
     ledger_notary = notary(app)
+    verified = _verified(app, ledger_notary, "no audit report is produced from it")
+    return audit_figures(runtime.db, period=period, now=now, notary=ledger_notary, models=runtime.models,
+                         verified=verified)
+
+
+def _verified(app: Flask, ledger_notary: Any, refusal: str) -> Any:
+    """The whole ledger and every read model verified (the result kept for the console), or
+    ``Conflict`` ``ledger_unverified``."""
+    runtime = app.extensions["fairdun"]
     try:
-        verified = verify_and_record(runtime.db, ledger_notary, now=runtime.clock())
+        return verify_and_record(runtime.db, ledger_notary, now=runtime.clock())
     except (ChainBroken, BlobMismatch, JournalDamaged) as exc:
         where = f" at seq {exc.seq}" if isinstance(exc, ChainBroken | BlobMismatch) else ""
         reason = exc.reason if isinstance(exc, ChainBroken | BlobMismatch) else str(exc)
         detail = f" ({exc.detail})" if isinstance(exc, ChainBroken) and exc.detail else ""
-        raise Conflict(f"the ledger does not verify{where}: {reason}{detail}; no audit report is produced from it",
+        raise Conflict(f"the ledger does not verify{where}: {reason}{detail}; {refusal}",
                        code="ledger_unverified") from exc
-    return audit_figures(runtime.db, period=period, now=now, notary=ledger_notary, models=runtime.models,
-                         verified=verified)
+
+
+MONITORING_DAYS = 365
+
+
+def verified_monitoring(app: Flask, *, now: datetime, days: int = MONITORING_DAYS) -> dict[str, Any]:
+    """Live monitoring of the model over the ``days`` before ``now`` (``reports.monitoring``),
+    after the whole ledger and every read model verified; the registry's versions beside it."""
+    runtime = app.extensions["fairdun"]
+    now = as_utc(now)
+    verified = _verified(app, notary(app), "no monitoring is shown from it")
+    models = runtime.models
+
+    def artifact(model_id: str) -> dict | None:
+        try:
+            return models.artifact(model_id)[0]
+        except Exception:   # unknown to the registry or its file fails its checks: shown as unavailable
+            return None
+
+    with runtime.db.reading() as session:
+        monitoring = model_monitoring(session, size=verified.entries, start=now - timedelta(days=days), end=now,
+                                      artifact=artifact)
+    return {"monitoring": monitoring, "versions": [v.as_dict() for v in models.versions()], "days": days,
+            "verified_entries": verified.entries}
 
 
 def pdf_response(data: bytes, filename: str) -> Response:

@@ -42,7 +42,7 @@ from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.staff import StaffDevice, StaffUser, change_staff_password, staff_member
 
 from . import web
-from .api_reports import audit_report, pdf_response, unavailable_as_503
+from .api_reports import audit_report, pdf_response, unavailable_as_503, verified_monitoring
 from .auth import ROLES_ATTRIBUTE, Role
 from .errors import ApiError
 from .schemas.rights import RequestQuerySchema, ReviewQuerySchema
@@ -319,6 +319,17 @@ def request_detail(request_id: Any) -> Any:
 def ledger() -> Any:
     """The latest signed checkpoint and the last verification result."""
     return render_template("console/ledger.html", status=rights.ledger_status(_ctx().db))
+
+
+@bp.get("/models")
+@staff_requires(*LEDGER_READERS)
+def models() -> Any:
+    """The model versions with their sign-offs, and live monitoring of the model (drift of its
+    inputs, calibration by month and jurisdiction) over the last year, from the verified ledger."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with unavailable_as_503():
+        page = verified_monitoring(app, now=_ctx().clock())
+    return render_template("console/models.html", **page)
 
 
 @bp.get("/reports")

@@ -283,3 +283,23 @@ def test_cli_refuses_bad_options_with_a_message(tmp_path: Path, database_url: st
         result = CliRunner().invoke(main, ["report", "audit", *args, "-o", str(out)], env=env)
         assert result.exit_code == 2 and message in result.output, result.output
         assert not out.exists()
+
+
+def test_the_report_monitors_the_model_from_the_verified_decisions(app: Any, seeded: Any) -> None:
+    from explain import default_artifact_path
+
+    figures = _figures(app)
+    monitoring = figures["monitoring"]
+    scored = sum(r["count"] for r in figures["decisions"]["by_risk_band"] if r["value"] in ("low", "medium", "high"))
+    [model] = monitoring["models"]
+    assert model["decisions"] == scored > 0 and model["available"]
+    reference = json.loads(default_artifact_path().read_bytes())["reference"]["features"]
+    assert [d["feature"] for d in model["drift"]] == list(reference)
+    assert all(d["n"] == scored and sum(d["live_counts"]) == scored and d["psi"] is not None for d in model["drift"])
+    # every decision of 23 November resolves on the 30th at the earliest: none before the period's end
+    calibration = model["calibration"]
+    assert (calibration["resolved"], calibration["unresolved"]) == (0, scored)
+    words = " ".join(pdf_text(render_audit_report(figures)).split())
+    assert "7.4 Live monitoring" in words and "no resolved decision" in words
+    for feature in reference:
+        assert feature in words

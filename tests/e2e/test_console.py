@@ -1,10 +1,11 @@
 """The officer console through the Flask test client (SQLite and PostgreSQL): roles on every
 route (anonymous and every wrong staff role, by trying), the sign-in throttle, CSRF, the review outcome
 recording whether the explanation page was served, a modified action the policy denies, the
-request queue, ledger status and the reports page."""
+request queue, ledger status, the reports page and the risk model page."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -12,6 +13,7 @@ from rights_support import HANDOVER, entries
 from web_support import PASSWORD, ar_auth, client_at, csrf_token, decide, ledger_size, make_staff, staff_sign_in
 
 from decisions import rights
+from explain import default_artifact_path
 from service.auth import ROLES_ATTRIBUTE
 
 STAFF_ROLES = ("reviewer", "compliance_officer", "admin")
@@ -63,7 +65,7 @@ def test_every_console_route_refuses_anonymous_users_and_wrong_roles(make_app: A
                 else:
                     assert response.status_code == 403, (path, role)
                     assert "Not allowed for your role" in response.get_data(as_text=True)
-    assert checked == 13
+    assert checked == 14
     assert ledger_size(runtime) == before
 
 
@@ -76,6 +78,7 @@ def test_the_roles_each_page_admits(app: Any) -> None:
     assert roles["console.requests"] == ("compliance_officer",)
     assert roles["console.report"] == ("compliance_officer",)
     assert roles["console.ledger"] == ("compliance_officer", "admin")
+    assert roles["console.models"] == ("compliance_officer", "admin")
     assert roles["console.home"] == STAFF_ROLES
 
 
@@ -213,3 +216,40 @@ def test_reports_page_downloads_the_audit_report(make_app: Any, clock: Any) -> N
     report = client.post("/console/reports", data={"csrf_token": token, "from": "2026-11-01", "to": "2026-11-30"})
     assert report.status_code == 200 and report.mimetype == "application/pdf" and report.data.startswith(b"%PDF")
     assert report.headers["Content-Disposition"] == 'attachment; filename="audit-report-2026-11-01-2026-11-30.pdf"'
+
+
+def test_risk_model_page_shows_sign_offs_drift_and_live_calibration(make_app: Any, clock: Any) -> None:
+    from datetime import UTC, datetime
+
+    app, _, runtime = _setup(make_app)
+    auth = ar_auth(app)
+    api = app.test_client()
+    # due 31 October, decided 22 November: resolved at the end of 29 November (decision + 7 days)
+    decide(api, auth, **{"invoice.ref": "INV-PAID"})
+    decide(api, auth, **{"invoice.ref": "INV-UNPAID"})
+    clock.now = datetime(2026, 11, 26, 9, tzinfo=UTC)
+    paid = api.post("/v1/events", json={"debtor_ref": "C-10023", "invoice_ref": "INV-PAID", "type": "payment_received",
+                                        "at": "2026-11-25T10:00:00Z", "amount": "120.00", "currency": "EUR",
+                                        "on_date": "2026-11-25"}, headers=auth("ar_system"))
+    assert paid.status_code == 201, paid.json
+    clock.now = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    early = _as(app, "compliance_officer").get("/console/models").get_data(as_text=True)
+    assert "0 decisions resolved, 2 not yet" in early
+    assert "by the deployment (no named person)" in early     # the shipped default, not yet adopted
+    clock.now = datetime(2026, 12, 15, 9, tzinfo=UTC)
+    client = _as(app, "compliance_officer")     # a fresh session (the first one idled out)
+    before = ledger_size(runtime)
+    page = client.get("/console/models").get_data(as_text=True)
+    assert ledger_size(runtime) == before                      # reading writes no ledger entry
+    assert "2 scored decisions, 1 customers" in page and "2 decisions resolved, 0 not yet" in page
+    # one of two late: 50.0 %; one customer: no interval, too few customers to judge
+    assert "<td>2026-11</td><td>2</td><td>1</td>" in page and "50.0 %" in page and "too few customers" in page
+    assert "<td>DE</td><td>2</td><td>1</td>" in page
+    for feature in json.loads(default_artifact_path().read_bytes())["reference"]["features"]:
+        assert f'<span class="mono">{feature}</span>' in page
+    # a named sign-off shows with the account's id
+    officer = rights.signing_staff(runtime.db, name="compliance-officer")
+    default_id = json.loads(default_artifact_path().read_bytes())["model_id"]
+    runtime.models.sign_off(default_id, now=runtime.clock(), actor={"via": "cli"},
+                            signed_off_by=f"staff:{officer.user_id}", rationale="card read")
+    assert f"staff:{officer.user_id}" in client.get("/console/models").get_data(as_text=True)
