@@ -105,28 +105,62 @@ def test_batch_workers_load_the_approved_version(make_app, variant, database_url
     assert load_risk_model(worker_config).sha256 == candidate.sha256
 
 
-def test_a_decision_carries_the_counterfactual_hint(app, auth, client):
-    from decisions.strategy import band_of
+# three days overdue, six of nine earlier invoices paid late (17.3 days on average), on paper: the
+# shipped model puts it in the medium band, and the high band from the seventh day overdue
+_NEAR_A_BAND_EDGE = {"invoice.issued_on": "2026-10-20", "invoice.due_on": "2026-11-19",
+                     "history.invoices_total": 9, "history.invoices_paid_late": 6, "history.avg_days_late": 17.3,
+                     "history.paperless": False, "history.dunning": [], "history.contacts": []}
+
+
+def test_a_decision_carries_the_counterfactual_hint(app, auth, client, clock):
+    """The shipped model's only hint is "pay by D": its catalogue lists no change of past behaviour
+    and a dispute is no feature. It is shown because re-deciding with the band from D + 1 gives a
+    stricter step, so paying by D (what the hint asks) keeps the gentler one; re-deciding the same
+    case on D and on D + 1 confirms both halves of what it tells the debtor."""
+    from decisions.hints import harshness
+    from decisions.strategy import Candidate
     from explain.counterfactual import counterfactual_hint
 
-    # due in 20 days, one earlier invoice in ten paid late, disputed: a case near a band edge
-    request = request_with(**{"invoice.issued_on": "2026-11-12", "invoice.due_on": "2026-12-12",
-                              "invoice.disputed": True, "history.invoices_total": 10,
-                              "history.invoices_paid_late": 1, "history.avg_days_late": 5.0})
-    document = _decide(app, auth, request)
+    document = _decide(app, auth, request_with(**_NEAR_A_BAND_EDGE))
+    assert document["status"] in ("decided", "needs_review")
     hint = document["explanation"]["counterfactual"]
+    assert hint is not None
     runtime = app.extensions["fairdun"]
-    features = {"days_past_due": -20, "open_amount": 120.0, "prior_invoices": 10, "prior_late_ratio": 0.1,
-                "prior_avg_days_late": 5.0, "disputed": 1, "paperless": 1, "due_month": 12}
-    model, ladder = runtime.context.model, runtime.context.ladder
-    expected = counterfactual_hint(model, features, p_late=model.score(features).p_late,
-                                   band_of=lambda p: band_of(p, ladder), bands=("low", "medium", "high"),
+    model = runtime.context.model
+    features = {"days_past_due": 3, "prior_late_ratio": 6 / 9, "prior_avg_days_late": 17.3, "paperless": 0}
+    assert document["risk"]["inputs"] == features
+    expected = counterfactual_hint(model, features, p_late=model.score(features).calibrated.p_late,
+                                   band_of=model.band_of, bands=("low", "medium", "high"),
                                    today=date(2026, 11, 22), lang="de")
-    assert expected is not None
+    assert expected is not None and expected["change"] == "later"
+    redecided = hint.pop("redecided")
     assert hint == {**expected, "counterfactual_p_late": round(expected["counterfactual_p_late"], 6)}
-    assert "Einschätzung des Risikos" in hint["text"]     # the debtor's language
+    assert (hint["band"], hint["counterfactual_band"], hint["paid_by"]) == ("medium", "high", "2026-11-25")
     assert hint["band"] == document["risk"]["band"]
-    assert_matches(client.get("/v1/openapi.json").json, "DecisionResponse", document)
+    assert "bis zum 25. November 2026" in hint["text"] and "Einschätzung des Risikos" in hint["text"]
+    # verified by re-deciding: with the band from D + 1 the step would be stricter than the one chosen
+    chosen = document["action"]
+    assert redecided["band"] == "high"
+    as_candidate = lambda a: Candidate(id="x", kind=a["kind"], level=a["level"], tone=a["tone"])  # noqa: E731
+    assert harshness(as_candidate(redecided)) > harshness(as_candidate(chosen))
+    assert_matches(client.get("/v1/openapi.json").json, "DecisionResponse", {**document, "explanation": {
+        **document["explanation"], "counterfactual": {**hint, "redecided": redecided}}})
+
+    # what it tells the debtor holds: unpaid on the 25th the band stays medium, on the 26th it is high
+    for as_of, band in (("2026-11-25T09:00:00Z", "medium"), ("2026-11-26T09:00:00Z", "high")):
+        clock.advance(days=3 if band == "medium" else 1)
+        later = _decide(app, auth, request_with(**_NEAR_A_BAND_EDGE, as_of=as_of))
+        assert later["risk"]["band"] == band, as_of
+
+
+def test_no_hint_on_a_disputed_claim_and_the_dispute_does_not_change_the_score(app, auth):
+    undisputed = _decide(app, auth, request_with(**_NEAR_A_BAND_EDGE))
+    document = _decide(app, auth, request_with(**_NEAR_A_BAND_EDGE, **{"invoice.ref": "INV-DISPUTED",
+                                                                      "invoice.disputed": True}))
+    assert undisputed["explanation"]["counterfactual"] is not None   # the same features give a candidate
+    assert document["explanation"]["counterfactual"] is None
+    assert document["risk"]["p_late"] == undisputed["risk"]["p_late"]
+    assert all("disput" not in reason["feature"] for reason in document["explanation"]["reasons"])
 
 
 def test_no_hint_when_no_single_change_moves_the_band(app, auth):
