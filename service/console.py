@@ -38,6 +38,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
+from decisions.explanation import for_debtor
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.staff import StaffDevice, StaffUser, change_staff_password, staff_member
 
@@ -260,7 +261,20 @@ def explanation(case_id: Any) -> Any:
     document = rights.review_case(_ctx(), str(case_id))
     opened = [c for c in g.staff.get("opened", []) if c != str(case_id)] + [str(case_id)]
     web.keep(SESSION_KEY, opened=opened[-_OPENED_KEEP:])
-    return render_template("console/explanation.html", case=document)
+    return render_template("console/explanation.html", case=document, shown=_as_shown(document["decision"]))
+
+
+def _as_shown(decision: dict[str, Any]) -> dict[str, Any]:
+    """What the debtor's surfaces (portal, letter, access report) show of the decision's
+    explanation (``for_debtor``), each reason with the model detail recorded for it (feature,
+    value, contribution), and how many recorded reasons the debtor is not shown (a favourable fact
+    that raised the risk, a zero contribution)."""
+    shown = for_debtor(decision)
+    recorded = [r for r in (decision.get("explanation") or {}).get("reasons") or [] if isinstance(r, dict)]
+    by_text = {r.get("text"): r for r in recorded}
+    reasons = [{**reason, "detail": by_text.get(reason["text"], {})} for reason in shown["reasons"]]
+    left_out = len([r for r in recorded if r.get("contribution") is not None]) - len(reasons)
+    return {**shown, "reasons": reasons, "left_out": left_out}
 
 
 @bp.post("/reviews/<uuid:case_id>/outcome")

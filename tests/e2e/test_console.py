@@ -5,7 +5,9 @@ request queue, ledger status, the reports page and the risk model page."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import uuid
 from typing import Any
 
@@ -141,6 +143,63 @@ def test_the_outcome_records_whether_the_explanation_page_was_served(make_app: A
     assert again.status_code == 409 and "closed already" in again.get_data(as_text=True)
     closed = client.get(f"/console/reviews/{cases[first['decision_id']]}").get_data(as_text=True)
     assert "Resume automated escalation" in closed and "checked the file" in closed
+
+
+def _text(page: str) -> str:
+    """The page's visible text, tags dropped and entities resolved, on one line."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_explanation_page_shows_each_reason_with_its_direction_and_what_the_score_changed(
+        make_app: Any) -> None:
+    app, _, runtime = _setup(make_app)
+    ar = ar_auth(app)
+    german = decide(app.test_client(), ar, **HANDOVER)
+    english = decide(app.test_client(), ar, **HANDOVER, **{"invoice.ref": "INV-43", "debtor.language": "en"})
+    cases = {c["decision_id"]: c["case_id"] for c in rights.review_queue(runtime.rights)}
+    client = _as(app, "reviewer")
+    labels = {"de": {"raises": "Spricht für ein höheres Risiko", "lowers": "Spricht für ein niedrigeres Risiko"},
+              "en": {"raises": "Counts towards a higher risk", "lowers": "Counts towards a lower risk"}}
+    for decision in (german, english):
+        explanation = decision["explanation"]
+        assert explanation["reasons"] and explanation["score_role"]["regardless"]
+        words = _text(client.get(f"/console/reviews/{cases[decision['decision_id']]}/explanation")
+                      .get_data(as_text=True))
+        # as the debtor read them: each reason with its direction, in the decision's language and order
+        shown = [f"{labels[explanation['language']][r['direction']]}: {r['text']}" for r in explanation["reasons"]]
+        positions = [words.find(line) for line in shown]
+        assert -1 not in positions and positions == sorted(positions), shown
+        for reason in explanation["reasons"]:   # and the model's detail for staff
+            assert f"{reason['feature']} = " in words and f"{reason['direction']} the risk" in words
+        assert "What the risk score changed in this decision" in words
+        for item in explanation["score_role"]["changed"]:
+            assert item["text"] in words
+        if not explanation["score_role"]["changed"]:
+            assert "Nothing: this step would have been the same whatever the risk score." in words
+        assert "What followed from the ladder or the law, whatever the score" in words
+        for item in explanation["score_role"]["regardless"]:
+            assert item["text"] in words
+        assert "made without a risk score" not in words
+
+
+def test_the_explanation_page_of_an_unscored_decision_lists_facts_without_a_direction(make_app: Any) -> None:
+    from service.console import _as_shown
+
+    unscored = {"risk": {"profiling": False}, "explanation": {"language": "en", "reasons": [
+        {"feature": "stage", "text": "The invoice is 82 days overdue.", "contribution": None}],
+        "score_role": {"changed": [], "regardless": []}}}
+    shown = _as_shown(unscored)
+    assert shown["reasons"] == [] and shown["facts"] == ["The invoice is 82 days overdue."]
+    assert shown["left_out"] == 0 and shown["regardless"]        # the no-score sentence is always there
+    app = make_app()
+    with app.test_request_context():
+        from flask import render_template
+        page = _text(render_template("console/explanation.html", shown=shown, case={
+            "case_id": "0" * 32, "decision": {**unscored, "as_of": "2026-11-22T09:00:00Z"}}))
+    assert "The facts the ladder used (no risk score)" in page and "The invoice is 82 days overdue." in page
+    assert "Nothing: the decision was made without a risk score." in page
+    assert shown["regardless"][0] in page
+    assert "Counts towards" not in page and "the risk)" not in page
 
 
 def test_a_modified_action_is_checked_by_the_policy_gate_and_bad_forms_write_nothing(make_app: Any) -> None:
