@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import batch_run, decision_latency, model, stages
+from . import batch_run, decision_latency, model, model_portfolio, stages
 from . import ledger as ledger_bench
 from . import policy as policy_bench
 from . import report as report_bench
@@ -57,6 +57,9 @@ def main() -> None:
               f"| {r['batch_rows']:,} cases, arrays (score_arrays) | {r['batch_score_arrays_s']:.2f} s |",
               f"| {r['batch_rows']:,} cases, Score objects with contributions (score_many) | "
               f"{r['batch_score_many_s']:.2f} s |"]
+    portfolio = model_portfolio.measure()
+    print({k: v for k, v in portfolio.items() if k != "model_features"}, file=sys.stderr)
+    lines += model_portfolio.results_lines(portfolio)
     lines += ledger_bench.main()
     lines += policy_bench.results_lines()
     lines += report_bench.main()
