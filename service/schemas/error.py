@@ -21,7 +21,7 @@ ERROR_CODES = (
     "subject_erased", "no_message", "no_letter", "message_incomplete", "message_not_reproducible", "disabled",
     "checkpoint_refused", "ledger_unverified",
     # the model registry (explain.registry)
-    "registry_error", "unknown_model", "transition_refused", "artifact_refused",
+    "registry_error", "unknown_model", "transition_refused", "sign_off_required", "artifact_refused",
     # fairdun cannot answer now
     "storage_unavailable", "ledger_unavailable", "policy_unavailable", "message_templates_unavailable",
     "portal_unavailable", "service_unavailable", "internal_error",
