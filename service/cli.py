@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,31 @@ def init_db_command() -> None:
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from .serve import serve
 
-    deciding_app()   # migrate, create keys and test the policy bundle once, before workers start
+    _apart(_check_deciding)   # migrate, create keys and test the policy bundle once, before workers start
     serve(host=host, port=port, workers=workers, threads=threads)
+
+
+def _apart(target: Callable[..., Any], *args: Any) -> None:
+    """Run ``target`` in a spawned process of its own and exit with its status if it failed.
+    What decides starts OPA's Go runtime, whose threads a fork does not copy: gunicorn's workers,
+    forked from this process, would hang on their first policy evaluation."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args)
+    process.start()
+    process.join()
+    if process.exitcode:
+        sys.exit(process.exitcode)
+
+
+def _check_deciding() -> None:
+    deciding_app()
+
+
+def _seed_demo(invoices: int, port: int) -> None:
+    from .demo import seed_demo
+
+    seed_demo(deciding_app(), invoices=invoices, port=port, echo=click.echo)
 
 
 @main.command("decide", help="Decide one case (a decision request as JSON) and print the decision.")
@@ -106,7 +130,7 @@ def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int)
 @click.option("--serve/--no-serve", "serve_after", default=True, show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def demo_command(invoices: int, serve_after: bool, port: int) -> None:
-    from .demo import demo_message_settings, seed_demo
+    from .demo import demo_message_settings
     from .serve import serve
 
     # The demo serves plain HTTP on loopback: its session cookie cannot be Secure (a deployment
@@ -115,7 +139,7 @@ def demo_command(invoices: int, serve_after: bool, port: int) -> None:
     # A demo creditor, so that the demo's messages have their text (the operator's settings win).
     for name, value in demo_message_settings(port).items():
         os.environ.setdefault(f"FAIRDUN_{name}", value)
-    seed_demo(deciding_app(), invoices=invoices, port=port, echo=click.echo)
+    _apart(_seed_demo, invoices, port)   # apart: see _apart (the demo serves from this process next)
     if serve_after:
         serve(host="127.0.0.1", port=port, workers=2, threads=4)
 
