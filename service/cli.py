@@ -46,11 +46,20 @@ def deciding_app(config: dict[str, Any] | None = None) -> Flask:
     """``open_app`` for the commands that decide (serve, decide, run, demo): they refuse to start
     when the policy gate cannot decide, rather than holding every decision."""
     app = open_app(config)
-    policy = app.extensions["fairdun"].context.policy
-    if not getattr(policy, "available", True):
-        click.echo(f"FAILED the policy gate cannot decide: {policy.reason}", err=True)
-        sys.exit(EXIT_POLICY_UNAVAILABLE)
+    _refuse_if(_policy_refusal(app))
     return app
+
+
+def _policy_refusal(app: Flask) -> str | None:
+    """Why the app's policy gate cannot decide, or None."""
+    policy = app.extensions["fairdun"].context.policy
+    return None if getattr(policy, "available", True) else str(policy.reason)
+
+
+def _refuse_if(reason: str | None) -> None:
+    if reason is not None:
+        click.echo(f"FAILED the policy gate cannot decide: {reason}", err=True)
+        sys.exit(EXIT_POLICY_UNAVAILABLE)
 
 
 @click.group(help="fairdun: compliance-first, explainable, auditable dunning decisions.")
@@ -76,27 +85,30 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     serve(host=host, port=port, workers=workers, threads=threads)
 
 
-def _apart(target: Callable[..., Any], *args: Any) -> None:
-    """Run ``target`` in a spawned process of its own and exit with its status if it failed.
-    What decides starts OPA's Go runtime, whose threads a fork does not copy: gunicorn's workers,
-    forked from this process, would hang on their first policy evaluation."""
+def _apart(target: Callable[..., str | None], *args: Any) -> None:
+    """Run ``target`` in a spawned process of its own; it returns why the policy gate cannot
+    decide (the command is then refused here) or None. What decides starts OPA's Go runtime,
+    whose threads a fork does not copy: gunicorn's workers, forked from this process, would hang
+    on their first policy evaluation."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    process = multiprocessing.get_context("spawn").Process(target=target, args=args)
-    process.start()
-    process.join()
-    if process.exitcode:
-        sys.exit(process.exitcode)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as apart:
+        _refuse_if(apart.submit(target, *args).result())
 
 
-def _check_deciding() -> None:
-    deciding_app()
+def _check_deciding() -> str | None:
+    return _policy_refusal(open_app())
 
 
-def _seed_demo(invoices: int, port: int) -> None:
+def _seed_demo(invoices: int, port: int) -> str | None:
     from .demo import seed_demo
 
-    seed_demo(deciding_app(), invoices=invoices, port=port, echo=click.echo)
+    app = open_app()
+    refusal = _policy_refusal(app)
+    if refusal is None:
+        seed_demo(app, invoices=invoices, port=port, echo=click.echo)
+    return refusal
 
 
 @main.command("decide", help="Decide one case (a decision request as JSON) and print the decision.")
