@@ -22,17 +22,20 @@ class ClaimMemory:
 
     Each claim is locked and read once (a batch prefetches all its claims in one
     query); what the transaction records is added here too, so a later decision
-    about the same claim in the same transaction sees it without a flush.
+    about the same claim in the same transaction sees it without a flush. A batch
+    run reads ahead without locks (``lock=False``) and checks again under them.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, lock: bool = True) -> None:
         self._session = session
+        self._lock = lock
         self._known: dict[str, list[Activity]] = {}
 
     def prefetch(self, claim_ids: list[str]) -> None:
         missing = sorted(set(claim_ids) - set(self._known))
         for claim_id in missing:   # sorted: concurrent batches take locks in one order
-            lock_claim(self._session, claim_id)
+            if self._lock:
+                lock_claim(self._session, claim_id)
             self._known[claim_id] = []
         with self._session.no_autoflush:
             for start in range(0, len(missing), _PREFETCH_CHUNK):

@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ledger import Sealed
+from ledger.timestamps import as_utc
 from retention import VaultError, key_id
 
 from . import outbox
@@ -40,16 +41,24 @@ from .case import Case
 from .decider import AS_OF_TOO_FAR_AHEAD, Services, decide_in_session, too_far_ahead
 from .effective import effective_of
 from .errors import NotFound, StorageUnavailable, storage_guard
-from .idempotency import ClaimConflict, IdempotencyKey, claim_decisions, claim_replay, remember_response, replay_among
+from .idempotency import ClaimConflict, IdempotencyKey, claim_decisions, claim_replay, remember_response
 from .metadata import metadata_of
 from .pipeline import Decision, DecisionContext, Job, evaluate_jobs
 from .recording import record_facts, record_or_hold
 from .rights.status import rights_facts
 from .tables import DecisionRow, RunItemRow, RunRow
 
-__all__ = ["RunItem", "Runs", "BatchEvaluator", "ITEM_STATES", "MAX_PAGE", "item_error", "validation_error"]
+__all__ = ["RunItem", "Runs", "BatchEvaluator", "Evaluation", "ITEM_STATES", "MAX_PAGE", "item_error", "validation_error"]
 
 BatchEvaluator = Callable[[list[Job], DecisionContext], list[Decision]]
+
+
+class Evaluation(Protocol):
+    """A batch's evaluation under way (``service.parallel.ProcessEvaluator.submit``)."""
+
+    def result(self) -> list[Decision]: ...
+
+    def cancel(self) -> None: ...
 ITEM_STATES = ("pending", "decided", "replayed", "error")
 MAX_PAGE = 1000
 INVALID_ITEM = "the item is not valid"
@@ -168,102 +177,147 @@ class Runs:
     # -- executing -------------------------------------------------------------------------
 
     def execute(self, run_id: str, items: Iterable[RunItem], progress: Callable[[int], None] | None = None,
-                evaluate_batch: BatchEvaluator = evaluate_jobs) -> dict[str, Any]:
-        """Decide every item not decided yet; return the run's summary.
+                evaluate_batch: BatchEvaluator = evaluate_jobs, *, finish: bool = True) -> dict[str, Any]:
+        """Decide every item not decided yet; return the run's summary (its status when
+        ``finish`` is false: a chunk of a run shared by several workers).
 
-        ``evaluate_batch`` may spread a batch's evaluations over processes; recording
-        stays here, in one transaction per batch."""
+        Batches overlap: batch N+1 is prepared (read) and handed to ``evaluate_batch`` before
+        batch N is recorded, so an evaluator with a ``submit`` method (``service.parallel``)
+        evaluates N+1 in its processes while this process records N. Recording is one short
+        write transaction per batch, the only time the run holds the database's write lock."""
         done = self._done_items(run_id)
         self._set_status(run_id, "running")
-        batch: list[RunItem] = []
+        in_flight: _Prepared | None = None
         try:
-            for item in items:
-                if item.index in done:
-                    continue
-                if item.case is not None and too_far_ahead(item.case.as_of, self._clock()):
-                    item = RunItem(index=item.index, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
-                if item.error is not None:
-                    self._record_invalid(run_id, item)
-                    if progress:
-                        progress(1)
-                    continue
-                batch.append(item)
-                if len(batch) >= self._batch_size:
-                    self._decide_batch(run_id, batch, evaluate_batch)
-                    if progress:
-                        progress(len(batch))
-                    batch = []
-            if batch:
-                self._decide_batch(run_id, batch, evaluate_batch)
-                if progress:
-                    progress(len(batch))
+            for batch in self._batches(items, done):
+                prepared = self._prepare(batch, evaluate_batch, busy=in_flight.claims_in_flight if in_flight else frozenset())
+                if in_flight is not None:
+                    self._record(run_id, in_flight, progress)
+                in_flight = prepared
+            if in_flight is not None:
+                self._record(run_id, in_flight, progress)
         except BaseException:
+            if in_flight is not None:
+                in_flight.evaluation.cancel()
             self._set_status(run_id, "interrupted", quiet=True)
             raise
-        return self._finish(run_id)
+        return self.finish(run_id) if finish else self.status(run_id)
 
-    def _decide_batch(self, run_id: str, batch: list[RunItem], evaluate_batch: BatchEvaluator) -> None:
-        """One transaction for the whole batch (group commit).
+    def _batches(self, items: Iterable[RunItem], done: set[int]) -> Iterator[list[RunItem]]:
+        """The items not done yet, ``batch_size`` valid ones per batch (the invalid ones travel
+        with the batch they arrive in and are recorded with it)."""
+        batch: list[RunItem] = []
+        valid = 0
+        for item in items:
+            if item.index in done:
+                continue
+            if item.case is not None and too_far_ahead(item.case.as_of, self._clock()):
+                item = RunItem(index=item.index, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
+            batch.append(item)
+            valid += item.error is None
+            if valid >= self._batch_size:
+                yield batch
+                batch, valid = [], 0
+        if batch:
+            yield batch
 
-        The first item of each claim is evaluated with the batch; a further item
-        about the same claim is decided after it, so it sees what was just decided.
-        An item that repeats a decision recorded before (the same claim, ``as_of`` and request),
-        or contradicts the claim's decisions, is answered without one (``_answer_recorded``)."""
+    def _prepare(self, batch: list[RunItem], evaluate_batch: BatchEvaluator, *,
+                 busy: frozenset[str]) -> _Prepared:
+        """Read what the batch's evaluations need (no write lock) and start them.
+
+        Evaluated ahead: the first item of each claim that has no item in the batch still
+        being evaluated (``busy``) and no decision of its own at or after the item's ``as_of``.
+        Every other item is decided when the batch is recorded, after what came before it."""
         services = self._services
         context = services.context()   # one context for the whole batch
+        valid = [item for item in batch if item.case is not None and item.error is None]
         claims = {item.index: services.pseudonyms.claim(item.case.debtor.ref, item.case.invoice.ref)
-                  for item in batch if item.case is not None}
-        firsts: list[RunItem] = []
-        repeats: list[RunItem] = []
-        seen: set[str] = set()
-        for item in batch:
-            (repeats if claims[item.index] in seen else firsts).append(item)
+                  for item in valid if item.case is not None}
+        subjects = {item.index: services.pseudonyms.subject(item.case.debtor.ref)
+                    for item in valid if item.case is not None}
+        ahead: list[RunItem] = []
+        seen: set[str] = set(busy)
+        for item in valid:
+            if claims[item.index] not in seen:
+                ahead.append(item)
             seen.add(claims[item.index])
+        with storage_guard("the run"), self._db.reading() as session:
+            memory = ClaimMemory(session, lock=False)
+            memory.prefetch([claims[item.index] for item in ahead])
+            recorded = claim_decisions(session, [claims[item.index] for item in ahead])
+            ahead = [item for item in ahead if item.case is not None and not any(
+                as_utc(row.as_of) >= as_utc(item.case.as_of) for row in recorded[claims[item.index]])]
+            # the rights facts are looked up here and shipped with each job: workers have no database
+            facts = rights_facts(session, [subjects[item.index] for item in ahead],
+                                 [claims[item.index] for item in ahead])
+            jobs = {item.index: Job(case=item.case, decision_id=services.new_id(),
+                                    remembered=memory.before(claims[item.index], item.case.as_of),
+                                    profiling=facts.profiling(subjects[item.index]),
+                                    rights=facts.status(subjects[item.index], claims[item.index]))
+                    for item in ahead if item.case is not None}
+            known = {claims[item.index]: _decision_ids(recorded[claims[item.index]]) for item in ahead}
+        return _Prepared(batch=batch, context=context, claims=claims, subjects=subjects, jobs=jobs, known=known,
+                         evaluation=_start(evaluate_batch, list(jobs.values()), context))
+
+    def _record(self, run_id: str, prepared: _Prepared, progress: Callable[[int], None] | None) -> None:
+        """One transaction for the whole batch (group commit).
+
+        An evaluation made ahead is recorded only if what it read is still so under the claims'
+        locks (the claim's activity and decisions, the subject's rights facts); otherwise, like
+        every item not evaluated ahead, the item is decided here, in item order, so it sees
+        what was just decided. An item that repeats a decision recorded before (the same claim,
+        ``as_of`` and request), or contradicts the claim's decisions, is answered without one
+        (``_answer_recorded``)."""
+        services = self._services
+        claims, subjects, jobs = prepared.claims, prepared.subjects, prepared.jobs
+        evaluated = {job.decision_id: decision for job, decision in zip(
+            jobs.values(), prepared.evaluation.result(), strict=True)}
         with storage_guard("the run"), self._db.unit_of_work() as uow:
             session = uow.session
             memory = ClaimMemory(session)
             memory.prefetch(list(claims.values()))   # locks every claim of the batch
             recorded = claim_decisions(session, claims.values())
-            unanswered = []
-            for item in firsts:
-                assert item.case is not None and item.request_json is not None
-                if not self._answer_recorded(session, run_id, item.index, partial(
-                        replay_among, session, services.vault, recorded[claims[item.index]], as_of=item.case.as_of,
-                        request_json=item.request_json)):
-                    unanswered.append(item)
-            firsts = unanswered
-            subjects = {item.index: services.pseudonyms.subject(item.case.debtor.ref) for item in batch
-                        if item.case is not None}
-            # the rights facts are looked up here and shipped with each job: workers have no database
-            facts = rights_facts(session, subjects.values(), claims.values())
-            jobs = [Job(case=item.case, decision_id=services.new_id(),
-                        remembered=memory.before(claims[item.index], item.case.as_of),
-                        profiling=facts.profiling(subjects[item.index]),
-                        rights=facts.status(subjects[item.index], claims[item.index]))
-                    for item in firsts if item.case is not None]
-            decisions = evaluate_batch(jobs, context)
+            facts = rights_facts(session, [subjects[i] for i in jobs], [claims[i] for i in jobs])
+            current = {index: job for index, job in jobs.items()
+                       if _decision_ids(recorded[claims[index]]) == prepared.known[claims[index]]
+                       and memory.before(claims[index], job.case.as_of) == job.remembered
+                       and facts.profiling(subjects[index]) == job.profiling
+                       and facts.status(subjects[index], claims[index]) == job.rights}
             now = services.clock()
             schedule = services.rights.schedule
             services.vault.preload(session, [
-                key_id(subjects[item.index], placement.category, placement.scope)
-                for item, decision in zip(firsts, decisions, strict=True)
-                for placement in [schedule.place("decision", record_facts(decision), at=now,
-                                                 claim_id=claims[item.index])]])
-            for item, decision in zip(firsts, decisions, strict=True):
-                assert item.case is not None and item.request_json is not None
-                record_or_hold(session, decision, request_json=item.request_json,
-                               subject_id=subjects[item.index], claim_id=claims[item.index], vault=services.vault,
-                               memory=memory, now=services.clock(), run=(run_id, item.index), rights=services.rights,
-                               messages=services.messages)
-            for item in repeats:
+                key_id(subjects[index], placement.category, placement.scope)
+                for index, job in current.items()
+                for placement in [schedule.place("decision", record_facts(evaluated[job.decision_id]), at=now,
+                                                 claim_id=claims[index])]])
+            if services.rights.portal is not None:
+                services.rights.portal.preload(session, subjects.values(), claims.values())
+            invalid = 0
+            for item in prepared.batch:
+                if item.error is not None:
+                    _item_row(session, run_id, item.index).error = json.dumps(validation_error(item.error))
+                    invalid += 1
+                elif item.index in current:
+                    assert item.request_json is not None
+                    record_or_hold(session, evaluated[current[item.index].decision_id],
+                                   request_json=item.request_json, subject_id=subjects[item.index],
+                                   claim_id=claims[item.index], vault=services.vault, memory=memory,
+                                   now=services.clock(), run=(run_id, item.index), rights=services.rights,
+                                   messages=services.messages)
+            for item in prepared.batch:
+                if item.error is not None or item.index in current:
+                    continue
                 assert item.case is not None and item.request_json is not None
                 if self._answer_recorded(session, run_id, item.index, partial(
                         claim_replay, session, services.vault, claim_id=claims[item.index], as_of=item.case.as_of,
                         request_json=item.request_json)):
                     continue
                 decide_in_session(session, item.case, item.request_json, decision_id=services.new_id(),
-                                  services=services, memory=memory, context=context, run=(run_id, item.index))
+                                  services=services, memory=memory, context=prepared.context,
+                                  run=(run_id, item.index))
             uow.commit()
+        if progress:
+            progress(len(prepared.batch))
 
     @staticmethod
     def _answer_recorded(session: Session, run_id: str, index: int,
@@ -279,12 +333,6 @@ class Runs:
             return False
         _item_row(session, run_id, index).decision_id = prior.decision_id
         return True
-
-    def _record_invalid(self, run_id: str, item: RunItem) -> None:
-        assert item.error is not None
-        with storage_guard("the run"), self._db.unit_of_work() as uow:
-            _item_row(uow.session, run_id, item.index).error = json.dumps(validation_error(item.error))
-            uow.commit()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -375,7 +423,8 @@ class Runs:
             return None
         return request if isinstance(request, dict) else None
 
-    def _finish(self, run_id: str) -> dict[str, Any]:
+    def finish(self, run_id: str) -> dict[str, Any]:
+        """Write the run's summary and tell it finished (``run.completed``, once per run)."""
         with storage_guard("the run"), self._db.unit_of_work() as uow:
             session = uow.session
             rows = session.execute(
@@ -417,6 +466,49 @@ class Runs:
         except StorageUnavailable:
             if not quiet:
                 raise
+
+
+@dataclass(frozen=True)
+class _Done:
+    """An evaluation made at once (an evaluator without ``submit``: this process)."""
+
+    decisions: list[Decision]
+
+    def result(self) -> list[Decision]:
+        return self.decisions
+
+    def cancel(self) -> None:
+        pass
+
+
+def _start(evaluate_batch: BatchEvaluator, jobs: list[Job], context: DecisionContext) -> Evaluation:
+    submit = getattr(evaluate_batch, "submit", None)
+    if submit is not None and jobs:
+        evaluation: Evaluation = submit(jobs, context)
+        return evaluation
+    return _Done(evaluate_batch(jobs, context) if jobs else [])
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A batch read and handed to the evaluator: its items, their claims and subjects, the
+    jobs evaluated ahead (by item index) and each of their claims' decisions as read then."""
+
+    batch: list[RunItem]
+    context: DecisionContext
+    claims: dict[int, str]
+    subjects: dict[int, str]
+    jobs: dict[int, Job]
+    known: dict[str, frozenset[str]]
+    evaluation: Evaluation
+
+    @property
+    def claims_in_flight(self) -> frozenset[str]:
+        return frozenset(self.claims.values())
+
+
+def _decision_ids(rows: list[DecisionRow]) -> frozenset[str]:
+    return frozenset(row.decision_id for row in rows)
 
 
 def _item_row(session: Session, run_id: str, index: int) -> RunItemRow:

@@ -45,6 +45,7 @@ __all__ = ["KeyVault", "VaultError", "MasterKey", "LocalMasterKey", "Shredded", 
 _BLOB_VERSION = b"\x01"
 _NONCE_BYTES = 12  # NIST SP 800-38D §8.2: 96-bit nonces for GCM
 _CACHE_KEY = "fairdun.subject_keys"
+_MISSING_KEY = "fairdun.subject_keys_missing"
 
 
 class VaultError(Exception):
@@ -127,14 +128,17 @@ class KeyVault:
         return Sealed(subject_id=kid, data=_BLOB_VERSION + nonce + ciphertext)
 
     def preload(self, session: Session, key_ids: Iterable[str]) -> None:
-        """Unwrap the keys of ``key_ids`` that exist, in one query per 500 (batch runs)."""
+        """Unwrap the keys of ``key_ids`` that exist, in one query per 500, and remember which
+        do not (a new subject's key is then created without a lookup of its own: batch runs)."""
         cache = self._cache(session)
         wanted = sorted(set(key_ids) - set(cache))
+        missing = self._missing(session)
         with session.no_autoflush:
             for start in range(0, len(wanted), 500):
-                rows = session.scalars(select(SubjectKey).where(SubjectKey.key_id.in_(wanted[start:start + 500])))
-                for row in rows:
+                chunk = wanted[start:start + 500]
+                for row in session.scalars(select(SubjectKey).where(SubjectKey.key_id.in_(chunk))):
                     cache[row.key_id] = (self._unwrap(row), row)
+                missing.update(kid for kid in chunk if kid not in cache)
 
     def unseal(self, session: Session, sealed: Sealed) -> bytes:
         """Decrypt ``sealed``. ``sealed.subject_id`` is the key id the blob names (its ledger row's
@@ -166,8 +170,10 @@ class KeyVault:
         if kid in cache:
             key, row = cache[kid]
         else:
-            with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
-                found = session.get(SubjectKey, kid)
+            found = None
+            if kid not in self._missing(session):
+                with session.no_autoflush:   # a key lookup must not flush a batch's pending rows one by one
+                    found = session.get(SubjectKey, kid)
             if found is not None:
                 key, row = self._unwrap(found), found
             elif create is not None:
@@ -225,6 +231,17 @@ class KeyVault:
                 "keys": len(chosen), "complete": remaining is None, "blobs": blobs}
         appended = append(session, kind=SHREDDED_KIND, body=body, ts=now)
         return Shredded(seq=appended.seq, entry_hash=appended.entry_hash, blobs=blobs)
+
+    def _missing(self, session: Session) -> set[str]:
+        """Key ids ``preload`` found absent in the current transaction (like ``_cache``, per
+        transaction: another transaction may create them later)."""
+        transaction = session.get_transaction()
+        name = (_MISSING_KEY, self._cache_token)
+        cached = session.info.get(name)
+        if cached is None or cached[0] is not transaction:
+            cached = (transaction, set())
+            session.info[name] = cached
+        return cached[1]
 
     def _cache(self, session: Session) -> dict[str, tuple[bytes, SubjectKey]]:
         """Unwrapped keys (and their rows) of this vault in the current transaction only: a key

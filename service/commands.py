@@ -15,14 +15,13 @@ from marshmallow import ValidationError
 from tqdm import tqdm
 
 from decisions.idempotency import ClaimConflict
-from decisions.invoice_csv import CsvRowError, read_csv
 from decisions.pipeline import evaluate_jobs
 from decisions.runs import BatchEvaluator, RunItem
 from ledger.timestamps import parse_rfc3339
 
 from .errors import flatten_messages
 from .parallel import ProcessEvaluator
-from .runner import parse_item
+from .run_files import file_rows, parse_row
 from .schemas import DecisionRequestSchema
 
 __all__ = ["decide_file", "run_file", "run_id_for", "InvalidCase"]
@@ -71,30 +70,6 @@ def run_id_for(source_sha256: str, as_of: str | None) -> str:
     return str(uuid.uuid5(_RUNS_NAMESPACE, f"{source_sha256}/{as_of or ''}"))
 
 
-def _rows(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, request dict | CsvRowError) from a .csv or .jsonl file."""
-    if path.suffix.lower() == ".csv":
-        yield from read_csv(path)
-        return
-    with path.open("r", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, CsvRowError(line=number, column=None, problem=f"not JSON: {exc.msg}")
-
-
-def _items(path: Path, as_of: str | None) -> Iterator[RunItem]:
-    moment = parse_rfc3339(as_of) if as_of else None
-    for number, row in _rows(path):
-        if isinstance(row, CsvRowError):
-            yield RunItem(index=number, error={row.column or "_row": [row.problem]})
-        else:
-            yield parse_item(number, row, as_of=moment)
-
-
 def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool = True,
              workers: int = 1, parallel_from: int = PARALLEL_FROM) -> dict[str, Any]:
     """Run (or resume) the batch in ``path``; returns the run's summary. With
@@ -102,18 +77,21 @@ def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool
     runtime = app.extensions["fairdun"]
     source = file_sha256(path)
     run_id = run_id_for(source, as_of)
-    total = sum(1 for _ in _rows(path))
+    total = sum(1 for _ in file_rows(path))
     runs = runtime.runs
     runs.open(run_id=run_id, source_sha256=source, as_of=parse_rfc3339(as_of) if as_of else None, total=total)
     status = runs.status(run_id)
     if status["status"] == "finished":
         return {"run_id": run_id, "resumed": False, **status["summary"]}
     pending = total - status["done"]
+    moment = parse_rfc3339(as_of) if as_of else None
     with ExitStack() as stack:
         evaluate_batch: BatchEvaluator = evaluate_jobs
+        items: Iterator[RunItem] = (parse_row(row, as_of=moment) for row in file_rows(path))
         if workers > 1 and pending >= parallel_from:
-            evaluate_batch = stack.enter_context(ProcessEvaluator(app.config, workers=workers))
+            evaluator = stack.enter_context(ProcessEvaluator(app.config, workers=workers))
+            evaluate_batch, items = evaluator, evaluator.parsed(file_rows(path), as_of=moment)
         bar = stack.enter_context(tqdm(total=total, initial=status["done"], unit="invoice", disable=not progress,
                                        desc=f"run {run_id[:8]}"))
-        summary = runs.execute(run_id, _items(path, as_of), progress=bar.update, evaluate_batch=evaluate_batch)
+        summary = runs.execute(run_id, items, progress=bar.update, evaluate_batch=evaluate_batch)
     return {"run_id": run_id, "resumed": status["done"] > 0, **summary}

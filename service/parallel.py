@@ -11,12 +11,18 @@ as the run's own context: a worker that loaded something else stops the run.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from decisions.pipeline import Decision, DecisionContext, Job, evaluate_jobs
+from decisions.runs import RunItem
 from decisions.strategy import load_ladder
 
+from .run_files import Row, parse_rows
 from .runtime import global_stop_of, load_policy_engine, load_risk_model
 
 __all__ = ["ProcessEvaluator"]
@@ -40,7 +46,9 @@ def _evaluate(jobs: list[Job]) -> list[Decision]:
 
 class ProcessEvaluator:
     """A ``BatchEvaluator`` over ``workers`` processes (spawned, so no database
-    connection or lock is inherited)."""
+    connection or lock is inherited). ``submit`` starts a batch and returns at once, so
+    the run records the previous batch meanwhile; ``parsed`` validates a file's rows in
+    the same processes, a few batches ahead of the run."""
 
     def __init__(self, config: dict[str, Any], *, workers: int) -> None:
         self._workers = workers
@@ -48,14 +56,27 @@ class ProcessEvaluator:
                                          initializer=_start_worker,
                                          initargs=({key: config.get(key) for key in _CONFIG_KEYS},))
 
-    def __call__(self, jobs: list[Job], context: DecisionContext) -> list[Decision]:
+    def submit(self, jobs: list[Job], context: DecisionContext) -> _Evaluation:
         # a few chunks per worker, each evaluated with one policy query
         size = max(1, -(-len(jobs) // (self._workers * 4)))
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        decisions = [d for chunk in self._pool.map(_evaluate, chunks) for d in chunk]
-        for decision in decisions:
-            _check_same_context(decision, context)
-        return decisions
+        return _Evaluation([self._pool.submit(_evaluate, jobs[i:i + size]) for i in range(0, len(jobs), size)],
+                           context)
+
+    def __call__(self, jobs: list[Job], context: DecisionContext) -> list[Decision]:
+        return self.submit(jobs, context).result()
+
+    def parsed(self, rows: Iterable[Row], *, as_of: datetime | None, chunk: int = 250,
+               ahead: int = 8) -> Iterator[RunItem]:
+        """The rows validated (``runner.parse_row``) in the worker processes, in order, with at
+        most ``ahead`` chunks under way (a large file is never held in memory whole)."""
+        pending: deque[Future[list[RunItem]]] = deque()
+        rows = iter(rows)
+        while part := list(islice(rows, chunk)):
+            pending.append(self._pool.submit(parse_rows, part, as_of))
+            if len(pending) > ahead:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -65,6 +86,24 @@ class ProcessEvaluator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Evaluation:
+    """A batch under way in the workers (``decisions.runs.Evaluation``)."""
+
+    def __init__(self, futures: list[Future[list[Decision]]], context: DecisionContext) -> None:
+        self._futures = futures
+        self._context = context
+
+    def result(self) -> list[Decision]:
+        decisions = [d for future in self._futures for d in future.result()]
+        for decision in decisions:
+            _check_same_context(decision, self._context)
+        return decisions
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
 
 
 def _check_same_context(decision: Decision, context: DecisionContext) -> None:

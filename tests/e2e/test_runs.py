@@ -86,7 +86,7 @@ def test_a_file_run_interrupted_mid_way_resumes_without_duplicates_or_gaps(make_
 
     # Interrupt while the third batch is being decided (as Ctrl-C would).
     runs = app.extensions["fairdun"].runs
-    original = runs._decide_batch
+    original = runs._record
     calls = Counter()
 
     def interrupted(*args: Any) -> None:
@@ -95,10 +95,10 @@ def test_a_file_run_interrupted_mid_way_resumes_without_duplicates_or_gaps(make_
             raise KeyboardInterrupt
         original(*args)
 
-    runs._decide_batch = interrupted
+    runs._record = interrupted
     with pytest.raises(KeyboardInterrupt):
         run_file(app, path, progress=False)
-    runs._decide_batch = original
+    runs._record = original
 
     from service.commands import file_sha256, run_id_for
     run_id = run_id_for(file_sha256(path), None)
