@@ -114,11 +114,12 @@ def _refs(request: Any) -> tuple[str | None, str | None]:
 
 
 class Runs:
-    def __init__(self, services: Services, *, batch_size: int = 250) -> None:
+    def __init__(self, services: Services, *, batch_size: int = 250, slice_size: int = 50) -> None:
         self._services = services
         self._db = services.db
         self._clock = services.clock
         self._batch_size = batch_size
+        self._slice_size = slice_size
 
     # -- creating --------------------------------------------------------------------------
 
@@ -183,8 +184,9 @@ class Runs:
 
         Batches overlap: batch N+1 is prepared (read) and handed to ``evaluate_batch`` before
         batch N is recorded, so an evaluator with a ``submit`` method (``service.parallel``)
-        evaluates N+1 in its processes while this process records N. Recording is one short
-        write transaction per batch, the only time the run holds the database's write lock."""
+        evaluates N+1 in its processes while this process records N. Recording is a few short
+        write transactions per batch (``slice_size`` items each), the only time the run holds
+        the database's write lock."""
         done = self._done_items(run_id)
         self._set_status(run_id, "running")
         in_flight: _Prepared | None = None
@@ -260,25 +262,36 @@ class Runs:
                          evaluation=_start(evaluate_batch, list(jobs.values()), context))
 
     def _record(self, run_id: str, prepared: _Prepared, progress: Callable[[int], None] | None) -> None:
-        """One transaction for the whole batch (group commit).
+        """Record the batch, ``slice_size`` items per transaction (group commit, and the longest a
+        single decision waits for the run's write lock: one slice)."""
+        evaluated = dict(zip(prepared.jobs, prepared.evaluation.result(), strict=True))
+        for start in range(0, len(prepared.batch), self._slice_size):
+            part = prepared.batch[start:start + self._slice_size]
+            self._record_slice(run_id, prepared, part, evaluated)
+            if progress:
+                progress(len(part))
+
+    def _record_slice(self, run_id: str, prepared: _Prepared, part: list[RunItem],
+                      evaluated: dict[int, Decision]) -> None:
+        """One transaction.
 
         An evaluation made ahead is recorded only if what it read is still so under the claims'
         locks (the claim's activity and decisions, the subject's rights facts); otherwise, like
         every item not evaluated ahead, the item is decided here, in item order, so it sees
-        what was just decided. An item that repeats a decision recorded before (the same claim,
-        ``as_of`` and request), or contradicts the claim's decisions, is answered without one
-        (``_answer_recorded``)."""
+        what was decided before it. An item that repeats a decision recorded before (the same
+        claim, ``as_of`` and request), or contradicts the claim's decisions, is answered without
+        one (``_answer_recorded``)."""
         services = self._services
-        claims, subjects, jobs = prepared.claims, prepared.subjects, prepared.jobs
-        evaluated = {job.decision_id: decision for job, decision in zip(
-            jobs.values(), prepared.evaluation.result(), strict=True)}
+        claims, subjects = prepared.claims, prepared.subjects
+        valid = [item.index for item in part if item.error is None]
+        jobs = {index: prepared.jobs[index] for index in valid if index in prepared.jobs}
         with storage_guard("the run"), self._db.unit_of_work() as uow:
             session = uow.session
             memory = ClaimMemory(session)
-            memory.prefetch(list(claims.values()))   # locks every claim of the batch
-            recorded = claim_decisions(session, claims.values())
+            memory.prefetch([claims[index] for index in valid])   # locks every claim of the slice
+            recorded = claim_decisions(session, [claims[index] for index in valid])
             facts = rights_facts(session, [subjects[i] for i in jobs], [claims[i] for i in jobs])
-            current = {index: job for index, job in jobs.items()
+            current = {index for index, job in jobs.items()
                        if _decision_ids(recorded[claims[index]]) == prepared.known[claims[index]]
                        and memory.before(claims[index], job.case.as_of) == job.remembered
                        and facts.profiling(subjects[index]) == job.profiling
@@ -286,25 +299,21 @@ class Runs:
             now = services.clock()
             schedule = services.rights.schedule
             services.vault.preload(session, [
-                key_id(subjects[index], placement.category, placement.scope)
-                for index, job in current.items()
-                for placement in [schedule.place("decision", record_facts(evaluated[job.decision_id]), at=now,
+                key_id(subjects[index], placement.category, placement.scope) for index in current
+                for placement in [schedule.place("decision", record_facts(evaluated[index]), at=now,
                                                  claim_id=claims[index])]])
             if services.rights.portal is not None:
-                services.rights.portal.preload(session, subjects.values(), claims.values())
-            invalid = 0
-            for item in prepared.batch:
+                services.rights.portal.preload(session, [subjects[i] for i in valid], [claims[i] for i in valid])
+            for item in part:
                 if item.error is not None:
                     _item_row(session, run_id, item.index).error = json.dumps(validation_error(item.error))
-                    invalid += 1
                 elif item.index in current:
                     assert item.request_json is not None
-                    record_or_hold(session, evaluated[current[item.index].decision_id],
-                                   request_json=item.request_json, subject_id=subjects[item.index],
-                                   claim_id=claims[item.index], vault=services.vault, memory=memory,
-                                   now=services.clock(), run=(run_id, item.index), rights=services.rights,
-                                   messages=services.messages)
-            for item in prepared.batch:
+                    record_or_hold(session, evaluated[item.index], request_json=item.request_json,
+                                   subject_id=subjects[item.index], claim_id=claims[item.index],
+                                   vault=services.vault, memory=memory, now=services.clock(),
+                                   run=(run_id, item.index), rights=services.rights, messages=services.messages)
+            for item in part:
                 if item.error is not None or item.index in current:
                     continue
                 assert item.case is not None and item.request_json is not None
@@ -316,8 +325,6 @@ class Runs:
                                   services=services, memory=memory, context=prepared.context,
                                   run=(run_id, item.index))
             uow.commit()
-        if progress:
-            progress(len(prepared.batch))
 
     @staticmethod
     def _answer_recorded(session: Session, run_id: str, index: int,

@@ -33,7 +33,8 @@ DEFAULTS: dict[str, Any] = {
     # 32 MiB leaves about 3.3 KB per item at 10,000 items (the DESIGN.md example request is 1.1 KB).
     "RUNS_MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "RUNS_MAX_ITEMS": 10_000,
-    "RUNS_BATCH_SIZE": 250,
+    "RUNS_BATCH_SIZE": 250,          # items evaluated together (one batch ahead of the one being recorded)
+    "RUNS_SLICE_SIZE": 50,           # items recorded per transaction: a request waits for the run at most one
     "LEDGER_ORIGIN": "fairdun/ledger",     # checkpoint origin line and signing key name
     "LEDGER_CHECKPOINT_ENTRIES": 1000,     # sign a checkpoint at least every so many entries
     "LEDGER_CHECKPOINT_SECONDS": 10,       # ... or seconds, while entries arrive

@@ -100,7 +100,8 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
     runtime.rights = RightsContext(db=db, vault=vault, pseudonyms=pseudonyms, config=rights, clock=clock,
                                    new_id=new_id, policy=lambda: runtime.current_context().policy)
     runtime.decider = Decider(services)
-    runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]))
+    runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]),
+                        slice_size=int(config["RUNS_SLICE_SIZE"]))
     runtime.events = EventRecorder(db=db, pseudonyms=pseudonyms, clock=clock, new_id=new_id)
     return runtime
 

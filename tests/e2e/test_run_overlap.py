@@ -124,3 +124,29 @@ def test_items_of_a_claim_in_flight_are_decided_after_it_as_a_sequential_run_wou
     assert [(d["status"], d["action"]) for d in by_claim] == [(d["status"], d["action"]) for d in sequential]
     # the second decision of a claim knows the first: its reminder counts against the claim
     assert any(d["action"] != s["action"] for d, s in zip(by_claim[1::2], by_claim[0::2], strict=True))
+
+
+def test_a_batch_is_recorded_in_slices_each_its_own_transaction(make_app: Any) -> None:
+    app = make_app(RUNS_BATCH_SIZE=10, RUNS_SLICE_SIZE=3)
+    runs = app.extensions["fairdun"].runs
+    original = runs._record_slice
+    calls = []
+
+    def second_fails(*args: Any) -> None:
+        calls.append(len(args[2]))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        original(*args)
+
+    runs._record_slice = second_fails
+    items = [_item(i, request_with(**{"debtor.ref": f"C-S{i}", "invoice.ref": f"INV-S{i}"})) for i in range(10)]
+    try:
+        _run(app, "run-slices", items, evaluate_jobs)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the run was not interrupted")
+    assert calls == [3, 3]
+    assert sorted(_documents(app, "run-slices")) == [0, 1, 2]   # the first slice committed, alone
+    runs._record_slice = original
+    assert _run(app, "run-slices", items, evaluate_jobs)["decisions"] == 10
