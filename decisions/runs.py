@@ -165,15 +165,31 @@ class Runs:
             uow.commit()
         return document
 
-    def stored_requests(self, run_id: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def stored_requests(self, run_id: str, *, first: int | None = None,
+                        last: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The stored items not answered yet, in index order; ``first``..``last`` (inclusive)
+        narrows them to a chunk of the run (``service.run_queue``)."""
+        query = (select(RunItemRow.item, RunItemRow.subject_id, RunItemRow.sealed)
+                 .where(RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None),
+                        RunItemRow.error.is_(None), RunItemRow.decision_id.is_(None)))
+        if first is not None:
+            query = query.where(RunItemRow.item >= first)
+        if last is not None:
+            query = query.where(RunItemRow.item <= last)
         with storage_guard("the run"), self._db.reading() as session:
-            rows = session.execute(select(RunItemRow.item, RunItemRow.subject_id, RunItemRow.sealed)
-                                   .where(RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None),
-                                          RunItemRow.error.is_(None), RunItemRow.decision_id.is_(None))
-                                   .order_by(RunItemRow.item)).all()
+            rows = session.execute(query.order_by(RunItemRow.item)).all()
             for row in rows:
                 plain = self._services.vault.unseal(session, Sealed(subject_id=row.subject_id, data=row.sealed))
                 yield row.item, json.loads(plain)
+
+    def pending_items(self, run_id: str) -> list[int]:
+        """The indices of the stored items not done yet, in order (what chunks of the run cover)."""
+        done = self._done_items(run_id)
+        with storage_guard("the run"), self._db.reading() as session:
+            stored = session.scalars(select(RunItemRow.item).where(
+                RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None), RunItemRow.error.is_(None),
+                RunItemRow.decision_id.is_(None)).order_by(RunItemRow.item))
+            return [item for item in stored if item not in done]
 
     # -- executing -------------------------------------------------------------------------
 
@@ -186,7 +202,8 @@ class Runs:
         batch N is recorded, so an evaluator with a ``submit`` method (``service.parallel``)
         evaluates N+1 in its processes while this process records N. Recording is a few short
         write transactions per batch (``slice_size`` items each), the only time the run holds
-        the database's write lock."""
+        the database's write lock. With ``finish=False`` (``items`` are one chunk of the run)
+        the run is left unfinished and its status is returned: ``finish`` ends it."""
         done = self._done_items(run_id)
         self._set_status(run_id, "running")
         in_flight: _Prepared | None = None
@@ -203,7 +220,7 @@ class Runs:
                 in_flight.evaluation.cancel()
             self._set_status(run_id, "interrupted", quiet=True)
             raise
-        return self.finish(run_id) if finish else self.status(run_id)
+        return self._finish(run_id) if finish else self.status(run_id)
 
     def _batches(self, items: Iterable[RunItem], done: set[int]) -> Iterator[list[RunItem]]:
         """The items not done yet, ``batch_size`` valid ones per batch (the invalid ones travel
@@ -430,45 +447,69 @@ class Runs:
             return None
         return request if isinstance(request, dict) else None
 
-    def finish(self, run_id: str) -> dict[str, Any]:
-        """Write the run's summary and tell it finished (``run.completed``, once per run)."""
+    def finish(self, run_id: str) -> dict[str, Any] | None:
+        """Finish the run once every item is done (its summary, and ``run.completed``); return the
+        summary, or None while items remain or when the run is finished already.
+
+        Each chunk of a run calls it when done, on whichever host. The run's row is locked before
+        anything is counted, so of two chunks that complete at once the second waits, then counts
+        with the first's items committed and finds the run finished: it is finished exactly once."""
         with storage_guard("the run"), self._db.unit_of_work() as uow:
             session = uow.session
-            rows = session.execute(
-                select(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code, func.count())
-                .where(DecisionRow.run_id == run_id)
-                .group_by(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code)
-            ).all()
-            answered = session.execute(select(RunItemRow.item, RunItemRow.error, RunItemRow.decision_id).where(
-                RunItemRow.run_id == run_id,
-                (RunItemRow.error.is_not(None)) | (RunItemRow.decision_id.is_not(None)))).all()
-            invalid = [item for item, error, _ in answered if error is not None]
-            errors: dict[str, int] = {}
-            for _, error, _ in answered:
-                if error is not None:
-                    code = item_error(error)["code"]
-                    errors[code] = errors.get(code, 0) + 1
-            summary: dict[str, Any] = {"decisions": 0, "by_status": {}, "by_action": {}, "held_reasons": {},
-                                       "invalid": len(invalid), "invalid_items": sorted(invalid)[:100],
-                                       "errors": errors,
-                                       "replayed": sum(1 for _, _, decision_id in answered if decision_id)}
-            for status, action, hold, count in rows:
-                summary["decisions"] += count
-                summary["by_status"][status] = summary["by_status"].get(status, 0) + count
-                summary["by_action"][action] = summary["by_action"].get(action, 0) + count
-                if hold:
-                    summary["held_reasons"][hold] = summary["held_reasons"].get(hold, 0) + count
-            session.execute(update(RunRow).where(RunRow.run_id == run_id).values(
-                status="finished", finished_at=self._clock(), invalid=len(invalid),
-                summary=json.dumps(summary, sort_keys=True)))
-            outbox.run_finished(session, run_id, at=self._clock())   # run.completed (webhooks, feed), once per run
+            run = session.execute(select(RunRow.status, RunRow.total).where(RunRow.run_id == run_id)
+                                  .with_for_update()).one_or_none()
+            if run is None:
+                raise NotFound("no run with this id")
+            if run.status == "finished" or _done_count(session, run_id) < run.total:
+                return None
+            summary = self._summarise(session, run_id)
             uow.commit()
+        return summary
+
+    def _finish(self, run_id: str) -> dict[str, Any]:
+        with storage_guard("the run"), self._db.unit_of_work() as uow:
+            summary = self._summarise(uow.session, run_id)
+            uow.commit()
+        return summary
+
+    def _summarise(self, session: Session, run_id: str) -> dict[str, Any]:
+        """Write the run's summary, mark it finished and emit ``run.completed``, in ``session``."""
+        rows = session.execute(
+            select(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code, func.count())
+            .where(DecisionRow.run_id == run_id)
+            .group_by(DecisionRow.status, DecisionRow.action_kind, DecisionRow.hold_code)
+        ).all()
+        answered = session.execute(select(RunItemRow.item, RunItemRow.error, RunItemRow.decision_id).where(
+            RunItemRow.run_id == run_id,
+            (RunItemRow.error.is_not(None)) | (RunItemRow.decision_id.is_not(None)))).all()
+        invalid = [item for item, error, _ in answered if error is not None]
+        errors: dict[str, int] = {}
+        for _, error, _ in answered:
+            if error is not None:
+                code = item_error(error)["code"]
+                errors[code] = errors.get(code, 0) + 1
+        summary: dict[str, Any] = {"decisions": 0, "by_status": {}, "by_action": {}, "held_reasons": {},
+                                   "invalid": len(invalid), "invalid_items": sorted(invalid)[:100],
+                                   "errors": errors,
+                                   "replayed": sum(1 for _, _, decision_id in answered if decision_id)}
+        for status, action, hold, count in rows:
+            summary["decisions"] += count
+            summary["by_status"][status] = summary["by_status"].get(status, 0) + count
+            summary["by_action"][action] = summary["by_action"].get(action, 0) + count
+            if hold:
+                summary["held_reasons"][hold] = summary["held_reasons"].get(hold, 0) + count
+        session.execute(update(RunRow).where(RunRow.run_id == run_id).values(
+            status="finished", finished_at=self._clock(), invalid=len(invalid),
+            summary=json.dumps(summary, sort_keys=True)))
+        outbox.run_finished(session, run_id, at=self._clock())   # run.completed (webhooks, feed), once per run
         return summary
 
     def _set_status(self, run_id: str, status: str, *, quiet: bool = False) -> None:
         try:
             with storage_guard("the run"), self._db.unit_of_work() as uow:
-                uow.session.execute(update(RunRow).where(RunRow.run_id == run_id).values(status=status))
+                # a finished run stays finished (a chunk retried after the run ended starts nothing)
+                uow.session.execute(update(RunRow).where(RunRow.run_id == run_id, RunRow.status != "finished")
+                                    .values(status=status))
                 uow.commit()
         except StorageUnavailable:
             if not quiet:
@@ -516,6 +557,14 @@ class _Prepared:
 
 def _decision_ids(rows: list[DecisionRow]) -> frozenset[str]:
     return frozenset(row.decision_id for row in rows)
+
+
+def _done_count(session: Session, run_id: str) -> int:
+    """The run's items decided, replayed or refused (``status``'s ``done``)."""
+    decided = session.scalar(select(func.count()).where(DecisionRow.run_id == run_id)) or 0
+    answered = session.scalar(select(func.count()).where(
+        RunItemRow.run_id == run_id, (RunItemRow.error.is_not(None)) | (RunItemRow.decision_id.is_not(None)))) or 0
+    return decided + answered
 
 
 def _item_row(session: Session, run_id: str, index: int) -> RunItemRow:

@@ -23,6 +23,7 @@ from .config import configure
 from .console import bp as console_bp
 from .openapi import bp as openapi_bp
 from .portal import bp as portal_bp
+from .run_queue import run_queue_of
 from .runner import RunWorker
 from .runtime import build_runtime
 
@@ -35,7 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = build_runtime(app.config)
-    runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock)
+    runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock,
+                               queue=run_queue_of(app.config, runtime.runs))   # None: runs execute here
     app.extensions["fairdun"] = runtime
     errors.init_app(app)
     edge.init_app(app)   # one strict JSON loader, UTF-8 URLs and security headers on /v1

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from .cli_keys import api_key_group
 from .cli_ledger import ledger_group
@@ -130,11 +131,52 @@ def decide_command(case_file: Any) -> None:
 @click.option("--progress/--no-progress", default=True, show_default=True)
 @click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(min=1),
               help="processes that evaluate decisions (runs of 2,000 invoices or more)")
-def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int) -> None:
-    from .commands import run_file
+@click.option("--queue", "queued", is_flag=True,
+              help="store the run and queue its chunks for `fairdun worker` (PostgreSQL); print its status and exit")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+              help="invoices per queued chunk (with --queue; default FAIRDUN_RUN_CHUNK_SIZE)")
+def run_command(invoices: Path, as_of: str | None, progress: bool, workers: int, queued: bool,
+                chunk_size: int | None) -> None:
+    from .commands import queue_file, run_file
 
-    summary = run_file(deciding_app(), invoices, as_of=as_of, progress=progress, workers=workers)
-    click.echo(json.dumps(summary, indent=2))
+    if not queued:
+        if chunk_size is not None:
+            raise click.UsageError("--chunk-size goes with --queue")
+        summary = run_file(deciding_app(), invoices, as_of=as_of, progress=progress, workers=workers)
+        click.echo(json.dumps(summary, indent=2))
+        return
+    _refuse_without_postgres()
+    click.echo(json.dumps(queue_file(open_app(), invoices, as_of=as_of, chunk_size=chunk_size), indent=2))
+
+
+@main.command("worker", help="Execute queued run chunks (`run --queue`, or FAIRDUN_RUN_QUEUE); start one on each "
+                             "host that shares the PostgreSQL database.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(min=1),
+              help="chunks this worker executes at once (threads of this process)")
+@click.option("--burst", is_flag=True, help="exit once no chunk is left queued or running")
+def worker_command(concurrency: int, burst: bool) -> None:
+    from .worker import run_worker, worker_name
+
+    url = _refuse_without_postgres()
+    # the worker's connections carry its name: `pg_stat_activity` shows which worker holds what
+    app = deciding_app({"DATABASE_URL": make_url(url).update_query_dict({"application_name": worker_name()})
+                        .render_as_string(hide_password=False)})
+    run_worker(app, concurrency=concurrency, burst=burst)
+
+
+def _refuse_without_postgres() -> str:
+    """The configured database URL; exits (status 2) before anything is opened when it is not
+    PostgreSQL, on which the run queue lives."""
+    from .config import configure
+    from .run_queue import QueueNeedsPostgres, conninfo
+
+    bare = Flask("fairdun")
+    configure(bare, None)
+    try:
+        conninfo(bare.config["DATABASE_URL"])
+    except QueueNeedsPostgres as exc:
+        raise click.UsageError(str(exc)) from exc
+    return str(bare.config["DATABASE_URL"])
 
 
 @main.command("demo", help="Seed a synthetic portfolio, create demo API keys and serve on 127.0.0.1:8000.")

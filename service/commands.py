@@ -24,7 +24,7 @@ from .parallel import ProcessEvaluator
 from .run_files import file_rows, parse_row
 from .schemas import DecisionRequestSchema
 
-__all__ = ["decide_file", "run_file", "run_id_for", "InvalidCase"]
+__all__ = ["decide_file", "run_file", "queue_file", "run_id_for", "InvalidCase"]
 
 # Starting worker processes (each loads the model and compiles the bundle) pays off
 # only for a run of some size.
@@ -95,3 +95,19 @@ def run_file(app: Flask, path: Path, *, as_of: str | None = None, progress: bool
                                        desc=f"run {run_id[:8]}"))
         summary = runs.execute(run_id, items, progress=bar.update, evaluate_batch=evaluate_batch)
     return {"run_id": run_id, "resumed": status["done"] > 0, **summary}
+
+
+def queue_file(app: Flask, path: Path, *, as_of: str | None = None, chunk_size: int | None = None) -> dict[str, Any]:
+    """Store the batch in ``path`` as a run (its items sealed in the database, the invalid ones with
+    their errors) and queue its chunks for ``fairdun worker``; returns the run's status with the
+    number of chunks queued. Nothing is decided here."""
+    from .run_queue import QueueSettings, RunQueue
+
+    runtime = app.extensions["fairdun"]
+    queue = RunQueue(database_url=app.config["DATABASE_URL"], runs=runtime.runs,
+                     chunk_size=QueueSettings.of(app.config).chunk_size)
+    moment = parse_rfc3339(as_of) if as_of else None
+    document = runtime.runs.create_stored([parse_row(row, as_of=moment) for row in file_rows(path)], as_of=moment,
+                                          source_sha256=file_sha256(path))
+    chunks = queue.defer(document["run_id"], chunk_size=chunk_size)
+    return {**runtime.runs.status(document["run_id"]), "chunks": chunks}

@@ -35,6 +35,12 @@ DEFAULTS: dict[str, Any] = {
     "RUNS_MAX_ITEMS": 10_000,
     "RUNS_BATCH_SIZE": 250,          # items evaluated together (one batch ahead of the one being recorded)
     "RUNS_SLICE_SIZE": 50,           # items recorded per transaction: a request waits for the run at most one
+    # Runs across hosts (service/run_queue.py): "procrastinate" makes POST /v1/runs queue a run's chunks
+    # for `fairdun worker` on the PostgreSQL database; unset, runs execute in the web process.
+    "RUN_QUEUE": None,
+    "RUN_CHUNK_SIZE": 1000,          # items per queued chunk
+    "WORKER_HEARTBEAT_SECONDS": 10,  # a worker's heartbeat ...
+    "WORKER_STALLED_SECONDS": 30,    # ... and the silence after which its chunk goes to another worker
     "LEDGER_ORIGIN": "fairdun/ledger",     # checkpoint origin line and signing key name
     "LEDGER_CHECKPOINT_ENTRIES": 1000,     # sign a checkpoint at least every so many entries
     "LEDGER_CHECKPOINT_SECONDS": 10,       # ... or seconds, while entries arrive

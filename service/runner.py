@@ -1,7 +1,8 @@
 """Runs batch runs in the background of the web process (one at a time), so
 POST /v1/runs can answer 202 at once. Progress lives in the database, so any
 worker process can report it, and an interrupted run can be resumed by any
-process (POST /v1/runs/{id}/resume)."""
+process (POST /v1/runs/{id}/resume). With a run queue (``FAIRDUN_RUN_QUEUE``),
+the run's chunks are queued for ``fairdun worker`` instead (``service.run_queue``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ledger import Database
 from ledger.timestamps import rfc3339
 
 from .errors import flatten_messages
+from .run_queue import RunQueue
 from .schemas import DecisionRequestSchema
 
 __all__ = ["RunWorker", "parse_item", "parse_items"]
@@ -45,8 +47,10 @@ def parse_items(requests: list[tuple[int, Any]], *, as_of: datetime | None) -> l
 
 
 class RunWorker:
-    def __init__(self, runs: Runs, *, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, runs: Runs, *, db: Database, clock: Callable[[], datetime],
+                 queue: RunQueue | None = None) -> None:
         self._runs = runs
+        self._queue = queue
         self._db = db
         self._clock = clock
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fairdun-run")
@@ -86,6 +90,9 @@ class RunWorker:
         return status
 
     def submit(self, run_id: str) -> None:
+        if self._queue is not None:
+            self._queue.defer(run_id)
+            return
         self._futures[run_id] = self._pool.submit(self._execute, run_id)
 
     def _execute(self, run_id: str) -> dict[str, Any]:
