@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import islice
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
@@ -204,11 +205,10 @@ class Runs:
         write transactions per batch (``slice_size`` items each), the only time the run holds
         the database's write lock. With ``finish=False`` (``items`` are one chunk of the run)
         the run is left unfinished and its status is returned: ``finish`` ends it."""
-        done = self._done_items(run_id)
         self._set_status(run_id, "running")
         in_flight: _Prepared | None = None
         try:
-            for batch in self._batches(items, done):
+            for batch in self._batches(run_id, items):
                 prepared = self._prepare(batch, evaluate_batch, busy=in_flight.claims_in_flight if in_flight else frozenset())
                 if in_flight is not None:
                     self._record(run_id, in_flight, progress)
@@ -222,21 +222,25 @@ class Runs:
             raise
         return self._finish(run_id) if finish else self.status(run_id)
 
-    def _batches(self, items: Iterable[RunItem], done: set[int]) -> Iterator[list[RunItem]]:
+    def _batches(self, run_id: str, items: Iterable[RunItem]) -> Iterator[list[RunItem]]:
         """The items not done yet, ``batch_size`` valid ones per batch (the invalid ones travel
-        with the batch they arrive in and are recorded with it)."""
+        with the batch they arrive in and are recorded with it). What is done is looked up per
+        ``batch_size`` items read, so a chunk of a large run reads only its own items' rows."""
         batch: list[RunItem] = []
         valid = 0
-        for item in items:
-            if item.index in done:
-                continue
-            if item.case is not None and too_far_ahead(item.case.as_of, self._clock()):
-                item = RunItem(index=item.index, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
-            batch.append(item)
-            valid += item.error is None
-            if valid >= self._batch_size:
-                yield batch
-                batch, valid = [], 0
+        source = iter(items)
+        while read := list(islice(source, self._batch_size)):
+            done = self._done_items(run_id, [item.index for item in read])
+            for item in read:
+                if item.index in done:
+                    continue
+                if item.case is not None and too_far_ahead(item.case.as_of, self._clock()):
+                    item = RunItem(index=item.index, error={"as_of": [AS_OF_TOO_FAR_AHEAD]})
+                batch.append(item)
+                valid += item.error is None
+                if valid >= self._batch_size:
+                    yield batch
+                    batch, valid = [], 0
         if batch:
             yield batch
 
@@ -360,12 +364,16 @@ class Runs:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _done_items(self, run_id: str) -> set[int]:
+    def _done_items(self, run_id: str, among: list[int] | None = None) -> set[int]:
+        """The run's items decided, replayed or refused (of ``among`` only, if given)."""
         with storage_guard("the run"), self._db.reading() as session:
-            decided = session.scalars(select(DecisionRow.run_item).where(DecisionRow.run_id == run_id))
-            answered = session.scalars(select(RunItemRow.item).where(
-                RunItemRow.run_id == run_id, (RunItemRow.error.is_not(None)) | (RunItemRow.decision_id.is_not(None))))
-            return {item for item in (*decided, *answered) if item is not None}
+            decided = select(DecisionRow.run_item).where(DecisionRow.run_id == run_id)
+            answered = select(RunItemRow.item).where(
+                RunItemRow.run_id == run_id, (RunItemRow.error.is_not(None)) | (RunItemRow.decision_id.is_not(None)))
+            if among is not None:
+                decided = decided.where(DecisionRow.run_item.in_(among))
+                answered = answered.where(RunItemRow.item.in_(among))
+            return {item for item in (*session.scalars(decided), *session.scalars(answered)) if item is not None}
 
     def status(self, run_id: str) -> dict[str, Any]:
         """Progress: ``decided`` (decisions of its own), ``invalid`` (items with an error: invalid,
