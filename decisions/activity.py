@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ledger.db import insert_later
 from ledger.timestamps import as_utc
 
 from .situation import Activity
@@ -58,12 +59,12 @@ class ClaimMemory:
 
 def remember(session: Session, *, claim_id: str, subject_id: str, source_id: str, ledger_seq: int,
              activity: Activity) -> None:
-    session.add(ClaimActivityRow(
-        claim_id=claim_id, subject_id=subject_id, source_id=source_id, ledger_seq=ledger_seq,
-        at=activity.at, activity=activity.activity, kind=activity.kind, level=activity.level,
-        channel=activity.channel, connected=activity.connected, on_date=activity.on_date,
-        decision_id=activity.decision_id, status=activity.status,
-    ))
+    insert_later(session, ClaimActivityRow, {
+        "claim_id": claim_id, "subject_id": subject_id, "source_id": source_id, "ledger_seq": ledger_seq,
+        "at": activity.at, "activity": activity.activity, "kind": activity.kind, "level": activity.level,
+        "channel": activity.channel, "connected": activity.connected, "on_date": activity.on_date,
+        "decision_id": activity.decision_id, "status": activity.status,
+    })
 
 
 def lock_claim(session: Session, claim_id: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ledger import LedgerError, append
 from ledger.chain import lock_head
+from ledger.db import insert_later
 from retention import KeyVault
 
 from . import outbox
@@ -78,19 +79,19 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         raise LedgerError(f"decision {decision.decision_id} cannot be canonicalised: {type(exc).__name__}") from exc
     document["ledger"] = {"seq": appended.seq, "entry_hash": appended.entry_hash}
     action = decision.action
-    row = DecisionRow(
-        decision_id=decision.decision_id, ledger_seq=appended.seq, entry_hash=appended.entry_hash,
-        subject_id=subject_id, claim_id=claim_id, as_of=decision.case.as_of, recorded_at=now,
-        status=decision.status, action_kind=action.kind if action else "none",
-        level=action.level if action else None, channel=action.channel if action else None,
-        send_at=action.send_at if action else None, hold_code=decision.hold.code if decision.hold else None,
-        run_id=run[0] if run else None, run_item=run[1] if run else None,
-        document=json.dumps(document, separators=(",", ":")),
-    )
-    session.add(row)
+    row = {
+        "decision_id": decision.decision_id, "ledger_seq": appended.seq, "entry_hash": appended.entry_hash,
+        "subject_id": subject_id, "claim_id": claim_id, "as_of": decision.case.as_of, "recorded_at": now,
+        "status": decision.status, "action_kind": action.kind if action else "none",
+        "level": action.level if action else None, "channel": action.channel if action else None,
+        "send_at": action.send_at if action else None, "hold_code": decision.hold.code if decision.hold else None,
+        "run_id": run[0] if run else None, "run_item": run[1] if run else None,
+        "document": json.dumps(document, separators=(",", ":")),
+    }
+    insert_later(session, DecisionRow, row)   # (batch runs: one statement per slice)
     outbox.decision_recorded(session, body, seq=appended.seq, at=now)   # a held decision is told (webhooks, feed)
     if decision.status == "needs_review":
-        open_automatic_case(session, row, now=now, calendar=rights.calendar)
+        open_automatic_case(session, DecisionRow(**row), now=now, calendar=rights.calendar)
     if rights.portal is not None:
         rights.portal.remember(session, subject_id=subject_id, claim_id=claim_id,
                                invoice_ref=decision.case.invoice.ref)

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-__all__ = ["Base", "make_engine", "UnitOfWork", "Database", "APPENDED_KEY", "PENDING_KEY", "WRITER_KEY"]
+__all__ = ["Base", "make_engine", "UnitOfWork", "Database", "insert_later", "APPENDED_KEY", "PENDING_KEY",
+           "WRITER_KEY"]
 
 # Set by ``chain.append`` in ``session.info``: (transaction, ledger size after it).
 APPENDED_KEY = "fairdun.ledger_appended"
@@ -26,6 +27,8 @@ APPENDED_KEY = "fairdun.ledger_appended"
 PENDING_KEY = "fairdun.ledger_pending"
 # Marks the sessions of ``Database.unit_of_work()``, the only ones that write them.
 WRITER_KEY = "fairdun.ledger_writer"
+# Set by ``insert_later``: (transaction, {mapped class: rows}).
+_DEFERRED_KEY = "fairdun.deferred_rows"
 
 # Named constraints make migrations reproducible on both backends.
 NAMING_CONVENTION = {
@@ -106,10 +109,32 @@ class Database:
         self.engine.dispose()
 
 
+def insert_later(session: Session, table: type[Base], row: dict[str, Any]) -> None:
+    """Insert ``row`` into ``table`` (a mapped class) with the ledger's pending rows: before the
+    transaction's next query and at its commit, one statement per table, in the order the tables
+    were first given (so a row is written after those it refers to). For rows written by the thousand in a batch
+    run and not changed again in their transaction; every row of a table names the same columns."""
+    if not session.info.get(WRITER_KEY):
+        raise RuntimeError("insert_later needs a session of Database.unit_of_work()")
+    transaction = session.get_transaction()
+    deferred = session.info.get(_DEFERRED_KEY)
+    if deferred is None or deferred[0] is not transaction:
+        rows: dict[type[Base], list[dict[str, Any]]] = {}
+        deferred = session.info[_DEFERRED_KEY] = (transaction, rows)
+    deferred[1].setdefault(table, []).append(row)
+
+
 def _write_pending(session: Session) -> None:
     write = session.info.get(PENDING_KEY)
     if write is not None:
         write(session)
+    deferred = session.info.get(_DEFERRED_KEY)
+    if deferred is not None and deferred[1] and deferred[0] is session.get_transaction():
+        tables = dict(deferred[1])
+        deferred[1].clear()
+        connection = session.connection()
+        for table, rows in tables.items():
+            connection.execute(insert(table), rows)
 
 
 def _write_pending_before_query(state: Any) -> None:

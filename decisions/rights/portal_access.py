@@ -47,6 +47,7 @@ from sqlalchemy import Table, and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ledger.db import insert_later
 from ledger.timestamps import as_utc
 
 from .tables import PortalClaimRow, PortalSubjectRow, SignInThrottleRow
@@ -197,13 +198,13 @@ class PortalAccess:
         seen, absent = _looked_up(session)
         with session.no_autoflush:
             if subject_id not in seen and (subject_id in absent or session.get(PortalSubjectRow, subject_id) is None):
-                session.add(PortalSubjectRow(subject_id=subject_id,
-                                             code_digest=self._digest("code", self.access_code(subject_id))))
+                insert_later(session, PortalSubjectRow, {
+                    "subject_id": subject_id, "code_digest": self._digest("code", self.access_code(subject_id))})
             seen.add(subject_id)
             if claim_id not in seen and (claim_id in absent or session.get(PortalClaimRow, claim_id) is None):
-                session.add(PortalClaimRow(claim_id=claim_id, subject_id=subject_id,
-                                           invoice_digest=self._digest("invoice", subject_id,
-                                                                       _normalise_invoice(invoice_ref))))
+                insert_later(session, PortalClaimRow, {
+                    "claim_id": claim_id, "subject_id": subject_id,
+                    "invoice_digest": self._digest("invoice", subject_id, _normalise_invoice(invoice_ref))})
             seen.add(claim_id)
 
     @staticmethod
