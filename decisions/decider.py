@@ -96,6 +96,9 @@ class Decider:
                      key: IdempotencyKey | None) -> dict[str, Any] | Outcome:
         services = self._services
         decision_id = services.new_id()
+        # Read before the transaction: on SQLite it holds the write lock from its first statement,
+        # and the context's read (the approved model) need not happen under it.
+        context = services.context()
         with services.db.unit_of_work() as uow:
             if key is None:
                 claim_id = services.pseudonyms.claim(case.debtor.ref, case.invoice.ref)
@@ -105,7 +108,7 @@ class Decider:
                     log.info("decision %s repeated for the same request", prior.decision_id)
                     return Outcome(json.loads(prior.document), replayed=True)
             document = decide_in_session(uow.session, case, request_json, decision_id=decision_id,
-                                         services=services, memory=ClaimMemory(uow.session))
+                                         services=services, memory=ClaimMemory(uow.session), context=context)
             remember_response(uow.session, key, resource_id=decision_id, response=document, now=services.clock())
             uow.commit()
         log.info("decision %s recorded: %s", decision_id, document["status"])

@@ -5,16 +5,20 @@ every write transaction holds the database's write lock for its whole life, so
 ledger appends from many threads and processes serialise without forks. Write
 sessions write the ledger rows appended in them before each query and at commit,
 and tell listeners (the checkpointer) once appends have committed.
+
+Every request passes a few small statements outside the ledger (its API key, its rate-limit
+count): ``read_connection`` and ``transaction`` run them on a Core connection, without the
+cost of an ORM session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 __all__ = ["Base", "make_engine", "UnitOfWork", "Database", "insert_later", "APPENDED_KEY", "PENDING_KEY",
@@ -81,6 +85,7 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         reader = self.engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else self.engine
+        self._reader = reader
         self._write_sessions = sessionmaker(self.engine, expire_on_commit=False, info={WRITER_KEY: True})
         self._read_sessions = sessionmaker(reader, expire_on_commit=False)
         event.listen(self._write_sessions, "before_commit", _write_pending)
@@ -104,6 +109,16 @@ class Database:
             yield session
         finally:
             session.close()
+
+    def read_connection(self) -> AbstractContextManager[Connection]:
+        """A Core connection for reads; its transaction ends without commit when it closes."""
+        return self._reader.connect()
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A Core transaction for a small write that appends nothing to the ledger: committed
+        when its block ends, rolled back if the block raises. (SQLite: it takes the write lock
+        at its start, as a unit of work does.)"""
+        return self.engine.begin()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,8 +1,9 @@
 """The auditors' ledger endpoints (read-only) and a decision's inclusion proof.
 
 ``init_app`` wires the ledger's notary into the app: the signing keys from the
-instance folder, the checkpointer that writers notify after each commit, and this
-blueprint.
+instance folder, the checkpointer that writers notify after each commit (it signs a due
+checkpoint on a thread of its own, never on the request whose commit made it due), and
+this blueprint.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import CheckpointRefused, LedgerError, Notary, OutOfRange, SignedCheckpoint
+from ledger.checkpoints import BackgroundSigner
 from ledger.timestamps import rfc3339
 
 from .auth import Role, requires
@@ -33,11 +35,12 @@ from .schemas.ledger import (
     PublicKeysSchema,
 )
 
-__all__ = ["bp", "init_app", "notary"]
+__all__ = ["bp", "init_app", "notary", "checkpoint_signer"]
 
 bp = Blueprint("ledger", __name__, url_prefix="/v1")
 AUDIT_ROLES = (Role.AUDITOR, Role.COMPLIANCE_OFFICER, Role.ADMIN)
 _EXTENSION = "fairdun.ledger"
+_SIGNER = "fairdun.ledger.signer"
 _entries_query = EntriesQuerySchema()
 _inclusion_query = InclusionQuerySchema()
 _consistency_query = ConsistencyQuerySchema()
@@ -49,13 +52,19 @@ def init_app(app: Flask) -> None:
     ledger_notary = Notary(db=runtime.db, instance_path=Path(config["INSTANCE_PATH"]), origin=config["LEDGER_ORIGIN"],
                            clock=runtime.clock, every_entries=int(config["LEDGER_CHECKPOINT_ENTRIES"]),
                            every_seconds=float(config["LEDGER_CHECKPOINT_SECONDS"]))
-    runtime.db.on_append_committed(ledger_notary.appended)
+    signer = BackgroundSigner(ledger_notary.checkpointer)
+    runtime.db.on_append_committed(signer.appended)
     app.extensions[_EXTENSION] = ledger_notary
+    app.extensions[_SIGNER] = signer
     app.register_blueprint(bp)
 
 
 def notary(app: Flask | None = None) -> Notary:
     return (app or current_app).extensions[_EXTENSION]
+
+
+def checkpoint_signer(app: Flask | None = None) -> BackgroundSigner:
+    return (app or current_app).extensions[_SIGNER]
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, make_response, request
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from decisions.errors import Conflict, InvalidInput, NotFound, StorageUnavailable, storage_guard
@@ -275,16 +275,21 @@ def _bearer_token(header: str | None) -> str:
     return token
 
 
+# Built once: every authenticated request runs them, on a Core connection.
+_KEY_OF_PREFIX = select(ApiKeyRow.key_id, ApiKeyRow.name, ApiKeyRow.role, ApiKeyRow.secret_sha256,
+                        ApiKeyRow.revoked_at, ApiKeyRow.last_used_at).where(ApiKeyRow.prefix == bindparam("prefix"))
+_RECORD_USE = update(ApiKeyRow).where(
+    ApiKeyRow.key_id == bindparam("key"),
+    or_(ApiKeyRow.last_used_at.is_(None), ApiKeyRow.last_used_at < bindparam("minute")),
+).values(last_used_at=bindparam("minute"))
+
+
 def _record_use(db: Database, key_id: str, minute: datetime) -> None:
     """Write the minute of use, unless another request already did (the condition makes
     concurrent workers write it once). Best effort: the request does not depend on it."""
     try:
-        with db.unit_of_work() as uow:
-            uow.session.execute(update(ApiKeyRow).where(
-                ApiKeyRow.key_id == key_id,
-                or_(ApiKeyRow.last_used_at.is_(None), ApiKeyRow.last_used_at < minute),
-            ).values(last_used_at=minute))
-            uow.commit()
+        with db.transaction() as connection:
+            connection.execute(_RECORD_USE, {"key": key_id, "minute": minute})
     except SQLAlchemyError as exc:
         log.warning("the last use of API key %s could not be recorded (%s)", key_id, type(exc).__name__)
 
@@ -298,8 +303,8 @@ def authenticate(db: Database, header: str | None, *, now: datetime) -> ApiKey:
     if len(fields) != 3 or fields[0] != "fd" or not 1 <= len(fields[1]) <= 16:
         raise _unauthenticated("the API key is not valid", token_sent=True)
     # (2) one read: the row of the prefix
-    with _reading_guard(), db.reading() as session:
-        row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == fields[1]))
+    with _reading_guard(), db.read_connection() as connection:
+        row = connection.execute(_KEY_OF_PREFIX, {"prefix": fields[1]}).first()
     # (3) the secret's hash, in constant time, and the revocation at this moment
     now = _utc(now)
     if row is None or not hmac.compare_digest(row.secret_sha256, _digest(token)):

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -63,27 +62,32 @@ def parse_rate_limit(text: Any) -> RateLimitItem | None:
                          "or off") from exc
 
 
-@dataclass(frozen=True)
 class RateLimit:
-    limit: RateLimitItem
-    db: Database
+    """A key's count in the database. The statements are built once: a request runs them on a
+    Core connection (``Database.transaction``), without building or caching them again."""
+
+    def __init__(self, limit: RateLimitItem, db: Database) -> None:
+        self.limit = limit
+        self.db = db
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        self._count = insert(ApiRateCountRow).values(
+            key_id=bindparam("key"), window_start=bindparam("window"), count=1,
+        ).on_conflict_do_update(index_elements=[ApiRateCountRow.key_id, ApiRateCountRow.window_start],
+                                set_={"count": ApiRateCountRow.count + 1}).returning(ApiRateCountRow.count)
+        self._prune = delete(ApiRateCountRow).where(ApiRateCountRow.key_id == bindparam("key"),
+                                                    ApiRateCountRow.window_start < bindparam("window"))
 
     def hit(self, key_id: str, now: datetime) -> int | None:
         """Count one request of the key; seconds to wait when it is over the limit, else None."""
         period = self.limit.get_expiry()
         moment = now.timestamp()
         window = int(moment // period) * period
-        insert = pg_insert if self.db.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(ApiRateCountRow).values(key_id=key_id, window_start=window, count=1).on_conflict_do_update(
-            index_elements=[ApiRateCountRow.key_id, ApiRateCountRow.window_start],
-            set_={"count": ApiRateCountRow.count + 1}).returning(ApiRateCountRow.count)
+        parameters = {"key": key_id, "window": window}
         try:
-            with self.db.unit_of_work() as uow:
-                count = uow.session.execute(statement).scalar_one()
+            with self.db.transaction() as connection:
+                count = connection.execute(self._count, parameters).scalar_one()
                 if count == 1:
-                    uow.session.execute(delete(ApiRateCountRow).where(ApiRateCountRow.key_id == key_id,
-                                                                      ApiRateCountRow.window_start < window))
-                uow.commit()
+                    connection.execute(self._prune, parameters)
         except SQLAlchemyError as exc:
             log.warning("the rate limit of API key %s could not be counted (%s)", key_id, type(exc).__name__)
             return None

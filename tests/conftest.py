@@ -111,9 +111,12 @@ def make_app(tmp_path: Path, database_url: str, clock: FakeClock, ids: Callable[
         return app
 
     yield build
+    from service.api_ledger import checkpoint_signer
+
     for app in apps:
         runtime = app.extensions["fairdun"]
         runtime.runner.shutdown()
+        assert checkpoint_signer(app).wait(timeout=60)   # no signer outlives the test's database
         runtime.db.dispose()
 
 

@@ -162,3 +162,16 @@ def test_the_public_keys_follow_a_rotation(app: Any, client: Any, auth: Any) -> 
     _, size, root = reference.open_checkpoint(note, rotated.signer)       # signed by the new key
     (entry,) = client.get("/v1/ledger/entries", headers=auth("auditor")).json["entries"]
     assert size == 1 and root == reference.leaf(entry["entry"].encode())
+
+
+def test_the_request_that_makes_a_checkpoint_due_does_not_sign_it(app: Any, client: Any, auth: Any,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    from service.api_ledger import checkpoint_signer
+
+    caplog.set_level("INFO", logger="ledger.checkpoints")
+    _decide(client, auth, 1)              # the first entry is due a checkpoint at once
+    assert checkpoint_signer(app).wait(timeout=60)
+    (signed,) = [r for r in caplog.records if r.getMessage() == "signed ledger checkpoint at tree size 1"]
+    assert signed.threadName == "fairdun-checkpoint"   # the signer's thread, not the request's
+    note = client.get("/v1/ledger/checkpoint", headers=auth("auditor")).get_data(as_text=True)
+    assert note.splitlines()[1] == "1"
