@@ -4,7 +4,6 @@ evaluate, record, all in one unit of work; idempotency; storage failures.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from retention import KeyVault, Pseudonymizer
 
 from .activity import ClaimMemory
 from .case import Case
+from .documents import document_of
 from .effective import effective, outcomes_of
 from .errors import InvalidInput, NotFound, storage_guard
 from .idempotency import IdempotencyKey, Outcome, claim_replay, idempotent, remember_response, request_digest
@@ -106,7 +106,7 @@ class Decider:
                                      request_json=request_json)
                 if prior is not None:
                     log.info("decision %s repeated for the same request", prior.decision_id)
-                    return Outcome(json.loads(prior.document), replayed=True)
+                    return Outcome(document_of(uow.session, prior), replayed=True)
             document = decide_in_session(uow.session, case, request_json, decision_id=decision_id,
                                          services=services, memory=ClaimMemory(uow.session), context=context)
             remember_response(uow.session, key, resource_id=decision_id, response=document, now=services.clock())
@@ -122,7 +122,7 @@ class Decider:
             row = session.get(DecisionRow, decision_id)
             if row is None:
                 raise NotFound("no decision with this id")
-            document = json.loads(row.document)
+            document = document_of(session, row)
             result = {**document, "review": review_of_decision(session, decision_id, now=self._services.clock()),
                       "effective": effective(document, outcomes_of(session, [decision_id]).get(decision_id))}
             if with_metadata:

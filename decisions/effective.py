@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from ledger.timestamps import as_utc, rfc3339
 
-from .tables import DecisionRow
+from .documents import documents_of
 
 if TYPE_CHECKING:
     from .rights.tables import ReviewCaseRow
@@ -118,9 +118,6 @@ def effective_of(session: Session, decision_ids: Iterable[str],
     ids = sorted(set(decision_ids))
     known: dict[str, Mapping[str, Any]] = dict(documents or {})
     missing = [i for i in ids if i not in known]
-    for start in range(0, len(missing), _CHUNK):
-        rows = session.execute(select(DecisionRow.decision_id, DecisionRow.document)
-                               .where(DecisionRow.decision_id.in_(missing[start:start + _CHUNK])))
-        known.update({decision_id: json.loads(document) for decision_id, document in rows})
+    known.update(documents_of(session, missing))
     outcomes = outcomes_of(session, [i for i in ids if i in known])
     return {i: effective(known[i], outcomes.get(i)) for i in ids if i in known}

@@ -5,9 +5,9 @@ the ledger itself verified (``ledger.verify``), so the entries compared with are
 
 What is compared, per table (each row is a projection of entries written in its transaction):
 
-- ``decisions``: one row per ``decision`` entry and no other; its ``document`` is the entry's
-  body without the pseudonyms and facts, plus the entry's seq and hash; every column repeats
-  the body (status, action, hold, run, times).
+- ``decisions``: one row per ``decision`` entry and no other; every column repeats the body
+  (status, action, hold, run, times). The contract document is not a column: it is read from
+  the entry itself (``decisions.documents``).
 - ``claim_activity``: each row names the claim, subject and decision or event of the entry it
   points at, at the time that entry gives; every ``event`` entry has its row (frequency caps and
   the ladder read them for the next decision).
@@ -46,6 +46,7 @@ from ledger.tables import LedgerEntry
 from ledger.timestamps import as_utc, parse_rfc3339, rfc3339
 
 from . import outbox
+from .documents import READ_MODEL_MISMATCH
 from .outbox_tables import OutboxEventRow, OutboxOriginRow
 from .policy.activation import ACTIVATION_EVENT
 from .policy.tables import PolicyActivationRow
@@ -54,9 +55,6 @@ from .tables import ClaimActivityRow, DecisionRow, RunRow
 
 __all__ = ["READ_MODEL_MISMATCH", "ReadModelReport", "verify_read_models"]
 
-READ_MODEL_MISMATCH = "read_model_mismatch"
-# Body members of a decision entry that its public document does not carry (recording.py).
-_LEDGER_ONLY = ("subject", "claim", "facts", "run")
 _BATCH = 2000
 
 
@@ -142,18 +140,6 @@ def _decisions(session: Session, found: _Findings) -> None:
             continue
         found.rows["decisions"] += 1
         where = f"decisions row {row.decision_id}"
-        document = {k: v for k, v in body.items() if k not in _LEDGER_ONLY}
-        document["ledger"] = {"seq": seq, "entry_hash": leaf_hash}
-        try:
-            stored_document = json.loads(row.document)
-        except ValueError:
-            stored_document = None
-        if not isinstance(stored_document, dict):
-            found.add(seq, f"{where}: column document is not a JSON object")
-        elif stored_document != document:
-            differing = sorted(k for k in stored_document.keys() | document.keys()
-                               if stored_document.get(k) != document.get(k))
-            found.add(seq, f"{where}: column document differs from the entry in {differing}")
         action = body.get("action") or {}
         hold = body.get("hold") or {}
         run = body.get("run") or {}

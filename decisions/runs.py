@@ -40,6 +40,7 @@ from . import outbox
 from .activity import ClaimMemory
 from .case import Case
 from .decider import AS_OF_TOO_FAR_AHEAD, Services, decide_in_session, too_far_ahead
+from .documents import documents_of
 from .effective import effective_of
 from .errors import NotFound, StorageUnavailable, storage_guard
 from .idempotency import ClaimConflict, IdempotencyKey, claim_decisions, claim_replay, remember_response
@@ -410,25 +411,20 @@ class Runs:
             rows = {row.item: row for row in session.scalars(
                 select(RunItemRow).where(RunItemRow.run_id == run_id, RunItemRow.item > start)
                 .order_by(RunItemRow.item).limit(limit + 1))}
-            own = {item: (decision_id, document) for item, decision_id, document in session.execute(
-                select(DecisionRow.run_item, DecisionRow.decision_id, DecisionRow.document)
+            own = {item: decision_id for item, decision_id in session.execute(
+                select(DecisionRow.run_item, DecisionRow.decision_id)
                 .where(DecisionRow.run_id == run_id, DecisionRow.run_item > start)
                 .order_by(DecisionRow.run_item).limit(limit + 1)) if item is not None}
             indices = sorted(rows.keys() | own.keys())[:limit + 1]
             page, more = indices[:limit], len(indices) > limit
             replayed = {row.decision_id for i in page if (row := rows.get(i)) is not None and row.decision_id}
-            recorded = dict(own.values())
-            if replayed:
-                recorded.update((decision_id, document) for decision_id, document in session.execute(
-                    select(DecisionRow.decision_id, DecisionRow.document)
-                    .where(DecisionRow.decision_id.in_(sorted(replayed)))))
-            documents = {decision_id: json.loads(document) for decision_id, document in recorded.items()}
+            documents = documents_of(session, [own[i] for i in page if i in own] + sorted(replayed))
             effective = effective_of(session, documents, documents)
             self._services.vault.preload(session, [row.subject_id for row in rows.values() if row.subject_id])
             result = []
             for index in page:
                 row = rows.get(index)
-                decision_id = own[index][0] if index in own else (row.decision_id if row is not None else None)
+                decision_id = own.get(index, row.decision_id if row is not None else None)
                 request = self._request_of(session, row)
                 debtor_ref, invoice_ref = _refs(request)
                 item: dict[str, Any] = {"index": index, "state": "pending", "debtor_ref": debtor_ref,

@@ -50,9 +50,9 @@ class DecisionRow(Base):
     channel: Mapped[str | None] = mapped_column(String(10))
     send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     hold_code: Mapped[str | None] = mapped_column(String(40))
-    run_id: Mapped[str | None] = mapped_column(_ID, index=True)
+    run_id: Mapped[str | None] = mapped_column(_ID)   # looked up through uq_decisions_run_item (run_id first)
     run_item: Mapped[int | None] = mapped_column(Integer)
-    document: Mapped[str] = mapped_column(Text)  # the contract response, JSON
+    # the contract document is the ledger entry's body: decisions.documents reads it from there
 
 
 class ClaimActivityRow(Base):

@@ -30,7 +30,7 @@ class LedgerEntry(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     entry: Mapped[str] = mapped_column(Text)
     leaf_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    sealed_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    sealed_sha256: Mapped[str | None] = mapped_column(String(64))   # read by seq, never searched
 
 
 class LedgerBlob(Base):

@@ -48,13 +48,14 @@ class SubjectErased(DomainError):
 def letter_data(db: Database, vault: KeyVault, decision_id: str, *,
                 access_code: AccessCodes | None = None) -> dict[str, Any]:
     """Everything the letter shows (personal data included: for rendering only, never log it)."""
+    from decisions.documents import document_of
     from decisions.tables import DecisionRow
 
     with db.reading() as session:
         row = session.get(DecisionRow, decision_id)
         if row is None:
             raise NotFound("no decision with this id")
-        document = json.loads(row.document)
+        document = document_of(session, row)
         request = _unsealed_request(session, vault, row.ledger_seq, row.subject_id)
         code = access_code(row.subject_id) if access_code is not None else None
     debtor = request.get("debtor") or {}

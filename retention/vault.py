@@ -19,11 +19,14 @@ entry naming the blobs' digests (``subject_shredded``, or a retention run's one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -42,7 +45,20 @@ from .tables import SubjectKey
 
 __all__ = ["KeyVault", "VaultError", "MasterKey", "LocalMasterKey", "Shredded", "key_id"]
 
-_BLOB_VERSION = b"\x01"
+# A blob is version byte || 96-bit nonce || AES-GCM ciphertext with its tag. Version 0x01: the
+# plaintext itself, the key id as associated data. Version 0x02: the plaintext compressed with
+# zlib (RFC 1950) under the preset dictionary ``blob_dictionary_v2.json`` (two decisions' sealed
+# payloads of fictional debtors: a decision's ~2.9 KB of JSON becomes ~0.33 KB, against ~1.1 KB
+# without it), associated data 0x02 || key id (neither version passes for the other). Sealing
+# writes 0x02 when it saves bytes, else 0x01; both open. The dictionary file is never edited:
+# blobs sealed with it open only with it (a better one is a new version). Lengths reveal no more
+# than before: a blob's plaintext is one decision's request and inputs, which no one outside can
+# mix a guess into.
+_RAW = b"\x01"
+_ZLIB = b"\x02"
+_ZLIB_LEVEL = 1   # level 6 saves a few more per cent for twice the CPU
+_DICTIONARY = "blob_dictionary_v2.json"
+_DICTIONARY_SHA256 = "db0531dc14f873973d5bcd123561198df8de8b7278e0e8768b5361cdc40caf25"
 _NONCE_BYTES = 12  # NIST SP 800-38D §8.2: 96-bit nonces for GCM
 _CACHE_KEY = "fairdun.subject_keys"
 _MISSING_KEY = "fairdun.subject_keys_missing"
@@ -106,6 +122,41 @@ class Destroyed:
     blobs: list[str]
 
 
+def _seal_blob(key: bytes, kid: str, plaintext: bytes, nonce: bytes) -> bytes:
+    compressor = zlib.compressobj(_ZLIB_LEVEL, zdict=_dictionary())
+    packed = compressor.compress(plaintext) + compressor.flush()
+    version, plaintext = (_ZLIB, packed) if len(packed) < len(plaintext) else (_RAW, plaintext)
+    return version + nonce + AESGCM(key).encrypt(nonce, plaintext, _blob_aad(version, kid))
+
+
+def _open_blob(key: bytes, kid: str, data: bytes) -> bytes:
+    version = data[:1]
+    if version not in (_RAW, _ZLIB):
+        raise VaultError("unknown blob version")
+    nonce, ciphertext = data[1:1 + _NONCE_BYTES], data[1 + _NONCE_BYTES:]
+    try:
+        plaintext = AESGCM(key).decrypt(nonce, ciphertext, _blob_aad(version, kid))
+    except InvalidTag as exc:
+        raise VaultError("blob does not authenticate under the subject's key") from exc
+    if version == _RAW:
+        return plaintext
+    decompressor = zlib.decompressobj(zdict=_dictionary())
+    return decompressor.decompress(plaintext) + decompressor.flush()
+
+
+@functools.cache
+def _dictionary() -> bytes:
+    data = resources.files("retention").joinpath(_DICTIONARY).read_bytes()
+    if hashlib.sha256(data).hexdigest() != _DICTIONARY_SHA256:   # an edited file would seal blobs no one can open
+        raise VaultError(f"{_DICTIONARY} is not the dictionary blobs of version 2 are compressed with")
+    return data
+
+
+def _blob_aad(version: bytes, kid: str) -> bytes:
+    aad = kid.encode("ascii")
+    return aad if version == _RAW else version + aad
+
+
 class KeyVault:
     def __init__(self, *, master_key: bytes | None = None, master: MasterKey | None = None,
                  random_bytes: Callable[[int], bytes] = os.urandom) -> None:
@@ -123,9 +174,7 @@ class KeyVault:
         (created on first use; its ``last_sealed_at`` moves to ``now``)."""
         kid = key_id(subject_id, category, scope)
         key = self._data_key(session, kid, create=(subject_id, category, scope, now))
-        nonce = self._random_bytes(_NONCE_BYTES)
-        ciphertext = AESGCM(key).encrypt(nonce, plaintext, kid.encode("ascii"))
-        return Sealed(subject_id=kid, data=_BLOB_VERSION + nonce + ciphertext)
+        return Sealed(subject_id=kid, data=_seal_blob(key, kid, plaintext, self._random_bytes(_NONCE_BYTES)))
 
     def preload(self, session: Session, key_ids: Iterable[str]) -> None:
         """Unwrap the keys of ``key_ids`` that exist, in one query per 500, and remember which
@@ -145,14 +194,7 @@ class KeyVault:
         ``subject_id``), or the subject pseudonym: then the blob's own row names the key, which
         must be a key of that subject."""
         kid = self._key_of(session, sealed)
-        key = self._data_key(session, kid, create=None)
-        if sealed.data[:1] != _BLOB_VERSION:
-            raise VaultError("unknown blob version")
-        nonce, ciphertext = sealed.data[1:1 + _NONCE_BYTES], sealed.data[1 + _NONCE_BYTES:]
-        try:
-            return AESGCM(key).decrypt(nonce, ciphertext, kid.encode("ascii"))
-        except InvalidTag as exc:
-            raise VaultError("blob does not authenticate under the subject's key") from exc
+        return _open_blob(self._data_key(session, kid, create=None), kid, sealed.data)
 
     def _key_of(self, session: Session, sealed: Sealed) -> str:
         with session.no_autoflush:

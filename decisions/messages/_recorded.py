@@ -130,13 +130,14 @@ def recorded_message(db: Database, vault: KeyVault, decision_id: str, *, sets: T
     """The message of the recorded decision ``decision_id`` (personal data: for serving only,
     never log it). Raises ``NotFound``, ``NoMessage``, ``MessageIncomplete``, ``MessageErased``,
     ``TemplatesUnavailable`` or ``MessageNotReproducible``."""
+    from ..documents import document_of
     from ..tables import DecisionRow
 
     with db.reading() as session:
         row = session.get(DecisionRow, decision_id)
         if row is None:
             raise NotFound("no decision with this id")
-        document = json.loads(row.document)
+        document = document_of(session, row)
         inputs = None
         if isinstance(document.get("message"), dict) and not document["message"].get("missing"):
             inputs = sealed_inputs(session, vault, row.ledger_seq, row.subject_id)

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from retention.holds import active_holds
 from retention.run import retention_ends
 
+from ..documents import documents_of
 from ..errors import storage_guard
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, unseal_entry
@@ -86,6 +87,7 @@ def build_export(session: Session, ctx: RightsContext, subject_id: str, *, lang:
     t = texts(lang)
     rows = session.scalars(select(DecisionRow).where(DecisionRow.subject_id == subject_id)
                            .order_by(DecisionRow.recorded_at, DecisionRow.ledger_seq)).all()
+    documents = documents_of(session, [row.decision_id for row in rows])
     decisions, refs = [], set()
     for row in rows:
         payload = unseal_entry(session, ctx.vault, row.ledger_seq)
@@ -98,7 +100,7 @@ def build_export(session: Session, ctx: RightsContext, subject_id: str, *, lang:
                                     if key in request}
         else:
             data = {"shredded": True}
-        decisions.append({**json.loads(row.document), "recorded_at": iso(row.recorded_at),
+        decisions.append({**documents[row.decision_id], "recorded_at": iso(row.recorded_at),
                           "review": review_of_decision(session, row.decision_id, now=now), "data": data})
     status = session.get(SubjectStatusRow, subject_id)
     reasons = []

@@ -6,11 +6,11 @@ the subject pseudonym its sign-in returned, never with anything from the request
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
 
+from ..documents import document_of, documents_of
 from ..errors import NotFound, storage_guard
 from ..explanation import for_debtor
 from ..tables import DecisionRow
@@ -57,6 +57,7 @@ def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
     with storage_guard("the matters"), ctx.db.reading() as session:
         rows = session.scalars(select(DecisionRow).where(DecisionRow.subject_id == subject_id)
                                .order_by(DecisionRow.recorded_at.desc(), DecisionRow.ledger_seq.desc())).all()
+        documents = documents_of(session, [row.decision_id for row in rows])
         matters: dict[str, dict[str, Any]] = {}
         for row in rows:
             matter = matters.get(row.claim_id)
@@ -68,7 +69,7 @@ def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
                     "timezone": _debtor_zone(payload),
                     "open_amount": invoice.get("open_amount"), "due_on": invoice.get("due_on"),
                     "last_decided_at": iso(row.recorded_at), "decisions": []}
-            view = _view(json.loads(row.document), review_of_decision(session, row.decision_id, now=now),
+            view = _view(documents[row.decision_id], review_of_decision(session, row.decision_id, now=now),
                          matter["timezone"])
             matter["decisions"].append(view)
         for matter in matters.values():
@@ -83,5 +84,5 @@ def decision_of(ctx: RightsContext, subject_id: str, decision_id: str) -> dict[s
         if row is None or row.subject_id != subject_id:
             raise NotFound("no decision with this id for this person")
         payload = unseal_entry(session, ctx.vault, row.ledger_seq) or {}
-        return _view(json.loads(row.document), review_of_decision(session, decision_id, now=ctx.clock()),
+        return _view(document_of(session, row), review_of_decision(session, decision_id, now=ctx.clock()),
                      _debtor_zone(payload))

@@ -41,6 +41,7 @@ from ledger.timestamps import as_utc
 from .. import outbox
 from ..activity import remember
 from ..case import CHANNELS
+from ..documents import document_of
 from ..errors import Conflict, InvalidInput, NotFound, StorageUnavailable, storage_guard
 from ..policy import PolicyEngine, PolicyError
 from ..situation import Activity
@@ -111,7 +112,7 @@ def record_outcome(ctx: RightsContext, case_id: str, *, outcome: str, rationale:
             raise Conflict("this review is closed already", code="review_closed")
         decision = session.get(DecisionRow, case.decision_id)
         assert decision is not None
-        document = json.loads(decision.document)
+        document = document_of(session, decision)
         checked = None
         if outcome == "modify":
             assert action is not None
@@ -252,7 +253,7 @@ def review_case(ctx: RightsContext, case_id: str) -> dict[str, Any]:
         case = _case(session, case_id)
         decision = session.get(DecisionRow, case.decision_id)
         assert decision is not None
-        document = json.loads(decision.document)
+        document = document_of(session, decision)
         explanation = document.get("explanation") or {}
         risk = document.get("risk") or {}
         statement = None

@@ -144,7 +144,7 @@ class PortalClaimRow(Base):
     __table_args__ = (UniqueConstraint("subject_id", "invoice_digest", name="uq_portal_claims_subject_invoice"),)
 
     claim_id: Mapped[str] = mapped_column(_PSEUDONYM, primary_key=True)
-    subject_id: Mapped[str] = mapped_column(_PSEUDONYM, index=True)
+    subject_id: Mapped[str] = mapped_column(_PSEUDONYM)   # looked up through the unique (subject_id, invoice_digest)
     invoice_digest: Mapped[str] = mapped_column(String(64))
 
 

@@ -152,9 +152,7 @@ def test_an_ar_system_over_http(app: Any, api_keys: dict[str, str], port: int) -
 
 
 def _recorded(app: Any, decision_ids: list[str]) -> dict[str, dict[str, Any]]:
-    from decisions.tables import DecisionRow
+    from decisions.documents import documents_of
 
     with app.extensions["fairdun"].db.reading() as session:
-        rows = session.query(DecisionRow.decision_id, DecisionRow.document).filter(
-            DecisionRow.decision_id.in_(decision_ids))
-        return {decision_id: json.loads(document) for decision_id, document in rows}
+        return documents_of(session, decision_ids)

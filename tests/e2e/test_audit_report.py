@@ -18,6 +18,7 @@ from fakes import tamper
 from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
 from sqlalchemy import distinct, func, select, text
 
+from decisions.documents import documents_of
 from decisions.errors import Conflict
 from decisions.portfolio import generate_portfolio
 from decisions.tables import DecisionRow
@@ -95,7 +96,8 @@ def test_decision_figures_equal_independent_counts_from_the_database(app: Any, s
         by_status, by_action = grouped(DecisionRow.status), grouped(DecisionRow.action_kind)
         by_channel, by_level = grouped(DecisionRow.channel), grouped(DecisionRow.level)
         by_hold = grouped(DecisionRow.hold_code)
-        documents = [json.loads(d) for d in session.scalars(select(DecisionRow.document).where(_in_period()))]
+        documents = list(documents_of(session, session.scalars(select(DecisionRow.decision_id)
+                                                              .where(_in_period()))).values())
         first_seq = session.scalar(select(func.min(DecisionRow.ledger_seq)).where(_in_period()))
         last_seq = session.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.ts < END))
         entries = dict(session.execute(select(LedgerEntry.kind, func.count()).where(

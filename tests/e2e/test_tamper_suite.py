@@ -112,10 +112,9 @@ CASES = {
     "status of a decisions row": (
         ["UPDATE decisions SET status = 'held' WHERE ledger_seq = ({q})"], DECIDED,
         r"read_model_mismatch \(decisions row [0-9a-f-]+: column status holds 'held'"),
-    "document of a decisions row": (
-        ["UPDATE decisions SET document = replace(document, '\"status\":\"decided\"', '\"status\":\"held\"') "
-         "WHERE ledger_seq = ({q})"], DECIDED,
-        r"read_model_mismatch \(decisions row [0-9a-f-]+: column document differs from the entry in \['status'\]"),
+    "entry_hash of a decisions row": (
+        [f"UPDATE decisions SET entry_hash = '{'0' * 64}' WHERE ledger_seq = ({{q}})"], DECIDED,
+        r"read_model_mismatch \(decisions row [0-9a-f-]+: column entry_hash holds '0{64}'"),
     "a decisions row deleted": (
         ["DELETE FROM decisions WHERE ledger_seq = ({q})"], LAST_DECISION,
         r"read_model_mismatch \(decisions: no row for decision"),

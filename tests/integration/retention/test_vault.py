@@ -1,12 +1,19 @@
+import hashlib
+import json
+import zlib
 from datetime import UTC, datetime
+from importlib import resources
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ledger import Database
-from retention import KeyVault, Pseudonymizer, VaultError, load_or_create_key
+from ledger import Database, Sealed
+from retention import KeyVault, LocalMasterKey, Pseudonymizer, VaultError, load_or_create_key
+from retention.tables import SubjectKey
 from service.schema import upgrade
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
+DICTIONARY_V2 = "db0531dc14f873973d5bcd123561198df8de8b7278e0e8768b5361cdc40caf25"
 
 
 @pytest.fixture
@@ -29,6 +36,49 @@ def test_sealed_data_opens_only_for_its_subject_and_key(db: Database) -> None:
             vault.unseal(session, type(sealed)(subject_id="subject-b", data=sealed.data))
         with pytest.raises(VaultError):
             KeyVault(master_key=b"x" * 32).unseal(session, sealed)
+
+
+def test_a_payload_is_sealed_compressed_and_opens_as_it_was(db: Database) -> None:
+    vault = KeyVault(master_key=b"k" * 32)
+    payload = json.dumps({"requests": [{"debtor": {"ref": f"C-{i}", "kind": "consumer", "language": "de"}}
+                                       for i in range(40)]}).encode()
+    with db.unit_of_work() as uow:
+        sealed = vault.seal(uow.session, "subject-a", payload, now=NOW)
+        uow.commit()
+    with db.unit_of_work() as uow:
+        short = vault.seal(uow.session, "subject-a", b"Erika", now=NOW)
+        uow.commit()
+    assert sealed.data[:1] == b"\x02" and len(sealed.data) < len(payload) // 4
+    assert short.data[:1] == b"\x01"   # compressing five bytes would only add to them
+    with db.reading() as session:
+        assert vault.unseal(session, sealed) == payload
+        assert vault.unseal(session, short) == b"Erika"
+        # the version is authenticated: a compressed blob does not open as an uncompressed one
+        with pytest.raises(VaultError, match="authenticate"):
+            vault.unseal(session, Sealed(subject_id=sealed.subject_id, data=b"\x01" + sealed.data[1:]))
+        with pytest.raises(VaultError, match="unknown blob version"):
+            vault.unseal(session, Sealed(subject_id=sealed.subject_id, data=b"\x03" + sealed.data[1:]))
+
+
+def test_blobs_of_both_versions_as_documented_open(db: Database) -> None:
+    """Version 0x01 as revision 0010 wrote it (AES-256-GCM of the plaintext, the key id as associated
+    data), and 0x02 (zlib under the shipped dictionary, associated data 0x02 || key id), made by hand."""
+    master, data_key, nonce = b"k" * 32, b"d" * 32, b"n" * 12
+    payload = json.dumps({"request": {"debtor": {"contact": {"name": "Erika Mustermann"}}}}).encode()
+    with db.unit_of_work() as uow:
+        uow.session.add(SubjectKey(key_id="subject-a", subject_id="subject-a", category="general", scope="",
+                                   wrapped_key=LocalMasterKey(master).wrap("subject-a", data_key),
+                                   created_at=NOW, last_sealed_at=NOW))
+        uow.commit()
+    old = b"\x01" + nonce + AESGCM(data_key).encrypt(nonce, payload, b"subject-a")
+    dictionary = (resources.files("retention") / "blob_dictionary_v2.json").read_bytes()
+    assert hashlib.sha256(dictionary).hexdigest() == DICTIONARY_V2   # never edited: v2 blobs open only with it
+    packer = zlib.compressobj(zdict=dictionary)
+    new = b"\x02" + nonce + AESGCM(data_key).encrypt(nonce, packer.compress(payload) + packer.flush(),
+                                                      b"\x02subject-a")
+    with db.reading() as session:
+        for blob in (old, new):
+            assert KeyVault(master_key=master).unseal(session, Sealed(subject_id="subject-a", data=blob)) == payload
 
 
 def test_a_key_created_in_a_rolled_back_transaction_is_not_reused(db: Database) -> None:
