@@ -17,6 +17,7 @@ from retention import KeyVault
 
 from . import outbox
 from .activity import ClaimMemory
+from .documents import document_from_entry
 from .messages import MessageError, MessageSettings, prepare_message
 from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
@@ -77,7 +78,6 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         appended = append(session, kind="decision", body=body, ts=now, sealed=sealed)
     except (TypeError, ValueError) as exc:   # not representable as canonical JSON (e.g. NaN)
         raise LedgerError(f"decision {decision.decision_id} cannot be canonicalised: {type(exc).__name__}") from exc
-    document["ledger"] = {"seq": appended.seq, "entry_hash": appended.entry_hash}
     action = decision.action
     row = {
         "decision_id": decision.decision_id, "ledger_seq": appended.seq, "entry_hash": appended.entry_hash,
@@ -99,7 +99,9 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
                    ledger_seq=appended.seq,
                    activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
                                      channel=action.channel, decision_id=decision.decision_id))
-    return document
+    # the answer is the document as the entry holds it, as every later read serves it (a whole
+    # float such as 0.0 reads back as 0 from canonical JSON)
+    return document_from_entry(appended.entry, seq=appended.seq, decision_id=decision.decision_id)
 
 
 def claim_facts(decision: Decision) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class Appended:
     seq: int
     entry_hash: str
     ts: datetime
+    entry: str = field(default="", repr=False)   # the entry's canonical JSON, as stored
 
 
 def entry_document(*, seq: int, ts: datetime, kind: str, prev: str, body: dict[str, Any],
@@ -107,13 +108,14 @@ def append(session: Session, *, kind: str, body: dict[str, Any], ts: datetime,
     entry_hash = leaf_hash(document)
     if sealed is not None:   # AES-GCM with a random nonce: no two blobs share a digest
         head.blobs.append({"sha256": sealed_sha256, "subject_id": sealed.subject_id, "data": sealed.data})
-    head.entries.append({"seq": seq, "ts": ts, "kind": kind, "entry": document.decode("utf-8"),
+    entry = document.decode("utf-8")
+    head.entries.append({"seq": seq, "ts": ts, "kind": kind, "entry": entry,
                          "leaf_hash": entry_hash, "sealed_sha256": sealed_sha256})
     for level, node in head.tree.push(bytes.fromhex(entry_hash)):
         head.nodes.append({"seq": seq, "level": level, "hash": node})
     head.prev = entry_hash
     session.info[APPENDED_KEY] = (head.transaction, head.size)
-    return Appended(seq=seq, entry_hash=entry_hash, ts=ts)
+    return Appended(seq=seq, entry_hash=entry_hash, ts=ts, entry=entry)
 
 
 def lock_head(session: Session) -> Head:

@@ -53,13 +53,12 @@ def _item(index: int, request: dict[str, Any]) -> RunItem:
 
 
 def _documents(app: Any, run_id: str) -> dict[int, dict[str, Any]]:
-    import json
-
+    from decisions.documents import documents_of
     from decisions.tables import DecisionRow
 
     with app.extensions["fairdun"].db.reading() as session:
-        return {row.run_item: json.loads(row.document) for row in
-                session.query(DecisionRow).filter_by(run_id=run_id)}
+        items = dict(session.query(DecisionRow.decision_id, DecisionRow.run_item).filter_by(run_id=run_id).all())
+        return {items[decision_id]: document for decision_id, document in documents_of(session, items).items()}
 
 
 def _run(app: Any, run_id: str, items: list[RunItem], evaluator: Any) -> dict[str, Any]:
