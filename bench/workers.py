@@ -33,7 +33,7 @@ def available() -> str | None:
     commands = getattr(main, "commands", {})
     if "worker" not in commands:
         return "this checkout has no `fairdun worker` command"
-    if not any(param.name == "queue" for param in commands["run"].params):
+    if not any("--queue" in getattr(param, "opts", ()) for param in commands["run"].params):
         return "this checkout's `fairdun run` has no --queue option"
     return None
 
