@@ -127,10 +127,13 @@ class Database:
 def insert_later(session: Session, table: type[Base], row: dict[str, Any]) -> None:
     """Insert ``row`` into ``table`` (a mapped class) with the ledger's pending rows: before the
     transaction's next query and at its commit, one statement per table, in the order the tables
-    were first given (so a row is written after those it refers to). For rows written by the thousand in a batch
-    run and not changed again in their transaction; every row of a table names the same columns."""
+    were first given (so a row is written after those it refers to). For rows written by the
+    thousand in a batch run and not changed again in their transaction; every row of a table
+    names the same columns."""
     if not session.info.get(WRITER_KEY):
         raise RuntimeError("insert_later needs a session of Database.unit_of_work()")
+    if session.get_transaction() is None:
+        session.connection()   # begin now: the rows are written by this transaction, never dropped
     transaction = session.get_transaction()
     deferred = session.info.get(_DEFERRED_KEY)
     if deferred is None or deferred[0] is not transaction:

@@ -3,8 +3,8 @@
 The policy engine costs most of a decision, so a batch run on a machine with
 several cores evaluates its batches in worker processes, each with its own model
 and compiled bundle built from the same configuration (and tested: a worker's
-engine passes the bundle's Rego suite like the run's own). Recording stays in the run's process (one transaction per
-batch). Each answer is checked to come from the same model, bundle and ladder
+engine passes the bundle's Rego suite like the run's own). Recording stays in the run's
+process (``decisions.runs``: a transaction per slice). Each answer is checked to come from the same model, bundle and ladder
 as the run's own context: a worker that loaded something else stops the run.
 """
 
@@ -67,7 +67,7 @@ class ProcessEvaluator:
 
     def parsed(self, rows: Iterable[Row], *, as_of: datetime | None, chunk: int = 250,
                ahead: int = 8) -> Iterator[RunItem]:
-        """The rows validated (``runner.parse_row``) in the worker processes, in order, with at
+        """The rows validated (``run_files.parse_row``) in the worker processes, in order, with at
         most ``ahead`` chunks under way (a large file is never held in memory whole)."""
         pending: deque[Future[list[RunItem]]] = deque()
         rows = iter(rows)
