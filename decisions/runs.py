@@ -171,9 +171,7 @@ class Runs:
                         last: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
         """The stored items not answered yet, in index order; ``first``..``last`` (inclusive)
         narrows them to a chunk of the run (``service.run_queue``)."""
-        query = (select(RunItemRow.item, RunItemRow.subject_id, RunItemRow.sealed)
-                 .where(RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None),
-                        RunItemRow.error.is_(None), RunItemRow.decision_id.is_(None)))
+        query = select(RunItemRow.item, RunItemRow.subject_id, RunItemRow.sealed).where(*_unanswered(run_id))
         if first is not None:
             query = query.where(RunItemRow.item >= first)
         if last is not None:
@@ -188,9 +186,7 @@ class Runs:
         """The indices of the stored items not done yet, in order (what chunks of the run cover)."""
         done = self._done_items(run_id)
         with storage_guard("the run"), self._db.reading() as session:
-            stored = session.scalars(select(RunItemRow.item).where(
-                RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None), RunItemRow.error.is_(None),
-                RunItemRow.decision_id.is_(None)).order_by(RunItemRow.item))
+            stored = session.scalars(select(RunItemRow.item).where(*_unanswered(run_id)).order_by(RunItemRow.item))
             return [item for item in stored if item not in done]
 
     # -- executing -------------------------------------------------------------------------
@@ -557,6 +553,12 @@ class _Prepared:
     @property
     def claims_in_flight(self) -> frozenset[str]:
         return frozenset(self.claims.values())
+
+
+def _unanswered(run_id: str) -> tuple[Any, ...]:
+    """The stored items of ``run_id`` no answer was recorded in (``stored_requests``, ``pending_items``)."""
+    return (RunItemRow.run_id == run_id, RunItemRow.sealed.is_not(None), RunItemRow.error.is_(None),
+            RunItemRow.decision_id.is_(None))
 
 
 def _decision_ids(rows: list[DecisionRow]) -> frozenset[str]:
