@@ -103,7 +103,7 @@ def measure(backend: str, decisions: int = 100_000, events: int = 10_000) -> dic
     from reports import render_audit_report
     from service.api_ledger import notary
     from service.api_reports import verified_audit_figures
-    from service.app import create_app
+    from service.app import close_app, create_app
     from service.schema import upgrade
 
     with database(backend) as url, tempfile.TemporaryDirectory(prefix="fairdun-bench-") as folder:
@@ -119,8 +119,7 @@ def measure(backend: str, decisions: int = 100_000, events: int = 10_000) -> dic
         started = time.perf_counter()
         pdf = render_audit_report(figures)
         render_s = time.perf_counter() - started
-        runtime.runner.shutdown()
-        runtime.db.dispose()
+        close_app(app)
     return {"backend": backend, "decisions": figures["decisions"]["total"], "entries": figures["integrity"]
             ["period_entries"]["count"], "build_s": build_s, "figures_s": figures_s, "render_s": render_s,
             "total_s": figures_s + render_s, "pdf_bytes": len(pdf), "verified": figures["integrity"]["verification"]["ok"]}

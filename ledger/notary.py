@@ -155,7 +155,7 @@ class Notary:
 
     def public_keys(self) -> list[str]:
         """Verifier keys of every key that has signed here or may sign: registered ones
-        first (oldest first), then this instance's not yet registered."""
+        first, in the order they first signed, then this instance's not yet registered."""
         with self._db.reading() as session:
             registered = list(session.scalars(select(LedgerSigningKey.verifier_key).order_by(LedgerSigningKey.id)))
         return registered + [v.vkey for v in self.keys().verifiers if v.vkey not in registered]

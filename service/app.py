@@ -13,6 +13,7 @@ from decisions.risk import ModelUnavailable
 from . import auth, edge, errors, ratelimit, web
 from .api import bp as api_bp
 from .api_keys import bp as api_keys_bp
+from .api_ledger import checkpoint_signer
 from .api_ledger import init_app as init_ledger
 from .api_messages import init_app as init_messages
 from .api_models import bp as models_bp
@@ -27,7 +28,7 @@ from .run_queue import run_queue_of
 from .runner import RunWorker
 from .runtime import build_runtime
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "close_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -57,6 +58,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)   # sessions, CSRF (the /v1 blueprints exempt), sign-in rate limits, error pages
     app.add_url_rule("/health", "health", _health)
     return app
+
+
+def close_app(app: Flask, *, timeout: float = 60) -> None:
+    """Stop what the app started, in order: the runs it executes, then the checkpoint signer
+    (it may still be writing), then the database connections. A signer still in flight after
+    ``timeout`` seconds is left to finish on its own thread and reported."""
+    runtime = app.extensions["fairdun"]
+    runtime.runner.shutdown()
+    if not checkpoint_signer(app).wait(timeout):
+        logging.getLogger(__name__).error("a ledger checkpoint was still being signed at shutdown")
+    runtime.db.dispose()
 
 
 def _policy_health(policy: Any, available: bool) -> dict[str, Any]:

@@ -112,12 +112,11 @@ def make_app(tmp_path: Path, database_url: str, clock: FakeClock, ids: Callable[
 
     yield build
     from service.api_ledger import checkpoint_signer
+    from service.app import close_app
 
     for app in apps:
-        runtime = app.extensions["fairdun"]
-        runtime.runner.shutdown()
-        assert checkpoint_signer(app).wait(timeout=60)   # no signer outlives the test's database
-        runtime.db.dispose()
+        close_app(app)
+        assert checkpoint_signer(app).wait(timeout=0)   # no signer outlives the test's database
 
 
 @pytest.fixture

@@ -315,12 +315,11 @@ def fairdun(tmp_path: Path, database_url: str) -> Any:
 @pytest.fixture
 def served(tmp_path: Path, database_url: str) -> Any:
     """A client of the installation the CLI manages (its own clock: the real one)."""
-    from service.app import create_app
+    from service.app import close_app, create_app
 
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url, "TESTING": True})
     yield app.test_client()
-    app.extensions["fairdun"].runner.shutdown()
-    app.extensions["fairdun"].db.dispose()
+    close_app(app)
 
 
 def _secret(result: Any) -> str:

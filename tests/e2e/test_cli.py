@@ -34,7 +34,7 @@ def test_api_key_create_prints_the_secret_alone_on_the_last_line(fairdun: Any, t
     secret = result.output.rstrip("\n").splitlines()[-1]
     assert secret.startswith("fd_") and " " not in secret
     # The secret authenticates against the same installation; only its hash is stored.
-    from service.app import create_app
+    from service.app import close_app, create_app
 
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url})
     try:
@@ -45,8 +45,7 @@ def test_api_key_create_prints_the_secret_alone_on_the_last_line(fairdun: Any, t
             stored = " ".join(str(v) for row in session.execute(text("SELECT * FROM api_keys")) for v in row)
         assert secret not in stored
     finally:
-        app.extensions["fairdun"].runner.shutdown()
-        app.extensions["fairdun"].db.dispose()
+        close_app(app)
     assert fairdun("api-key", "create", "--name", "x", "--role", "overlord").exit_code == 2
 
 

@@ -151,10 +151,13 @@ def test_the_openapi_document_covers_the_ledger_endpoints(client: Any) -> None:
 
 
 def test_the_public_keys_follow_a_rotation(app: Any, client: Any, auth: Any) -> None:
-    from service.api_ledger import notary
+    from service.api_ledger import checkpoint_signer, notary
 
     _decide(client, auth, 1)
     first = _key(client, auth)
+    # Keys are listed in the order they first signed: let the first decision's checkpoint,
+    # signed in the background with the first key, land before the rotation signs with the new one.
+    assert checkpoint_signer(app).wait(timeout=60)
     rotated = notary(app).rotate_key()
     keys = client.get("/v1/ledger/public-key", headers={**auth("admin"), "Accept": "application/json"}).json["keys"]
     assert keys == [first, rotated.signer]

@@ -134,12 +134,11 @@ def test_the_service_records_a_bundle_it_starts_with_once(make_app: Any, bundle_
 
 
 def test_an_unmigrated_database_starts_without_recording(tmp_path: Path, database_url: str) -> None:
-    from service.app import create_app
+    from service.app import close_app, create_app
     from service.cli_policy import record_activation_at_start
 
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database_url})
     try:
         record_activation_at_start(app)      # no table yet: logged, not raised
     finally:
-        app.extensions["fairdun"].runner.shutdown()
-        app.extensions["fairdun"].db.dispose()
+        close_app(app)

@@ -29,14 +29,13 @@ def _closed_port() -> int:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def lost_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    from service.app import create_app
+    from service.app import close_app, create_app
 
     url = (f"sqlite:///{tmp_path / 'gone' / 'fairdun.sqlite3'}" if request.param == "sqlite"
            else f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/fairdun?connect_timeout=2")
     app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": url, "TESTING": True})
     yield app
-    app.extensions["fairdun"].runner.shutdown()
-    app.extensions["fairdun"].db.dispose()
+    close_app(app)
 
 
 def test_every_authenticated_route_answers_503(lost_app: Any) -> None:
