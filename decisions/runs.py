@@ -303,7 +303,7 @@ class Runs:
         claims, subjects = prepared.claims, prepared.subjects
         valid = [item.index for item in part if item.error is None]
         jobs = {index: prepared.jobs[index] for index in valid if index in prepared.jobs}
-        with storage_guard("the run"), self._db.unit_of_work() as uow:
+        with storage_guard("the run"), self._db.unit_of_work(run_slice=True) as uow:
             session = uow.session
             memory = ClaimMemory(session)
             memory.prefetch([claims[index] for index in valid])   # locks every claim of the slice

@@ -14,12 +14,14 @@ cost of an ORM session.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from .handover import Handover
 
 __all__ = ["Base", "make_engine", "UnitOfWork", "Database", "insert_later", "APPENDED_KEY", "PENDING_KEY",
            "WRITER_KEY"]
@@ -91,9 +93,25 @@ class Database:
         event.listen(self._write_sessions, "before_commit", _write_pending)
         event.listen(self._write_sessions, "do_orm_execute", _write_pending_before_query)
         self._append_listeners: list[Callable[[int], None]] = []
+        path = self.engine.url.database if self.is_sqlite else None
+        # A database in memory has one connection and nobody to hand over to.
+        self._handover = Handover(path) if path and path != ":memory:" and not path.startswith("file:") else None
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self._write_sessions, self._append_listeners)
+    def unit_of_work(self, *, run_slice: bool = False) -> UnitOfWork:
+        """A write transaction. ``run_slice``: one slice of a batch run, which on SQLite lets the
+        interactive writers that queued during its last slice go first (``ledger.handover``)."""
+        return UnitOfWork(self._write_sessions, self._append_listeners, hold=self._hold(run_slice))
+
+    def interactive(self) -> AbstractContextManager[None]:
+        """Around interactive work that writes in several transactions (an HTTP request): on
+        SQLite a batch run's next slice waits for all of it, not for its first transaction only.
+        Units of work opened inside need nothing more."""
+        return self._hold(False)()
+
+    def _hold(self, run_slice: bool) -> Callable[[], AbstractContextManager[None]]:
+        if self._handover is None:
+            return nullcontext
+        return self._handover.run_slice if run_slice else self._handover.interactive
 
     def on_append_committed(self, listener: Callable[[int], None]) -> None:
         """Call ``listener(ledger size)`` after each unit of work that appended to the
@@ -114,11 +132,13 @@ class Database:
         """A Core connection for reads; its transaction ends without commit when it closes."""
         return self._reader.connect()
 
-    def transaction(self) -> AbstractContextManager[Connection]:
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
         """A Core transaction for a small write that appends nothing to the ledger: committed
         when its block ends, rolled back if the block raises. (SQLite: it takes the write lock
         at its start, as a unit of work does.)"""
-        return self.engine.begin()
+        with self._hold(False)(), self.engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -173,12 +193,16 @@ class UnitOfWork:
     """
 
     def __init__(self, factory: sessionmaker[Session],
-                 append_listeners: list[Callable[[int], None]] | None = None) -> None:
+                 append_listeners: list[Callable[[int], None]] | None = None, *,
+                 hold: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
         self._factory = factory
         self._append_listeners = append_listeners or []
+        self._hold = hold
+        self._held = ExitStack()
         self.session: Session
 
     def __enter__(self) -> UnitOfWork:
+        self._held.enter_context(self._hold())   # before the session's BEGIN
         self.session = self._factory()
         return self
 
@@ -186,12 +210,16 @@ class UnitOfWork:
         try:
             self.session.rollback()
         finally:
-            self.session.close()
+            try:
+                self.session.close()
+            finally:
+                self._held.close()
 
     def commit(self) -> None:
         transaction = self.session.get_transaction()
         appended = self.session.info.get(APPENDED_KEY)
         self.session.commit()
+        self._held.close()   # committed: the next writer need not wait for the listeners
         if appended is not None and appended[0] is transaction:
             for listener in self._append_listeners:
                 listener(appended[1])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, g, jsonify
 from sqlalchemy import text
 
 from decisions.risk import ModelUnavailable
+from ledger import Database
 
 from . import auth, edge, errors, ratelimit, web
 from .api import bp as api_bp
@@ -40,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     runtime.runner = RunWorker(runtime.runs, db=runtime.db, clock=runtime.clock,
                                queue=run_queue_of(app.config, runtime.runs))   # None: runs execute here
     app.extensions["fairdun"] = runtime
+    _before_runs(app, runtime.db)   # first, so it is around every write of the request
     errors.init_app(app)
     edge.init_app(app)   # one strict JSON loader, UTF-8 URLs and security headers on /v1
     auth.init_app(app)   # 401/403 with their WWW-Authenticate challenge
@@ -58,6 +61,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)   # sessions, CSRF (the /v1 blueprints exempt), sign-in rate limits, error pages
     app.add_url_rule("/health", "health", _health)
     return app
+
+
+def _before_runs(app: Flask, db: Database) -> None:
+    """A request is interactive work: on SQLite, a batch run's next slice waits for the whole
+    request (its rate-limit count and its decision are two transactions), so a request waits
+    for one slice at most (``ledger.handover``)."""
+
+    @app.before_request
+    def _hold() -> None:
+        g.fairdun_interactive = held = ExitStack()
+        held.enter_context(db.interactive())
+
+    @app.teardown_request
+    def _release(_exc: BaseException | None) -> None:
+        held = g.pop("fairdun_interactive", None)
+        if held is not None:
+            held.close()
 
 
 def close_app(app: Flask, *, timeout: float = 60) -> None:
