@@ -14,6 +14,8 @@ from typing import Any
 import psutil
 from sqlalchemy import create_engine, make_url, text
 
+from service.worker import WORKER_NAME_PREFIX
+
 from ._common import DEFAULT_PG_URL
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -68,8 +70,10 @@ class PgBackendCpu:
     its fork. One that ends between two polls loses its last interval (at most ``interval``).
     ``own_cpu_s`` is the poller thread's own CPU, for a caller whose process CPU includes it."""
 
-    def __init__(self, url: str, *, interval: float = 0.25) -> None:
+    def __init__(self, url: str, *, interval: float = 0.25, workers: bool = False) -> None:
         self._application = make_url(url).query.get("application_name")
+        # `fairdun worker` names its connections after itself (service.worker.worker_name)
+        self._also = f"{WORKER_NAME_PREFIX}%" if workers else None
         self._interval = interval
         self._baseline: dict[int, float] = {}
         self._last: dict[int, float] = {}
@@ -105,8 +109,9 @@ class PgBackendCpu:
         self.own_cpu_s = time.thread_time() - started
 
     def _poll(self, *, first: bool) -> None:
-        pids = self._connection.execute(text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
-                                        {"name": self._application}).scalars().all()
+        pids = self._connection.execute(text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"
+                                             " OR application_name LIKE :also"),
+                                        {"name": self._application, "also": self._also}).scalars().all()
         self._connection.commit()   # a fresh snapshot of pg_stat_activity at the next poll
         for pid in pids:
             cpu = proc_cpu_s(pid)

@@ -48,7 +48,7 @@ def measure(workers: int, n: int = 10_000) -> dict[str, Any]:
         queue_usage, queued = _run([[*FAIRDUN, "run", str(path), "--queue", "--no-progress"]], env, folder)
         queue_seconds = time.perf_counter() - started
         run_id = _status_json(queued[0])["run_id"]
-        with PgBackendCpu(url) as server:
+        with PgBackendCpu(url, workers=True) as server:
             started = time.perf_counter()
             usages, _ = _run([[*FAIRDUN, "worker", "--burst"]] * workers, env, folder)
             elapsed = time.perf_counter() - started

@@ -25,15 +25,19 @@ from ledger import Database
 from .run_queue import CHUNK_TASK, QUEUE, QueueSettings, ensure_schema, queue_app, retry_stalled_chunks
 from .runner import parse_items
 
-__all__ = ["ChunkExecutor", "run_worker", "worker_name"]
+__all__ = ["ChunkExecutor", "run_worker", "worker_name", "WORKER_NAME_PREFIX"]
 
 _LEFT = """SELECT count(*) AS left FROM procrastinate_jobs
             WHERE queue_name = %(queue)s AND task_name = %(task)s AND status IN ('todo', 'doing')"""
 
 
+WORKER_NAME_PREFIX = "fairdun-worker/"
+
+
 def worker_name() -> str:
-    """Names the worker in its logs and, as ``application_name``, on its database connections."""
-    return f"fairdun worker {socket.gethostname()} {os.getpid()}"
+    """Names the worker in its logs and, as ``application_name``, on its database connections
+    (no spaces: libpq reads a ``+`` in the URL's query literally)."""
+    return f"{WORKER_NAME_PREFIX}{socket.gethostname()}/{os.getpid()}"
 
 
 class ChunkExecutor:

@@ -64,7 +64,7 @@ def _kill_one_holding_a_half_decided_chunk(engine: Any, run_id: str, workers: di
     while time.monotonic() < deadline:
         with engine.connect() as connection:
             for worker, first, last in connection.execute(HELD, {"run": run_id}).all():
-                process = next((p for name, p in workers.items() if worker.endswith(f" {name}")), None)
+                process = next((p for name, p in workers.items() if worker.endswith(f"/{name}")), None)
                 if process is None:
                     continue
                 decided = connection.execute(DECIDED_IN, {"run": run_id, "first": first, "last": last}).scalar_one()
