@@ -116,7 +116,7 @@ def _refs(request: Any) -> tuple[str | None, str | None]:
 
 
 class Runs:
-    def __init__(self, services: Services, *, batch_size: int = 250, slice_size: int = 50) -> None:
+    def __init__(self, services: Services, *, batch_size: int = 250, slice_size: int = 20) -> None:
         self._services = services
         self._db = services.db
         self._clock = services.clock
