@@ -5,15 +5,22 @@ today."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from web_support import make_staff, staff_sign_in
 
+from decisions.policy import load_bundle
+
 STAFF_ROLES = ("reviewer", "compliance_officer", "admin")
-# The shipped table ends on 30 June 2026 (no later rate could be verified).
-COVERED, UNCOVERED = datetime(2026, 6, 30, 21, 0, tzinfo=UTC), datetime(2026, 7, 1, 0, 5, tzinfo=UTC)
+# The last day of the shipped base-rate table (30 June 2026 when written: no later rate could be
+# verified); late on that day nothing is missing yet, five minutes into the next UTC day it is.
+KNOWN_UNTIL = date.fromisoformat(json.loads(load_bundle().data_text)["parameters"]["de_interest"]["known_until"])
+COVERED = datetime.combine(KNOWN_UNTIL, time(21, 0), tzinfo=UTC)
+UNCOVERED = datetime.combine(KNOWN_UNTIL + timedelta(days=1), time(0, 5), tzinfo=UTC)
+MISSING_FROM = (KNOWN_UNTIL + timedelta(days=1)).isoformat()
 
 
 @pytest.mark.parametrize(("now", "warned"), [(COVERED, False), (UNCOVERED, True)])
@@ -24,7 +31,7 @@ def test_health_lists_the_missing_base_rate_and_stays_ok(make_app: Any, clock: A
 
     assert health.status_code == 200 and health.json["status"] == "ok"
     codes = [(w["code"], w["rule"], w["missing_from"]) for w in health.json["warnings"]]
-    assert codes == ([("base_rate_period_missing", "DE-BGB-288", "2026-07-01")] if warned else [])
+    assert codes == ([("base_rate_period_missing", "DE-BGB-288", MISSING_FROM)] if warned else [])
 
 
 def test_a_degraded_engine_stays_503_whatever_its_data(make_app: Any, clock: Any) -> None:
@@ -47,4 +54,4 @@ def test_the_console_home_shows_the_missing_base_rate_to_every_role(make_app: An
         page = client.get("/console/home").get_data(as_text=True)
 
         assert ("Policy data needs updating" in page) is warned, role
-        assert ("no German base rate (BGB § 247) from 2026-07-01" in page) is warned, role
+        assert (f"no German base rate (BGB § 247) from {MISSING_FROM}" in page) is warned, role
