@@ -119,6 +119,9 @@ def _health() -> Response:
         "database": database,
         "model": {"id": model.id, "sha256": model.sha256, "available": model_ok},
         "policy": _policy_health(policy, policy_ok),
+        # data a person must add (a missing base-rate period): the engine still decides, so a
+        # warning changes neither the status nor the status code
+        "warnings": runtime.policy_warnings(),
     })
     response.status_code = 200 if healthy else 503
     return response

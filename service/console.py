@@ -192,7 +192,7 @@ def sign_out() -> Any:
 @bp.get("/home")
 @staff_requires(*STAFF)
 def home() -> Any:
-    return render_template("console/home.html")
+    return render_template("console/home.html", warnings=current_app.extensions["fairdun"].policy_warnings())
 
 
 @bp.get("/password")

@@ -19,6 +19,7 @@ from decisions.decider import Decider, Services
 from decisions.events import EventRecorder
 from decisions.pipeline import DecisionContext
 from decisions.policy import PolicyEngine, PolicyError, UnavailableEngine, build_engine, load_bundle
+from decisions.policy.data_warnings import bundle_warnings
 from decisions.rights import Calendar, PortalAccess, RightsConfig, RightsContext
 from decisions.risk import ModelUnavailable, RiskModel
 from decisions.runs import Runs
@@ -71,6 +72,11 @@ class Runtime:
                 self.context = replace(self.context, model=risk_model_for(self.models, state))
                 self.model_state = state
             return self.context
+
+    def policy_warnings(self) -> list[dict[str, Any]]:
+        """What the data of the deciding bundle lacks today (UTC), such as a missing German base-rate
+        period (``decisions.policy.data_warnings``): listed by /health and on the console's home."""
+        return bundle_warnings(self.context.policy, today=self.clock().astimezone(UTC).date())
 
 
 def build_runtime(config: dict[str, Any]) -> Runtime:

@@ -60,7 +60,8 @@ ZONES = ("Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Ange
 
 # Instants next to DST changes (northern: EU 29 Mar / 25 Oct 2026, US 8 Mar / 1 Nov 2026;
 # southern: AU 5 Apr / 4 Oct 2026, NZ 5 Apr / 27 Sep 2026, CL 5 Apr / 6 Sep 2026), leap days,
-# year ends and the last known German base rate (30 June 2026).
+# year ends, the last known German base rate (30 June 2026: interest is claimed on 1 July, not from
+# 2 July) and the change from a negative base rate (1 January 2023).
 EDGE_INSTANTS = tuple(datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (
     "2026-03-29T00:30:00", "2026-03-29T01:30:00", "2026-10-25T00:30:00", "2026-10-25T01:30:00",
     "2026-03-08T06:30:00", "2026-03-08T07:30:00", "2026-11-01T05:30:00", "2026-11-01T06:30:00",
@@ -68,7 +69,7 @@ EDGE_INSTANTS = tuple(datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (
     "2026-04-04T13:30:00", "2026-09-26T13:30:00", "2026-04-05T02:30:00", "2026-09-06T04:30:00",
     "2028-02-28T23:30:00", "2028-02-29T12:00:00", "2028-03-01T00:30:00", "2024-02-29T09:00:00",
     "2026-12-31T23:30:00", "2027-01-01T00:30:00", "2025-12-31T22:00:00", "2026-06-30T21:00:00",
-    "2026-07-01T09:00:00", "2026-11-22T09:00:00",
+    "2026-07-01T09:00:00", "2026-07-02T09:00:00", "2023-01-15T09:00:00", "2026-11-22T09:00:00",
 ))
 
 # Fields of the policy input that may be missing (an older pipeline, another client): each
@@ -141,8 +142,10 @@ def scenarios(draw: Any) -> dict[str, Any]:
     if draw(st.integers(0, 4)) == 0:
         invoice["default_notice_in_invoice"] = True
     if draw(st.integers(0, 4)) == 0:
-        invoice["due_on"] = draw(st.sampled_from(("2019-06-30", "2021-12-31", "2022-01-01", "2023-02-28", "2024-02-29")))
-        invoice["issued_on"] = "2019-01-01"
+        # 2016-06-15: before the first base-rate period of the table (no interest claimed)
+        invoice["due_on"] = draw(st.sampled_from(
+            ("2016-06-15", "2019-06-30", "2021-12-31", "2022-01-01", "2023-02-28", "2024-02-29")))
+        invoice["issued_on"] = "2016-01-01"
     rights = RightsStatus(**{name: draw(st.integers(0, 5)) == 0 for name in (
         "compelling_grounds_documented", "processing_restricted", "human_review_completed", "escalation_paused")})
     return {
