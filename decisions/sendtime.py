@@ -79,21 +79,30 @@ def _earliest(start: datetime, constraints: Iterable[tuple[ZoneInfo, Window]]) -
         return start.astimezone(UTC)
     if any(w.not_before >= w.not_after or not w.weekdays for w in per_zone.values()):
         raise NoSendTime("send windows do not intersect")
-    # (2) the earliest moment inside every zone's window is `start` or the opening of one zone's
-    #     window on some day (both folds, for a repeated hour); each candidate is checked by
-    #     reading the local time in every zone at that instant. An opening inside a skipped hour
-    #     resolves to a later instant: never too early, at worst a little late.
+    # (2) from `start`, move to the latest of the next openings of the zones whose window does not
+    #     hold yet, until every window holds: no moment skipped can be inside all of them
     horizon = start + timedelta(days=_SEARCH_DAYS)
-    moments = {start.astimezone(UTC)}
-    for zone, window in per_zone.items():
-        first = start.astimezone(zone).date()
-        for offset in range(_SEARCH_DAYS + 1):
-            for fold in (0, 1):
-                opening = datetime.combine(first + timedelta(days=offset), window.not_before.replace(fold=fold), zone)
-                if start <= opening < horizon:
-                    moments.add(opening.astimezone(UTC))
-    # (3) the first candidate at which every window holds
-    for moment in sorted(moments):
-        if all(w.holds_at(moment.astimezone(zone)) for zone, w in per_zone.items()):
+    moment = start.astimezone(UTC)
+    while moment < horizon:
+        late = [_next_opening(moment, zone, window) for zone, window in per_zone.items()
+                if not window.holds_at(moment.astimezone(zone))]
+        if not late:
             return moment
+        moment = max(late)
     raise NoSendTime("no allowed day within two weeks")
+
+
+def _next_opening(after: datetime, zone: ZoneInfo, window: Window) -> datetime:
+    """The first opening of ``window`` in ``zone`` at or after ``after`` at which it holds, read on
+    the zone's clock. A repeated hour opens in both folds; an opening inside a skipped hour
+    resolves to a later instant: never too early, at worst a little late."""
+    first = after.astimezone(zone).date()
+    for offset in range(_SEARCH_DAYS + 1):
+        day = first + timedelta(days=offset)
+        if day.isoweekday() not in window.weekdays:
+            continue
+        for fold in (0, 1):
+            opening = datetime.combine(day, window.not_before.replace(fold=fold), zone).astimezone(UTC)
+            if opening >= after and window.holds_at(opening.astimezone(zone)):
+                return opening
+    return after + timedelta(days=_SEARCH_DAYS + 1)     # none within the search: past the horizon
