@@ -80,6 +80,11 @@ class Debtor:
         return self.jurisdiction.split("-", 1)[0]
 
     @property
+    def possible_timezones(self) -> tuple[str, ...]:
+        """Every zone the debtor may be in: the own zone first, then the others, each once."""
+        return tuple(dict.fromkeys((self.timezone, *self.other_timezones)))
+
+    @property
     def subdivision(self) -> str | None:
         return self.jurisdiction if "-" in self.jurisdiction else None
 

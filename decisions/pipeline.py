@@ -29,7 +29,7 @@ from .money import exponent_of, format_amount, to_minor
 from .policy import PolicyEngine, PolicyError, PolicyOutcome
 from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
-from .sendtime import NoSendTime, Window, earliest_send_time
+from .sendtime import NoSendTime, Window, plan_send_time
 from .situation import Activity, Situation, situate
 from .strategy import Candidate, Fee, Ladder, propose
 
@@ -298,11 +298,12 @@ def _apply_obligations(chosen: Candidate, obligations: tuple[Any, ...], situatio
                        ladder: Ladder) -> Candidate:
     if chosen.send_at is None:
         return chosen
-    windows = [ladder.send_window] + [
-        Window.parse(o.params["not_before"], o.params["not_after"], o.params.get("weekdays"))
-        for o in obligations if o.kind == "send_window"
-    ]
-    send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, windows)
+    # a send window holds in every zone the debtor may be in, read at the send instant
+    # (12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2); the ladder's hours as the strategy planned them
+    windows = [Window.parse(o.params["not_before"], o.params["not_after"], o.params.get("weekdays"))
+               for o in obligations if o.kind == "send_window"]
+    send_at = plan_send_time(situation.case.as_of, situation.case.debtor.possible_timezones,
+                             courtesy=[ladder.send_window], binding=windows)
     caps = [o.params for o in obligations if o.kind == "fee_cap"]
     fees = (_capped(fee, caps) for fee in chosen.fees)
     return replace(chosen, send_at=send_at, fees=tuple(fee for fee in fees if fee.amount > 0))

@@ -23,7 +23,7 @@ from .money import to_minor
 from .situation import Situation
 from .strategy import Candidate
 
-__all__ = ["RightsStatus", "policy_input"]
+__all__ = ["RightsStatus", "policy_input", "send_at_local"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,8 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                  global_stop: bool = False, rights: RightsStatus = RightsStatus()) -> dict[str, Any]:
     case = situation.case
     debtor, invoice, flags = case.debtor, case.invoice, case.debtor.flags
-    zone = ZoneInfo(debtor.timezone)
+    zones = tuple(ZoneInfo(z) for z in debtor.possible_timezones)
+    zone = zones[0]
     today = situation.today
     return {
         "now": rfc3339(case.as_of),
@@ -61,7 +62,6 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "country": debtor.country,
                 "subdivision": debtor.subdivision,
                 "timezone": debtor.timezone,
-                "timezone_offsets_minutes": _offsets(case.as_of, zone, debtor.other_timezones),
                 "language": debtor.language,
                 "consents": {"email": debtor.consents.email, "sms": debtor.consents.sms,
                              "phone": debtor.consents.phone, "letter": debtor.consents.letter},
@@ -106,15 +106,12 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
             # out_of_range (the inputs outside the model's domain)
             "risk": {key: risk.get(key) for key in ("profiling", "p_late", "band", "interval_bands", "out_of_range")},
         },
-        "candidates": [_candidate(c, zone, today) for c in candidates],
+        "candidates": [_candidate(c, zones, today) for c in candidates],
     }
 
 
-def _candidate(candidate: Candidate, zone: ZoneInfo, today: date) -> dict[str, Any]:
-    local = None
-    if candidate.send_at is not None:
-        day = candidate.send_at.astimezone(zone).date()
-        local = {"date": day.isoformat(), "days_ahead": (day - today).days}
+def _candidate(candidate: Candidate, zones: tuple[ZoneInfo, ...], today: date) -> dict[str, Any]:
+    local = None if candidate.send_at is None else send_at_local(candidate.send_at, zones, today)
     return {
         "id": candidate.id,
         "kind": candidate.kind,
@@ -135,15 +132,15 @@ def _day(at: datetime, zone: ZoneInfo, today: date) -> dict[str, Any]:
     return {"date": local.isoformat(), "age_days": (today - local).days}
 
 
-def _offsets(now: datetime, zone: ZoneInfo, others: tuple[str, ...]) -> list[int]:
-    """UTC offsets of the zones the debtor may be in, in minutes relative to the debtor's own zone
-    at ``now`` (always containing 0)."""
-    own = now.astimezone(zone).utcoffset()
-    offsets = {0}
-    for other in others:
-        delta = now.astimezone(ZoneInfo(other)).utcoffset() - own  # type: ignore[operator]
-        offsets.add(int(delta.total_seconds() // 60))
-    return sorted(offsets)
+def send_at_local(send_at: datetime, zones: tuple[ZoneInfo, ...], today: date) -> dict[str, Any]:
+    """A planned send instant as the rules read it: its local date in the debtor's own zone
+    (``zones[0]``) and how many days after today that is, and its wall-clock time in every zone
+    the debtor may be in, each read at the send instant itself, so a daylight-saving change
+    between the decision and the send counts (12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2)."""
+    day = send_at.astimezone(zones[0]).date()
+    local = [(zone.key, send_at.astimezone(zone)) for zone in zones]
+    return {"date": day.isoformat(), "days_ahead": (day - today).days,
+            "zones": [{"timezone": key, "hour": t.hour, "minute": t.minute} for key, t in local]}
 
 
 def _iso(value: Any) -> str | None:

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from explain import band_of as _band_of
 
 from .money import currency_exponent
-from .sendtime import Window, earliest_send_time
+from .sendtime import Window, plan_send_time
 from .situation import Situation
 
 __all__ = ["Fee", "Candidate", "Proposal", "Ladder", "load_ladder", "band_of", "propose"]
@@ -116,7 +116,9 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
         specs += [(kind, level["level"], channel, tone if channel else None, False, True)
                   for kind in level["kinds"] for channel in channels]
 
-    send_at = earliest_send_time(situation.case.as_of, situation.case.debtor.timezone, [ladder.send_window])
+    # one moment inside the ladder's hours in every zone the debtor may be in, read at that moment
+    send_at = plan_send_time(situation.case.as_of, situation.case.debtor.possible_timezones,
+                             courtesy=[ladder.send_window])
     profiling = band is not None
     candidates = [
         Candidate(

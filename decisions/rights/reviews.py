@@ -29,8 +29,9 @@ import copy
 import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +45,7 @@ from ..case import CHANNELS
 from ..documents import document_of
 from ..errors import Conflict, InvalidInput, NotFound, StorageUnavailable, storage_guard
 from ..policy import PolicyEngine, PolicyError
+from ..policy_input import send_at_local
 from ..situation import Activity
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, seal_text, unseal_entry
@@ -116,7 +118,7 @@ def record_outcome(ctx: RightsContext, case_id: str, *, outcome: str, rationale:
         checked = None
         if outcome == "modify":
             assert action is not None
-            checked = _checked_action(session, ctx, decision, action, policy)
+            checked = _checked_action(session, ctx, decision, action, policy, now=now)
         sealed = seal_text(session, ctx, case.subject_id, {"rationale": rationale}, now=now)
         body: dict[str, Any] = {
             "case_id": case.case_id, "decision_id": case.decision_id, "decision_seq": case.decision_seq,
@@ -161,7 +163,7 @@ def resume_escalation(ctx: RightsContext, case_id: str, *, rationale: str, actor
 
 
 def _checked_action(session: Session, ctx: RightsContext, decision: DecisionRow, action: dict[str, Any],
-                    policy: Callable[[], PolicyEngine] | None) -> dict[str, Any]:
+                    policy: Callable[[], PolicyEngine] | None, *, now: datetime) -> dict[str, Any]:
     """The reviewer's action, checked by the policy gate on the decision's own policy input."""
     kind, channel = action.get("kind"), action.get("channel")
     if kind not in MODIFIABLE_KINDS:
@@ -186,7 +188,8 @@ def _checked_action(session: Session, ctx: RightsContext, decision: DecisionRow,
     document["candidates"] = [{
         "id": "c0", "kind": kind, "level": checked["level"], "channel": channel, "tone": checked["tone"],
         "communication": channel is not None, "profiling": False, "legal_action_threat": False, "notices": [],
-        "send_at": None, "send_at_local": None, "fees": []}]
+        "send_at": None, "send_at_local": _send_at_local(payload, document, _sent_at(action, now)) if channel else None,
+        "fees": []}]
     try:
         verdict = policy().evaluate(document).verdicts["c0"]
     except PolicyError as exc:
@@ -204,9 +207,7 @@ def _remember_sent(session: Session, decision: DecisionRow, action: dict[str, An
     """A message released by a review counts as sent (frequency caps, the ladder's level)."""
     if action.get("channel") is None or action.get("kind") in (None, "none"):
         return
-    at = now
-    if action.get("send_at"):
-        at = max(now, datetime.fromisoformat(str(action["send_at"]).replace("Z", "+00:00")))
+    at = _sent_at(action, now)
     remember(session, claim_id=decision.claim_id, subject_id=decision.subject_id, source_id=decision.decision_id,
              ledger_seq=seq, activity=Activity(at=at, activity="dunning", kind=action["kind"],
                                                level=action.get("level"), channel=action["channel"],
@@ -218,6 +219,25 @@ def _case(session: Session, case_id: str) -> ReviewCaseRow:
     if case is None:
         raise NotFound("no review case with this id")
     return case
+
+
+def _sent_at(action: dict[str, Any], now: datetime) -> datetime:
+    """When the reviewer's message goes out: at its time, or at once (never in the past)."""
+    if action.get("send_at"):
+        return max(now, datetime.fromisoformat(str(action["send_at"]).replace("Z", "+00:00")))
+    return now
+
+
+def _send_at_local(payload: dict[str, Any], document: dict[str, Any], at: datetime) -> dict[str, Any] | None:
+    """The reviewer's send instant as the rules read it, in every zone the debtor may be in (from
+    the decision's sealed request), each read at that instant; None (which the contact-hours
+    rules refuse) when the request no longer says where the debtor may be."""
+    debtor = (payload.get("request") or {}).get("debtor") or {}
+    own, today = debtor.get("timezone"), document.get("case", {}).get("today")
+    if not isinstance(own, str) or not isinstance(today, str):
+        return None
+    zones = tuple(ZoneInfo(z) for z in dict.fromkeys((own, *(debtor.get("other_timezones") or ()))))
+    return send_at_local(at, zones, date.fromisoformat(today))
 
 
 def case_document(case: ReviewCaseRow, *, now: datetime) -> dict[str, Any]:

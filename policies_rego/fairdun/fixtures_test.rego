@@ -23,7 +23,6 @@ case := {
 		"country": "DE",
 		"subdivision": null,
 		"timezone": "Europe/Berlin",
-		"timezone_offsets_minutes": [0],
 		"language": "de",
 		"consents": {"email": true, "sms": false, "phone": false, "letter": true},
 		"opted_out_channels": [],
@@ -84,7 +83,8 @@ case_for(tc) := json.patch(case, ops) if {
 	ops := array.concat(sets, removes)
 }
 
-local_10am := {"date": "2026-11-22", "hour": 10, "minute": 0, "weekday": 7, "days_ahead": 0}
+# A send at 10:00 today in the debtor's own (and only) zone.
+local_10am := {"date": "2026-11-22", "days_ahead": 0, "zones": [{"timezone": "Europe/Berlin", "hour": 10, "minute": 0}]}
 
 email_reminder := {
 	"id": "c0", "kind": "reminder", "level": 2, "channel": "email", "tone": "neutral",

@@ -6,11 +6,13 @@
 #   US Regulation F for debt collectors and California's Rosenthal Act for creditors collecting
 #   their own consumer debts (Civil Code section 1788.17 makes 15 U.S.C. 1692c(a)(1) bind them).
 #   Each window carries its own rule id and citation; where no statute sets hours (DE, GB, New
-#   York for first-party creditors) there is no window. When the debtor may be in several time
-#   zones (timezone_offsets_minutes), the hours must hold in every one of them (Regulation F
-#   comment 6(b)(1)(i)-2): one window per zone, shifted into the debtor's own zone, which the
-#   pipeline intersects; should they not intersect, the candidate is denied. An unknown creditor
-#   role or channel counts as covered, unknown offsets as the widest US spread (fail closed).
+#   York for first-party creditors) there is no window. The hours must hold in every time zone
+#   the debtor may be in (Regulation F comment 6(b)(1)(i)-2), at the send instant: each
+#   candidate carries the wall-clock time of its planned send instant in every such zone
+#   (send_at_local.zones, read by the pipeline at that instant, so across a daylight-saving
+#   change), and a candidate planned outside the window in any zone, or whose planned times are
+#   unknown, is denied. The obligation tells the pipeline to keep the window in every zone when
+#   it fixes the send time. An unknown creditor role or channel counts as covered (fail closed).
 # related_resources:
 #   - ref: https://www.ecfr.gov/current/title-12/chapter-X/part-1006/subpart-B/section-1006.6
 #     description: 12 CFR 1006.6(b)(1)(i) and its official interpretation
@@ -37,24 +39,38 @@ citations := {"*": "per window in data.parameters.quiet_hours"}
 
 params := data.parameters.quiet_hours
 
+# Keep the window, local time in every zone the debtor may be in, when the send time is fixed.
 obligations contains {
 	"candidate": c.id, "kind": "send_window", "rule": window.id, "citation": citation[window.id],
-	"params": hours,
+	"params": {"not_before": window.not_before, "not_after": window.not_after},
 } if {
 	some window in windows
-	intersecting[window.id]
 	some c in lib.communicating
 	covered[[window.id, c.id]]
-	some hours in shifted[window.id]
 }
 
+# Planned outside the window in one of the zones (or at a time that cannot be read there).
 deny contains {"candidate": c.id, "rule": window.id, "citation": citation[window.id], "message": message} if {
 	some window in windows
-	id := window.id
-	not intersecting[id]
 	some c in lib.communicating
 	covered[[window.id, c.id]]
-	message := "no moment lies within the statutory contact hours of every time zone the debtor may be in"
+	some i
+	zone := c.send_at_local.zones[i]
+	key := [window.id, c.id, i]
+	not inside[key]
+	message := sprintf("planned outside the statutory contact hours (%s to %s local time) in %s", [
+		window.not_before, window.not_after, zone_name(zone),
+	])
+}
+
+# No planned time in any zone: the hours cannot be shown to hold.
+deny contains {"candidate": c.id, "rule": window.id, "citation": citation[window.id], "message": message} if {
+	some window in windows
+	some c in lib.communicating
+	covered[[window.id, c.id]]
+	id := c.id
+	not planned[id]
+	message := "the planned send time is unknown in the time zones the debtor may be in"
 }
 
 # The windows that bind this creditor at the debtor's place.
@@ -88,43 +104,29 @@ covers(_, channel) if not known_channels[channel]
 
 known_channels := {channel | some channel in data.parameters.contract.channels}
 
-# Minutes by which each zone the debtor may be in is ahead of the debtor's own zone; anything but
-# a non-empty list (missing, null) means the zones are unknown (count(null) is an error in OPA).
-offsets := lib.debtor.timezone_offsets_minutes if {
-	is_array(lib.debtor.timezone_offsets_minutes)
-	count(lib.debtor.timezone_offsets_minutes) > 0
-} else := params.offsets_when_unknown_minutes
+# The candidates with a non-empty list of planned local times (count(null) is an error in OPA).
+planned := {c.id |
+	some c in lib.communicating
+	zones := c.send_at_local.zones
+	is_array(zones)
+	count(zones) > 0
+}
 
-# The windows as send_window parameters, one per zone the debtor may be in, shifted into the
-# debtor's own zone. With one zone (the common case) that is the window itself.
-shifted := {window.id: {{"not_before": window.not_before, "not_after": window.not_after}} |
+# [window id, candidate id, zone index] where the planned wall-clock time lies inside the window:
+# start inclusive, end exclusive ("after 8 a.m. and before 9 p.m."). Hour and minute are
+# type-checked before any arithmetic or comparison.
+inside := {[window.id, c.id, i] |
 	some window in windows
-} if {
-	offsets == [0]
-} else := {id: windows_of_zones |
-	some id in object.keys(spans)
-	windows_of_zones := {window |
-		some span in spans[id]
-		window := {"not_before": lib.hhmm(span[0]), "not_after": lib.hhmm(span[1])}
-	}
+	some c in lib.communicating
+	some i
+	zone := c.send_at_local.zones[i]
+	is_number(zone.hour)
+	is_number(zone.minute)
+	at := (zone.hour * data.parameters.clock.minutes_per_hour) + zone.minute
+	at >= lib.minutes(window.not_before)
+	at < lib.minutes(window.not_after)
 }
 
-# The windows of all zones have a moment in common: no window ends before another begins.
-intersecting := {window.id | some window in windows} if {
-	offsets == [0]
-} else := {id | some id in object.keys(spans); not disjoint[id]}
+zone_name(zone) := zone.timezone if is_string(zone.timezone)
 
-# Each window in each zone, as minutes of the debtor's own day (start inclusive, end exclusive).
-# (Maps rather than functions: see the portability guide in policies_rego/README.md.)
-spans := {window.id: [[start, end] |
-	some offset in offsets
-	start := lib.greater(lib.minutes(window.not_before) - offset, 0)
-	end := lib.lesser(lib.minutes(window.not_after) - offset, params.last_minute_of_day)
-] | some window in windows}
-
-disjoint := {id |
-	some id in object.keys(spans)
-	some a in spans[id]
-	some b in spans[id]
-	a[0] >= b[1]
-}
+else := "a time zone the debtor may be in"

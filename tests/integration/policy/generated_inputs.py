@@ -3,8 +3,9 @@ portfolio generator, pushed towards the edges where engines part ways.
 
 A scenario draws a portfolio request (``generate_portfolio``, any seed) and changes it as a
 tester would: every supported jurisdiction and some unsupported ones, both creditor roles and
-debtor kinds, decision instants at DST changes in both hemispheres, leap days and year ends,
-other possible time zones, empty histories, flags, consents, opt-outs, disputes, promises and
+debtor kinds, decision instants at DST changes in both hemispheres (and on the evenings before
+them, so that the message goes out after the change), leap days and year ends, other possible
+time zones, empty histories, flags, consents, opt-outs, disputes, promises and
 part payments, the facts of the rights workflows. The request goes through the pipeline's own
 steps (validation, situation, model, ladder, ``policy_input``), so the input is one fairdun would
 send; then optional fields may be removed or nulled, as an input from an older pipeline or
@@ -70,7 +71,14 @@ EDGE_INSTANTS = tuple(datetime.fromisoformat(t).replace(tzinfo=UTC) for t in (
     "2028-02-28T23:30:00", "2028-02-29T12:00:00", "2028-03-01T00:30:00", "2024-02-29T09:00:00",
     "2026-12-31T23:30:00", "2027-01-01T00:30:00", "2025-12-31T22:00:00", "2026-06-30T21:00:00",
     "2026-07-01T09:00:00", "2026-07-02T09:00:00", "2023-01-15T09:00:00", "2026-11-22T09:00:00",
+    # Evenings before a DST change (after the ladder's hours): the message goes out after it, so
+    # the zones' clocks at the send instant differ from those at the decision (issue 17).
+    "2026-03-08T01:00:00", "2026-03-28T19:00:00", "2026-10-24T18:00:00", "2026-10-31T19:00:00",
+    "2026-09-05T23:00:00", "2026-04-04T02:00:00", "2026-09-26T06:00:00", "2026-10-03T08:00:00",
 ))
+
+# Clock times around the statutory contact hours (08:00 inclusive, 21:00 exclusive).
+CLOCK_EDGES = ((7, 59), (8, 0), (12, 0), (20, 59), (21, 0), (0, 0), (23, 59))
 
 # Fields of the policy input that may be missing (an older pipeline, another client): each
 # must count as its stricter value on every engine.
@@ -80,7 +88,7 @@ OPTIONAL_POINTERS = (
     "/case/debtor/flags/cease_communication", "/case/debtor/flags/no_work_contact",
     "/case/debtor/flags/financial_difficulty", "/case/debtor/consents/email", "/case/debtor/consents/sms",
     "/case/debtor/consents/phone", "/case/debtor/consents/letter", "/case/debtor/consents",
-    "/case/debtor/opted_out_channels", "/case/debtor/timezone_offsets_minutes", "/case/debtor/objected_to_profiling",
+    "/case/debtor/opted_out_channels", "/case/debtor/objected_to_profiling",
     "/case/debtor/compelling_grounds_documented", "/case/debtor/processing_restricted", "/case/debtor/flags",
     "/case/invoice/disputed", "/case/invoice/promise_to_pay_on", "/case/invoice/last_payment_on",
     "/case/invoice/due_date_agreed", "/case/invoice/default_notice_in_invoice",
@@ -90,6 +98,9 @@ OPTIONAL_POINTERS = (
     "/case/today", "/case/debtor/jurisdiction", "/case/debtor/country",
     "/candidates/0/legal_action_threat", "/candidates/0/send_at_local", "/candidates/0/profiling",
     "/candidates/1/legal_action_threat", "/candidates/1/send_at_local",
+    "/candidates/0/send_at_local/zones", "/candidates/0/send_at_local/zones/0",
+    "/candidates/0/send_at_local/zones/1/hour", "/candidates/1/send_at_local/zones/0/minute",
+    "/candidates/1/send_at_local/zones/1/timezone",
     "/case/history/dunning/0/age_days", "/case/history/dunning/0/notices", "/case/history/dunning/0/channel",
     "/case/history/contacts/0/age_days", "/case/history/contacts/0/connected",
 )
@@ -153,6 +164,9 @@ def scenarios(draw: Any) -> dict[str, Any]:
         "rights": rights,
         "profiling": draw(st.integers(0, 9)) != 0,
         "global_stop": draw(st.integers(0, 19)) == 0,
+        # the planned clock time in the last possible zone moved to an edge of the contact hours
+        # (as a reviewer's own send time could put it), for both sides of FD-QUIET-HOURS
+        "clock": draw(st.sampled_from(CLOCK_EDGES)) if draw(st.integers(0, 3)) == 0 else None,
         "remove": draw(st.lists(st.sampled_from(OPTIONAL_POINTERS), max_size=3, unique=True))
                   if draw(st.integers(0, 3)) == 0 else [],
         "null": draw(st.lists(st.sampled_from(OPTIONAL_POINTERS), max_size=2, unique=True))
@@ -186,6 +200,11 @@ def policy_input_of(scenario: dict[str, Any]) -> dict[str, Any] | None:
     document = policy_input(situation, proposal.candidates, risk=risk, global_stop=scenario["global_stop"],
                             rights=scenario["rights"])
     document = copy.deepcopy(document)
+    clock = scenario.get("clock")
+    if clock is not None:
+        for candidate in document["candidates"][:1]:
+            if candidate["send_at_local"] is not None:
+                candidate["send_at_local"]["zones"][-1].update(hour=clock[0], minute=clock[1])
     for pointer in scenario["remove"]:
         _change(document, pointer, remove=True)
     for pointer in scenario["null"]:

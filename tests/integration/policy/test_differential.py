@@ -27,6 +27,7 @@ BUNDLE = load_bundle()
 BATCH, EXAMPLES = 25, 420          # 10,500 scenarios; a few become invalid requests and are skipped
 MINIMUM = 10_000
 COMPARED: list[int] = []
+SEEN: set[tuple[str, str]] = set()      # (effect, rule) in the reference's verdicts
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,10 @@ def _compare(engines, inputs):
     reference, others = engines
     batched = reference.evaluate_many(inputs)
     expected = [_verdicts(_single(reference, i)) for i in inputs]
+    for verdicts in expected:
+        if verdicts != "refused":
+            SEEN.update(("deny", d["rule"]) for v in verdicts.values() for d in v["deny"])
+            SEEN.update((o["kind"], o["rule"]) for v in verdicts.values() for o in v["obligations"])
     assert [_verdicts(a) for a in batched] == expected, "opa-embedded: one query per case and batched differ"
     for name, engine in others.items():
         for policy_input, answer, want in zip(inputs, engine.evaluate_many(inputs), expected, strict=True):
@@ -97,3 +102,10 @@ def test_every_place_creditor_role_and_debtor_kind_agree(engines, role, kind):
 def test_the_engines_were_compared_on_at_least_ten_thousand_inputs():
     """(Runs after the tests above, in file order.)"""
     assert sum(COMPARED) >= MINIMUM, COMPARED
+
+
+def test_the_generated_inputs_reach_both_sides_of_the_contact_hours():
+    """Messages planned inside and outside the statutory hours of some zone were both compared
+    (issue 17: the planned time in every zone the debtor may be in)."""
+    for rule in ("US-REGF-1006.6-b1", "US-CA-CIV-1788.17"):
+        assert ("deny", rule) in SEEN and ("send_window", rule) in SEEN, rule

@@ -147,3 +147,25 @@ def test_another_subjects_decision_cannot_be_contested(runtime: Any, decide: Any
         rights.decision_of(runtime.rights, other, decision["decision_id"])
     with runtime.db.reading() as session:
         assert session.query(ReviewCaseRow).count() == before
+
+
+def test_a_modified_message_keeps_the_contact_hours_in_every_zone_at_its_send_time(runtime: Any, decide: Any) -> None:
+    """12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2: the reviewer's send time (or the moment of the
+    review, for "at once") is checked in every zone the debtor may be in, read at that instant."""
+    us = {**HANDOVER, "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
+          "invoice.currency": "USD", "creditor": {"role": "debt_collector"}}
+    decision = decide(**us, **{"debtor.other_timezones": ["America/Los_Angeles"]})
+    assert decision["status"] == "needs_review", decision["status"]
+    case_id = _open_case(runtime)
+    email = {"kind": "reminder", "level": 3, "channel": "email", "tone": "neutral"}
+
+    def modify(**action: Any) -> dict[str, Any]:
+        return rights.record_outcome(runtime.rights, case_id, outcome="modify", rationale="an e-mail instead",
+                                     explanation_opened=True, action={**email, **action}, actor="staff:1",
+                                     policy=runtime.rights.policy)
+
+    with pytest.raises(InvalidInput, match="US-REGF-1006.6-b1.*America/New_York"):   # the review: 04:00 in New York
+        modify()
+    with pytest.raises(InvalidInput, match="US-REGF-1006.6-b1.*America/Los_Angeles"):   # 10:30 New York, 07:30 Los Angeles
+        modify(send_at="2026-11-23T15:30:00Z")
+    assert modify(send_at="2026-11-23T16:00:00Z")["action"]["channel"] == "email"       # 11:00 and 08:00

@@ -26,7 +26,8 @@ def test_dates_are_local_with_their_distance_from_today() -> None:
                                                   "kind": "reminder", "level": 1, "channel": "email", "notices": []}
     assert case["history"]["contacts"][0]["date"] == "2026-11-20" and case["history"]["contacts"][0]["age_days"] == 2
     email = document["candidates"][0]
-    assert email["send_at_local"] == {"date": "2026-11-23", "days_ahead": 1}
+    assert email["send_at_local"] == {"date": "2026-11-23", "days_ahead": 1,
+                                      "zones": [{"timezone": "Europe/Berlin", "hour": 9, "minute": 0}]}
 
 
 def test_the_gate_sees_only_what_rules_read() -> None:
@@ -58,16 +59,36 @@ def test_the_stop_switch_and_request_facts_reach_the_policy() -> None:
     assert case["debtor"]["flags"]["financial_difficulty"] is True
 
 
-def test_other_time_zones_become_offsets_from_the_debtors_own() -> None:
+def _us_input(as_of: str, timezone: str, others: list[str]) -> dict:
     from service.schemas import DecisionRequestSchema
 
-    request = request_with(**{"debtor.jurisdiction": "US-TX", "debtor.timezone": "America/Chicago",
-                              "invoice.currency": "USD"})
-    request["debtor"]["other_timezones"] = ["America/Denver", "America/New_York", "America/Chicago"]
+    request = request_with(**{"debtor.jurisdiction": "US-NY", "debtor.timezone": timezone,
+                              "invoice.currency": "USD", "as_of": as_of, "history.dunning": [], "history.contacts": [],
+                              "invoice.issued_on": "2026-01-02", "invoice.due_on": "2026-02-01"})
+    request["debtor"]["other_timezones"] = others
     situation = situate(DecisionRequestSchema().load(request))
-    document = policy_input(situation, propose(situation, band="medium", ladder=LADDER).candidates, risk=RISK)
+    return policy_input(situation, propose(situation, band="medium", ladder=LADDER).candidates, risk=RISK)
 
-    assert document["case"]["debtor"]["timezone_offsets_minutes"] == [-60, 0, 60]
+
+def test_each_candidate_carries_its_send_time_in_every_zone_read_at_the_send_instant() -> None:
+    """Decided on the Saturday before the US spring-forward, sent on the Monday after it: the
+    zones' clocks are those of the Monday (New York on daylight time, Phoenix not: 3 hours)."""
+    document = _us_input("2026-03-08T01:00:00Z", "America/New_York",
+                         ["America/Phoenix", "America/New_York", "America/Phoenix"])
+    assert "timezone_offsets_minutes" not in document["case"]["debtor"]
+    email = document["candidates"][0]
+    assert email["send_at_local"] == {"date": "2026-03-09", "days_ahead": 2, "zones": [
+        {"timezone": "America/New_York", "hour": 12, "minute": 0},
+        {"timezone": "America/Phoenix", "hour": 9, "minute": 0}]}
+    assert document["candidates"][-1]["send_at_local"] is None      # waiting sends nothing
+
+
+def test_the_southern_hemisphere_and_the_year_end_are_read_the_same_way() -> None:
+    # Decided on New Year's Eve in Sydney (summer time), sent on the first ladder day of 2027
+    document = _us_input("2026-12-31T08:00:00Z", "Australia/Sydney", ["Pacific/Auckland"])
+    assert document["candidates"][0]["send_at_local"] == {"date": "2027-01-01", "days_ahead": 1, "zones": [
+        {"timezone": "Australia/Sydney", "hour": 9, "minute": 0},
+        {"timezone": "Pacific/Auckland", "hour": 11, "minute": 0}]}
 
 
 def test_candidates_say_whether_they_threaten_court_action() -> None:
