@@ -25,6 +25,7 @@ deny := [
 	data.rules.gdpr.restriction.deny,
 	data.rules.input.malformed_input.deny,
 	data.rules.jurisdiction.unsupported_jurisdiction.deny,
+	data.rules.limitation.time_barred_threat.deny,
 	data.rules.oversight.review_pause.deny,
 	data.rules.stops.debt_moratorium.deny,
 	data.rules.stops.deceased_stop.deny,
