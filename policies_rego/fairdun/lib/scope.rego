@@ -38,4 +38,12 @@ baseline if reviewed == false
 params := data.parameters.baseline
 
 # The message every baseline rule gives, naming the place and role (either may be unknown).
-describe := sprintf("no reviewed rule set for %v as %v", [lib.jurisdiction_key, lib.role_key])
+describe := sprintf("no reviewed rule set for %v as %v", [place_text, role_text])
+
+place_text := lib.jurisdiction if is_string(lib.jurisdiction)
+
+else := "an unknown place"
+
+role_text := lib.creditor_role if is_string(lib.creditor_role)
+
+else := "an unknown creditor role"

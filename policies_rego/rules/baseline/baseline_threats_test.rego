@@ -60,3 +60,18 @@ test_unreviewed_us_state_binds_debt_collectors_too if check("unreviewed_us_state
 test_missing_jurisdiction_gets_the_baseline if check("missing_jurisdiction_gets_the_baseline")
 
 test_subdivision_of_a_country_reviewed_as_a_whole_is_reviewed if check("subdivision_of_a_country_reviewed_as_a_whole_is_reviewed")
+
+message_for(changes) := messages if {
+	the_case := fx.case_for(changes)
+	candidates := [fx.final_notice_with_threat]
+	denials := rule.deny with input.case as the_case with input.candidates as candidates
+	messages := {d.message | some d in denials}
+}
+
+test_the_message_names_the_place_and_role if {
+	message_for({"set": fx.in_france}) == {"no reviewed rule set for FR as first_party: conservative baseline, no threat of court action"}
+}
+
+test_the_message_names_an_unknown_place_and_role_in_words if {
+	message_for({"remove": ["/debtor/jurisdiction", "/creditor/role"]}) == {"no reviewed rule set for an unknown place as an unknown creditor role: conservative baseline, no threat of court action"}
+}
