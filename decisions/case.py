@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 __all__ = [
-    "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES",
+    "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES", "UK_NATIONS",
     "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
     "CreditorContact", "Creditor", "BankTransfer", "Payment",
 ]
@@ -26,6 +26,9 @@ CHANNELS = ("email", "sms", "letter", "phone")
 TONES = ("gentle", "neutral", "firm")
 DEBTOR_KINDS = ("consumer", "business")
 CREDITOR_ROLES = ("first_party", "debt_collector")
+# The UK's three legal systems (limitation differs: Limitation Act 1980; Prescription and
+# Limitation (Scotland) Act 1973; Limitation (Northern Ireland) Order 1989).
+UK_NATIONS = ("england_wales", "scotland", "northern_ireland")
 DUNNING_KINDS = ("pre_due_reminder", "reminder", "final_notice", "payment_plan_offer")
 
 
@@ -74,6 +77,9 @@ class Debtor:
     # hold in every one of them (12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2).
     other_timezones: tuple[str, ...] = ()
     opted_out_channels: tuple[str, ...] = ()    # channels the debtor asked not to be used
+    # GB debtors: the legal system of the UK nation (UK_NATIONS); None when the AR system does
+    # not say, and the policies then apply the reading most protective of the debtor.
+    uk_nation: str | None = None
 
     @property
     def country(self) -> str:

@@ -11,6 +11,8 @@ package fairdun.registry
 import rego.v1
 
 deny := [
+	data.rules.baseline.baseline_contact_hours.deny,
+	data.rules.baseline.baseline_threats.deny,
 	data.rules.consent.channel_consent.deny,
 	data.rules.contact.cease_communication.deny,
 	data.rules.contact.channel_opt_out.deny,
@@ -25,6 +27,7 @@ deny := [
 	data.rules.gdpr.restriction.deny,
 	data.rules.input.malformed_input.deny,
 	data.rules.jurisdiction.unsupported_jurisdiction.deny,
+	data.rules.limitation.time_barred_threat.deny,
 	data.rules.oversight.review_pause.deny,
 	data.rules.stops.debt_moratorium.deny,
 	data.rules.stops.deceased_stop.deny,
@@ -41,6 +44,9 @@ deny := [
 ]
 
 obligations := [
+	data.rules.baseline.baseline_contact_hours.obligations,
+	data.rules.baseline.baseline_escalation.obligations,
+	data.rules.baseline.baseline_fees.obligations,
 	data.rules.de.collection_costs.obligations,
 	data.rules.de.default_damages.obligations,
 	data.rules.de.default_interest.obligations,

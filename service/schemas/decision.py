@@ -15,6 +15,7 @@ from decisions.case import (
     DEBTOR_KINDS,
     DUNNING_KINDS,
     TONES,
+    UK_NATIONS,
     Case,
     Consents,
     Contact,
@@ -123,6 +124,17 @@ class DebtorSchema(Schema):
     opted_out_channels = fields.List(
         fields.String(validate=validate.OneOf(CHANNELS)), load_default=list,
         metadata={"description": "channels the debtor asked not to be contacted through (12 CFR 1006.14(h))"})
+    uk_nation = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(UK_NATIONS),
+        metadata={"description": "GB debtors only: the UK legal system whose law governs the claim "
+                                 "(england_wales, scotland, northern_ireland); limitation differs (six years in "
+                                 "England, Wales and Northern Ireland, five in Scotland). Left out or null: the "
+                                 "shortest period applies"})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("uk_nation") is not None and not data["jurisdiction"].startswith("GB"):
+            raise ValidationError({"uk_nation": ["Only for a debtor in the United Kingdom (jurisdiction GB)."]})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Debtor:

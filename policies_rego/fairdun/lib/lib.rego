@@ -39,6 +39,14 @@ default debtor_kind := null
 
 debtor_kind := debtor.kind
 
+default uk_nation := null
+
+uk_nation := debtor.uk_nation
+
+# The UK nation is one the catalogue knows (england_wales, scotland, northern_ireland); anything
+# else (missing, null) is unknown, and rules then apply the reading most protective of the debtor.
+known_uk_nation if uk_nation in data.parameters.contract.uk_nations
+
 default creditor_role := null
 
 creditor_role := input.case.creditor.role

@@ -4,7 +4,7 @@
 #   A debt collector must not sue or threaten to sue to collect a time-barred debt (12 CFR
 #   1006.26(b)). fairdun never sues; a message that announces court action (legal_action_threat,
 #   missing counts as announcing) is denied unless the claim is known to be enforceable under the
-#   state's limitation period (data.parameters.limitation: New York, California); in a state
+#   state's limitation period (data.parameters.limitation: New York, California, Washington); in a state
 #   without a period on file the claim counts as time-barred (strict liability, fail closed).
 # related_resources:
 #   - ref: https://www.ecfr.gov/current/title-12/chapter-X/part-1006/subpart-C/section-1006.26
@@ -13,6 +13,8 @@
 #     description: N.Y. CPLR 214-i
 #   - ref: https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=CCP&sectionNum=337
 #     description: Cal. Code Civ. Proc. 337
+#   - ref: https://app.leg.wa.gov/RCW/default.aspx?cite=4.16.040
+#     description: RCW 4.16.040 (Washington, six years)
 # custom:
 #   id: US-REGF-1006.26-b
 #   jurisdiction: US (debt collectors)

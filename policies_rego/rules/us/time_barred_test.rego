@@ -39,8 +39,18 @@ cases := {
 		"candidates": [threatening],
 		"denied": set(),
 	},
+	"washington_account_receivable_has_six_years": {
+		"set": object.union(collector_in(fx.in_washington), {"/invoice/due_on": "2021-01-15"}),
+		"candidates": [threatening],
+		"denied": set(),
+	},
+	"washington_account_receivable_older_than_six_years_is_time_barred": {
+		"set": object.union(collector_in(fx.in_washington), {"/invoice/due_on": "2020-11-21"}),
+		"candidates": [threatening],
+		"denied": {"c7"}, "citation": citation,
+	},
 	"state_without_a_period_on_file_counts_as_time_barred": {
-		"set": collector_in(fx.in_washington),
+		"set": collector_in(fx.in_massachusetts),
 		"candidates": [threatening, fx.email_reminder],
 		"denied": {"c7"}, "citation": citation,
 	},
@@ -68,6 +78,10 @@ test_payment_does_not_revive_a_new_york_consumer_debt if check("payment_does_not
 test_new_york_business_debt_has_six_years if check("new_york_business_debt_has_six_years")
 
 test_california_debt_has_four_years if check("california_debt_has_four_years")
+
+test_washington_account_receivable_has_six_years if check("washington_account_receivable_has_six_years")
+
+test_washington_account_receivable_older_than_six_years_is_time_barred if check("washington_account_receivable_older_than_six_years_is_time_barred")
 
 test_state_without_a_period_on_file_counts_as_time_barred if check("state_without_a_period_on_file_counts_as_time_barred")
 

@@ -2,10 +2,11 @@
 portfolio generator, pushed towards the edges where engines part ways.
 
 A scenario draws a portfolio request (``generate_portfolio``, any seed) and changes it as a
-tester would: every supported jurisdiction and some unsupported ones, both creditor roles and
-debtor kinds, decision instants at DST changes in both hemispheres (and on the evenings before
-them, so that the message goes out after the change), leap days and year ends, other possible
-time zones, empty histories, flags, consents, opt-outs, disputes, promises and
+tester would: every supported jurisdiction (reviewed or under the baseline) and some unsupported
+ones, GB debtors with and without their UK nation, both creditor roles and debtor kinds, decision
+instants at DST changes in both hemispheres (and on the evenings before them, so that the message
+goes out after the change), leap days and year ends, other possible time zones, empty histories,
+flags, consents, opt-outs, disputes, promises and
 part payments, the facts of the rights workflows. The request goes through the pipeline's own
 steps (validation, situation, model, ladder, ``policy_input``), so the input is one fairdun would
 send; then optional fields may be removed or nulled, as an input from an older pipeline or
@@ -30,7 +31,7 @@ from decisions.strategy import load_ladder, propose
 from service.runtime import load_risk_model
 from service.schemas import DecisionRequestSchema
 
-__all__ = ["EDGE_INSTANTS", "PLACES", "policy_input_of", "scenarios"]
+__all__ = ["EDGE_INSTANTS", "PLACES", "UK_NATIONS", "policy_input_of", "scenarios"]
 
 
 @cache
@@ -48,7 +49,9 @@ US_STATES = ("US-AL", "US-AK", "US-AZ", "US-AR", "US-CA", "US-CO", "US-CT", "US-
              "US-NC", "US-ND", "US-OH", "US-OK", "US-OR", "US-PA", "US-RI", "US-SC", "US-SD", "US-TN", "US-TX",
              "US-UT", "US-VT", "US-VA", "US-WA", "US-WV", "US-WI", "US-WY")
 UNSUPPORTED = ("CH", "JP", "AU", "BR", "US", "US-PR", "CA-QC")
-PLACES = EU_EEA + ("GB",) + US_STATES + UNSUPPORTED
+# GB with and without a nation's subdivision (the reviewed scope covers GB as a whole)
+PLACES = EU_EEA + ("GB", "GB-SCT", "GB-NIR") + US_STATES + UNSUPPORTED
+UK_NATIONS = ("england_wales", "scotland", "northern_ireland", None)
 
 _CURRENCY = {"GB": "GBP", "US": "USD", "CH": "CHF", "JP": "JPY", "AU": "AUD", "BR": "BRL", "CA": "CAD",
              "DK": "DKK", "SE": "SEK", "PL": "PLN", "CZ": "CZK", "HU": "HUF", "RO": "RON", "BG": "BGN",
@@ -95,7 +98,7 @@ OPTIONAL_POINTERS = (
     "/case/invoice/human_review_completed", "/case/invoice/escalation_paused", "/case/invoice/open_amount_minor",
     "/case/invoice/due_on", "/case/history/dunning", "/case/history/contacts", "/case/controls/global_stop",
     "/case/controls", "/case/risk/interval_bands", "/case/risk/out_of_range", "/case/risk/profiling", "/case/creditor/role", "/case/debtor/kind",
-    "/case/today", "/case/debtor/jurisdiction", "/case/debtor/country",
+    "/case/today", "/case/debtor/jurisdiction", "/case/debtor/country", "/case/debtor/uk_nation",
     "/candidates/0/legal_action_threat", "/candidates/0/send_at_local", "/candidates/0/profiling",
     "/candidates/1/legal_action_threat", "/candidates/1/send_at_local",
     "/candidates/0/send_at_local/zones", "/candidates/0/send_at_local/zones/0",
@@ -127,6 +130,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
         debtor["other_timezones"] = draw(st.lists(st.sampled_from(ZONES), max_size=3, unique=True))
     if draw(st.booleans()):
         request["creditor"] = {"role": draw(st.sampled_from(("first_party", "debt_collector")))}
+    if debtor["jurisdiction"].startswith("GB") and draw(st.booleans()):
+        debtor["uk_nation"] = draw(st.sampled_from(UK_NATIONS))
     if draw(st.booleans()):
         debtor["kind"] = draw(st.sampled_from(("consumer", "business")))
     if draw(st.booleans()):

@@ -18,7 +18,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from integration.policy.generated_inputs import PLACES, policy_input_of, scenarios
+from integration.policy.generated_inputs import PLACES, UK_NATIONS, policy_input_of, scenarios
 from integration.policy.opa_rest_server import opa_rest_server
 
 from decisions.policy import OpaEmbeddedEngine, OpaServerEngine, PolicyError, RegopyEngine, load_bundle
@@ -93,6 +93,37 @@ def test_every_place_creditor_role_and_debtor_kind_agree(engines, role, kind):
         document = policy_input_of({"request": request, "rights": RightsStatus(), "profiling": True,
                                     "global_stop": False, "remove": [], "null": []})
         assert document is not None, place
+        inputs.append(document)
+
+    _compare(engines, inputs)
+    COMPARED.append(len(inputs))
+
+
+@pytest.mark.parametrize("role", ("first_party", "debt_collector"))
+def test_limitation_by_uk_nation_and_the_baseline_agree(engines, role):
+    """GB debtors of every UK nation (and of none) with claims either side of five and six years,
+    and places under the baseline with several possible time zones; every message announces
+    court action, so the limitation and baseline rules decide."""
+    from datetime import UTC, datetime
+
+    from decisions.policy_input import RightsStatus
+    from decisions.portfolio import generate_portfolio
+
+    places = [("GB", nation) for nation in UK_NATIONS] + [("GB-SCT", None), ("GB-NIR", "northern_ireland")]
+    places += [(place, None) for place in ("FR", "US-TX", "US-MA", "US-WA", "US-NY", "DE")]
+    inputs = []
+    for n, ((place, nation), due_on) in enumerate(itertools.product(places, ("2020-11-21", "2021-11-21", "2021-11-22"))):
+        request = next(generate_portfolio(1, seed=n, as_of=datetime(2026, 11, 22, 9, tzinfo=UTC)))
+        request["debtor"].update(jurisdiction=place, other_timezones=["America/New_York", "Asia/Tokyo"][: n % 3])
+        if nation is not None:
+            request["debtor"]["uk_nation"] = nation
+        request["invoice"].update(issued_on="2020-01-01", due_on=due_on)
+        request["creditor"] = {"role": role}
+        document = policy_input_of({"request": request, "rights": RightsStatus(), "profiling": True,
+                                    "global_stop": False, "remove": [], "null": []})
+        assert document is not None, (place, nation)
+        for candidate in document["candidates"]:
+            candidate["legal_action_threat"] = candidate["communication"]
         inputs.append(document)
 
     _compare(engines, inputs)
