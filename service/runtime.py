@@ -107,7 +107,7 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
                                    new_id=new_id, policy=lambda: runtime.current_context().policy)
     runtime.decider = Decider(services)
     runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]),
-                        slice_size=int(config["RUNS_SLICE_SIZE"]))
+                        slice_size=int(config["RUNS_SLICE_SIZE"] or (20 if db.is_sqlite else 50)))
     runtime.events = EventRecorder(db=db, pseudonyms=pseudonyms, clock=clock, new_id=new_id)
     return runtime
 
