@@ -15,10 +15,6 @@ from dataclasses import dataclass
 
 import psutil
 
-from service.demo import DEMO_CONTROLLER
-
-_DEMO_CONTROLLER = {f"FAIRDUN_{name}": value for name, value in DEMO_CONTROLLER.items()}
-
 FAIRDUN = [sys.executable, "-m", "service.cli"]
 
 
@@ -42,7 +38,7 @@ def serving(database_url: str | None = None, *, workers: int = 2, threads: int =
     with tempfile.TemporaryDirectory(prefix="fairdun-bench-") as folder:
         # One key sends every request: a limit it never reaches, so the count (one write per
         # request) is still measured but no request is refused.
-        env = {**_DEMO_CONTROLLER, **os.environ, "FAIRDUN_INSTANCE_PATH": folder, "FAIRDUN_LOG_LEVEL": "WARNING",
+        env = {**os.environ, "FAIRDUN_INSTANCE_PATH": folder, "FAIRDUN_LOG_LEVEL": "WARNING",
                "FAIRDUN_API_RATE_LIMIT": "1000000/minute"}
         if database_url:
             env["FAIRDUN_DATABASE_URL"] = database_url

@@ -19,14 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from decisions.portfolio import generate_portfolio, write_jsonl
-from service.demo import DEMO_CONTROLLER
 
 from ._common import database
 from ._measure import PgBackendCpu, rusage_cpu_s
 from ._server import FAIRDUN
 from .batch_run import AS_OF, SEED
-
-_DEMO_CONTROLLER = {f"FAIRDUN_{name}": value for name, value in DEMO_CONTROLLER.items()}
 
 
 def available() -> str | None:
@@ -43,7 +40,7 @@ def available() -> str | None:
 
 def measure(workers: int, n: int = 10_000) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fairdun-bench-") as folder, database("postgresql") as url:
-        env = {**_DEMO_CONTROLLER, **os.environ, "FAIRDUN_INSTANCE_PATH": folder, "FAIRDUN_DATABASE_URL": url,
+        env = {**os.environ, "FAIRDUN_INSTANCE_PATH": folder, "FAIRDUN_DATABASE_URL": url,
                "FAIRDUN_LOG_LEVEL": "WARNING"}
         path = Path(folder) / "portfolio.jsonl"
         write_jsonl(generate_portfolio(n, seed=SEED, as_of=AS_OF), path)
