@@ -8,6 +8,7 @@ formulas or rule internals.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -20,7 +21,15 @@ from explain.reasons import direction_label, load_catalogue, reason_case
 from .situation import Situation
 from .strategy import Candidate
 
-__all__ = ["language_of", "text", "summary", "rule_reasons", "policy_trace", "score_role", "for_debtor"]
+__all__ = ["language_of", "text", "summary", "rule_reasons", "policy_trace", "score_role", "for_debtor",
+           "review_why", "plain_summary", "debtor_rules", "fee_basis", "SENSITIVE_REVIEW_REASONS"]
+
+# Human-review reasons a debtor must not be able to tell apart: each could reveal that data
+# concerning health or another special category (GDPR Art. 9(1)) or a vulnerability is held, so
+# all of them read as "your circumstances", and their rules and citations are not shown.
+SENSITIVE_REVIEW_REASONS = frozenset({"special_category_data", "forbearance"})
+_REVIEW_PREFIX = "human review required: "
+_CODES = re.compile(r"\(([a-z0-9_]+(?:; *[a-z0-9_]+)*)\)")
 
 
 @cache
@@ -177,6 +186,9 @@ def for_debtor(document: Mapping[str, Any]) -> dict[str, Any]:
       followed from the ladder or the law whatever the score (``score_role``); a decision made
       without a score always says so.
     - ``hint``: the counterfactual hint's text, only when re-deciding confirmed it (``redecided``).
+    - ``summary``: the summary with no internal code (``plain_summary``); ``rules``: the policy
+      trace in plain words (``debtor_rules``); ``fees``: the action's fees, each ``basis`` in the
+      decision's language (``fee_basis``).
     """
     explanation: Mapping[str, Any] = document.get("explanation") or {}
     lang = language_of(str(explanation.get("language") or "en"))
@@ -201,9 +213,13 @@ def for_debtor(document: Mapping[str, Any]) -> dict[str, Any]:
     if profiling is False and not any(item.get("element") == "no_score" for item in role.get("regardless") or []):
         regardless.insert(0, text(lang, "score_role", "no_score"))
     hint = explanation.get("counterfactual") or {}
+    fees = [{**fee, "basis": fee_basis(fee, lang)} for fee in (document.get("action") or {}).get("fees") or []
+            if isinstance(fee, Mapping)]
     return {"language": lang, "profiling": profiling, "reasons": reasons, "facts": facts,
             "changed": changed, "regardless": regardless,
-            "hint": hint.get("text") if hint.get("redecided") and hint.get("text") else None}
+            "hint": hint.get("text") if hint.get("redecided") and hint.get("text") else None,
+            "summary": plain_summary(explanation.get("summary"), lang),
+            "rules": debtor_rules(explanation.get("policy"), lang), "fees": fees}
 
 
 def _favourable(reason: Mapping[str, Any], lang: str) -> bool:
@@ -215,3 +231,75 @@ def _favourable(reason: Mapping[str, Any], lang: str) -> bool:
         return reason_case(features[0], reason.get("value"), "raises", lang)[1]
     except (ModelError, ValueError, TypeError):
         return False
+
+
+def review_why(lang: str, reasons: Any) -> str:
+    """The reasons of a human review in plain words (never the internal codes): each code's
+    sentence once; an unknown code reads as the general one, and the sensitive codes all read as
+    "your circumstances" (``SENSITIVE_REVIEW_REASONS``)."""
+    table: Mapping[str, str] = _texts()[language_of(lang)]["review_reason"]
+    words: list[str] = []
+    for code in sorted({str(r) for r in reasons if r}):
+        key = "circumstances" if code in SENSITIVE_REVIEW_REASONS else code if code in table else "human_review"
+        if table[key] not in words:
+            words.append(table[key])
+    return "; ".join(words) or table["human_review"]
+
+
+def plain_summary(summary: str | None, lang: str) -> str | None:
+    """A recorded summary as a debtor may read it: a decision recorded before the review reasons
+    were put in words says "(forbearance; special_category_data)"; such a list of codes is
+    replaced by ``review_why``."""
+    if not summary:
+        return summary
+    known = SENSITIVE_REVIEW_REASONS | set(_texts()[language_of(lang)]["review_reason"])
+
+    def words(match: re.Match[str]) -> str:
+        codes = match.group(1).replace(" ", "").split(";")
+        if not any("_" in code or code in known for code in codes):
+            return match.group(0)   # a plain word in parentheses
+        return f"({review_why(lang, codes)})"
+
+    return _CODES.sub(words, summary)
+
+
+def debtor_rules(trace: Any, lang: str) -> list[dict[str, Any]]:
+    """The policy trace as the debtor reads it, in ``lang``: each finding once; a human-review
+    obligation in plain words, without the rule and citation when its reason is sensitive (its
+    citation alone, GDPR Art. 9(1), would say that special-category data are held)."""
+    rows: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    for rule in trace or []:
+        if not isinstance(rule, Mapping):
+            continue
+        row = {"rule": rule.get("rule"), "effect": rule.get("effect"), "citation": rule.get("citation"),
+               "message": rule.get("message"), "language": "en"}
+        message = str(rule.get("message") or "")
+        if rule.get("effect") == "obligation" and message.startswith(_REVIEW_PREFIX):
+            reason = message[len(_REVIEW_PREFIX):].strip()
+            row["message"] = text(lang, "debtor_rule", "review").format(why=review_why(lang, [reason]))
+            row["language"] = language_of(lang)
+            if reason in SENSITIVE_REVIEW_REASONS or not reason:
+                row["rule"] = row["citation"] = None
+        elif rule.get("obligation") == "send_window" or message.startswith("send between "):
+            times = re.findall(r"\d{2}:\d{2}", message)
+            if len(times) == 2:
+                row["message"] = text(lang, "debtor_rule", "send_window").format(start=times[0], end=times[1])
+                row["language"] = language_of(lang)
+        elif rule.get("obligation") in ("fee_cap", "notice"):
+            row["message"] = text(lang, "debtor_rule", str(rule["obligation"]))
+            row["language"] = language_of(lang)
+        key = (row["rule"], row["effect"], row["citation"], row["message"])
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+    return rows
+
+
+def fee_basis(fee: Mapping[str, Any], lang: str) -> str:
+    """A fee's legal basis in ``lang``: the recorded citation (the part before the colon, as the
+    law names itself: "BGB § 288(5)") and the product's words for what the fee is; the recorded
+    explanation after the colon is English and is never shown as it is."""
+    citation = str(fee.get("basis") or "").split(":", 1)[0].strip()
+    words = _texts()[language_of(lang)]["fee_basis"].get(str(fee.get("kind") or ""))
+    return f"{citation}: {words}" if citation and words else citation or (words or "")

@@ -272,8 +272,8 @@ def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: Decisi
     # (5) explanation
     why = ""
     if needs_review:
-        why = "; ".join(sorted({o.params.get("reason", "") for o in obligations if o.kind == "human_review"} - {""}))
-        why = why or explanation.text(lang, "review_reason", "human_review")
+        # in plain words: the codes (special_category_data, forbearance) would tell the debtor what is held
+        why = explanation.review_why(lang, [o.params.get("reason") for o in obligations if o.kind == "human_review"])
     reasons = (_model_reasons(staged.score, lang) if staged.score is not None
                else explanation.rule_reasons(lang, situation, action))
     return Decision(

@@ -11,6 +11,8 @@ own name, and a missing key is simply left out. The export itself is embedded in
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,10 +23,16 @@ from ._texts import language, texts
 __all__ = ["render_access_report", "SECTION_ORDER"]
 
 # Known sections, in the order a reader expects them (Art. 15(1)(a)-(h), then the rest).
-SECTION_ORDER = ("subject", "purposes", "categories", "data_categories", "data", "sources", "recipients",
+SECTION_ORDER = ("subject", "privacy", "purposes", "categories", "data_categories", "data", "sources", "recipients",
                  "retention", "decisions", "logic", "logic_involved", "significance", "events", "objections",
                  "reviews", "requests", "rights")
-_META = ("generated_at", "language", "lang", "format", "version", "kind")
+_META = ("generated_at", "language", "lang", "format", "version", "kind", "law")
+_UK_NAMES = re.compile(r"General Data Protection Regulation \(GDPR\)|Datenschutz-Grundverordnung \(DSGVO\)"
+                       r"|(?<!UK )\bGDPR\b|\bDSGVO\b")
+
+
+def _uk_name(match: re.Match[str]) -> str:
+    return "UK General Data Protection Regulation (UK GDPR)" if "(" in match.group(0) else "UK GDPR"
 
 
 def render_access_report(export: dict[str, Any], *, lang: str) -> bytes:
@@ -32,6 +40,8 @@ def render_access_report(export: dict[str, Any], *, lang: str) -> bytes:
     embedded. Unknown keys are rendered under their own name; missing ones are left out."""
     lang = language(lang)
     t = texts(lang)
+    if export.get("law") == "uk":   # a GB subject: the UK GDPR, never the EU's
+        t = json.loads(_UK_NAMES.sub(_uk_name, json.dumps(t, ensure_ascii=False)))
     generated = _moment(export.get("generated_at"))
     titles = t["access"]["sections"]
     sections = []
@@ -58,6 +68,9 @@ def _section(key: str, title: str, value: Any, t: dict[str, Any], lang: str) -> 
             return {**section, "kind": "decisions", "decisions": [_decision(d, t, lang) for d in value]}
         if key == "retention" and isinstance(value, dict) and isinstance(value.get("periods", []), list):
             return {**section, "kind": "retention", **_retention(value, t)}
+        if key == "privacy" and isinstance(value, dict) and isinstance(value.get("items"), list):
+            return {**section, "kind": "privacy", "items": [{"label": i["label"], "text": i["text"]}
+                                                            for i in value["items"]]}
         if key == "requests" and isinstance(value, list) and all(isinstance(r, dict) for r in value):
             return {**section, "kind": "requests", "rows": [_request(r, t) for r in value]}
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -72,7 +85,6 @@ def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[st
     technical record and the data it was made from."""
     from decisions.explanation import for_debtor
 
-    explanation: dict[str, Any] = document["explanation"] if isinstance(document.get("explanation"), dict) else {}
     shown = for_debtor(document)
     known = {"decision_id", "as_of", "decided_at", "recorded_at", "status", "action", "explanation", "review",
              "review_status", "data"}
@@ -84,7 +96,7 @@ def _decision(document: dict[str, Any], t: dict[str, Any], lang: str) -> dict[st
         "at": document.get("decided_at") or document.get("recorded_at") or document.get("as_of"),
         "status": document.get("status"),
         "action": _action_label(document.get("action"), t, lang),
-        "summary": explanation.get("summary") or document.get("summary"),
+        "summary": shown["summary"] or document.get("summary"),
         "reasons": shown["reasons"], "facts": shown["facts"], "profiling": shown["profiling"],
         "changed": shown["changed"], "regardless": shown["regardless"], "hint": shown["hint"],
         "review": blocks(review) if review else None,

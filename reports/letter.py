@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from decisions.errors import DomainError, NotFound
 from decisions.explanation import for_debtor
 from decisions.explanation import text as decision_text
+from decisions.privacy import Controller, law_of, law_words, privacy_notice
 from ledger import Database, Sealed
 from ledger.tables import LedgerBlob, LedgerEntry
 from ledger.timestamps import as_utc
@@ -46,8 +47,10 @@ class SubjectErased(DomainError):
 
 
 def letter_data(db: Database, vault: KeyVault, decision_id: str, *,
-                access_code: AccessCodes | None = None) -> dict[str, Any]:
-    """Everything the letter shows (personal data included: for rendering only, never log it)."""
+                access_code: AccessCodes | None = None, controller: Controller | None = None) -> dict[str, Any]:
+    """Everything the letter shows (personal data included: for rendering only, never log it).
+    ``privacy`` is the GDPR Art. 13/14 information of ``controller`` under the law of the debtor's
+    country (``decisions.privacy``); None without a controller or outside the GDPR's reach."""
     from decisions.documents import document_of
     from decisions.tables import DecisionRow
 
@@ -61,7 +64,10 @@ def letter_data(db: Database, vault: KeyVault, decision_id: str, *,
     debtor = request.get("debtor") or {}
     contact = debtor.get("contact") or {}
     invoice = request.get("invoice") or {}
-    return {"decision": document, "recorded_at": as_utc(row.recorded_at).isoformat(),
+    law = law_of(debtor.get("jurisdiction"))
+    lang = language((document.get("explanation") or {}).get("language"))
+    privacy = privacy_notice(controller, lang=lang, law=law) if controller is not None and law else None
+    return {"decision": document, "privacy": privacy, "law": law, "recorded_at": as_utc(row.recorded_at).isoformat(),
             "name": contact.get("name"), "address": contact.get("address"),
             "invoice": {k: invoice.get(k) for k in ("ref", "currency", "amount", "open_amount", "due_on")},
             "access_code": code}
@@ -91,7 +97,7 @@ def render_letter(letter: dict[str, Any]) -> bytes:
     fee_kinds = t["letter"]["fee_kinds"]
     fees = [{"label": fee_kinds.get(f.get("kind"), str(f.get("kind", "")).replace("_", " ")),
              "amount": f.get("amount"), "currency": f.get("currency"), "basis": f.get("basis")}
-            for f in action.get("fees") or []]
+            for f in shown["fees"]]   # the basis in the letter's language
     action_label = None
     if action.get("kind") and action["kind"] != "none":
         action_label = decision_text(lang, "action", action["kind"]).format(level=action.get("level"))
@@ -99,11 +105,12 @@ def render_letter(letter: dict[str, Any]) -> bytes:
             action_label += " " + decision_text(lang, "channel", action["channel"])
     context = {
         "t": t, "lang": lang, "l": t["letter"], "decision_id": document.get("decision_id"),
-        "status": document.get("status"), "summary": explanation.get("summary"), "action_label": action_label,
+        "status": document.get("status"), "summary": shown["summary"], "action_label": action_label,
         "reasons": shown["reasons"], "facts": shown["facts"], "profiling": shown["profiling"],
         "changed": shown["changed"], "regardless": shown["regardless"], "hint": shown["hint"], "fees": fees,
         "name": letter.get("name"), "address": letter.get("address"), "invoice": letter.get("invoice") or {},
-        "access_code": letter.get("access_code"), "decided_on": decided_on,
+        "access_code": letter.get("access_code"), "decided_on": decided_on, "privacy": letter.get("privacy"),
+        "law": law_words(letter.get("law"), lang),
         "page_label": t["page"], "header_title": t["letter"]["title"],
         "footer_text": t["letter"]["footer"].format(ref=document.get("decision_id")),
     }

@@ -129,7 +129,8 @@ def explanation_letter(app: Flask, decision_id: str) -> bytes:
     runtime = app.extensions["fairdun"]
     portal = runtime.rights.portal
     return render_letter(letter_data(runtime.db, runtime.vault, decision_id,
-                                     access_code=portal.access_code if portal is not None else None))
+                                     access_code=portal.access_code if portal is not None else None,
+                                     controller=runtime.rights.controller))
 
 
 @bp.get("/decisions/<uuid:decision_id>/letter.pdf")

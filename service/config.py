@@ -11,8 +11,9 @@ from flask import Flask
 
 from decisions.messages import CreditorDefaults, MessageSettings
 from decisions.messages.limits import PORTAL_URL_MAX, url_problem
+from decisions.privacy import CONFIGURABLE_TEXTS, LANGUAGES, Controller
 
-__all__ = ["configure", "message_settings"]
+__all__ = ["configure", "message_settings", "controller_settings"]
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": "./instance",
@@ -62,6 +63,12 @@ DEFAULTS: dict[str, Any] = {
     "CREDITOR_PHONE": None,
     "CREDITOR_WEBSITE": None,
     "PORTAL_BASE_URL": None,         # e.g. https://dunning.example.com (the portal is at <it>/portal/)
+    # The controller of the debtors' data (GDPR Art. 13/14), printed in every letter and e-mail, on the
+    # portal and in the access export: FAIRDUN_CONTROLLER_NAME, _ADDRESS, _EMAIL (required), _PHONE, _DPO,
+    # and per language _LEGITIMATE_INTEREST_EN/_DE, _RECIPIENTS_*, _RETENTION_*, _SOURCE_* (optional:
+    # the shipped texts of decisions/privacy.json), or the same in a JSON file (CONTROLLER_FILE; the
+    # variables win). See README, Configuration.
+    "CONTROLLER_FILE": None,
     "LOG_LEVEL": "INFO",
     "JSON_SORT_KEYS": False,
 }
@@ -81,7 +88,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
     from .ratelimit import parse_rate_limit
 
     parse_rate_limit(app.config["API_RATE_LIMIT"])   # a limit that cannot be read stops the start
-    message_settings(app.config)   # a creditor or portal address messages could not print stops the start
+    message_settings(app.config)   # a creditor, controller or portal address messages could not print stops the start
 
 
 _CREDITOR = ("name", "address", "email", "phone", "website")
@@ -104,7 +111,57 @@ def message_settings(config: Mapping[str, Any]) -> MessageSettings:
     if problems:
         raise ValueError("invalid message settings: " + "; ".join(f"{name}: {' '.join(texts)}"
                                                                   for name, texts in sorted(problems.items())))
-    return MessageSettings(creditor=CreditorDefaults(**creditor), portal_url=portal)
+    return MessageSettings(creditor=CreditorDefaults(**creditor), portal_url=portal,
+                           controller=controller_settings(config))
+
+
+_CONTROLLER = ("name", "address", "email", "phone", "dpo")
+
+
+def controller_settings(config: Mapping[str, Any]) -> Controller:
+    """The controller (GDPR Art. 13/14) from ``CONTROLLER_FILE`` (JSON: ``name``, ``address``,
+    ``email``, ``phone``, ``dpo`` and ``{item: {language: text}}`` for ``legitimate_interest``,
+    ``recipients``, ``retention``, ``source``), each overridden by its ``CONTROLLER_*`` variable
+    (``CONTROLLER_RETENTION_DE``). A missing required item or a value a debtor could not be shown
+    raises ValueError naming the variables (fail at start, not on the first letter)."""
+    from .schemas.message import controller_settings_problems
+
+    from_file: dict[str, Any] = {}
+    path = _text(config.get("CONTROLLER_FILE"))
+    if path is not None:
+        try:
+            import json
+
+            from_file = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"invalid controller settings: FAIRDUN_CONTROLLER_FILE: {path} cannot be read as "
+                             f"JSON ({type(exc).__name__}: {exc})") from exc
+        if not isinstance(from_file, dict):
+            raise ValueError(f"invalid controller settings: FAIRDUN_CONTROLLER_FILE: {path} is not a JSON object")
+    settings: dict[str, Any] = {key: _text(config.get(f"CONTROLLER_{key.upper()}")) or _text(from_file.get(key))
+                                for key in _CONTROLLER}
+    texts: dict[str, dict[str, str]] = {}
+    for item in CONFIGURABLE_TEXTS:
+        value = from_file.get(item)
+        filed: dict[str, Any] = value if isinstance(value, dict) else {}
+        by_lang = {lang: _text(config.get(f"CONTROLLER_{item.upper()}_{lang.upper()}")) or _text(filed.get(lang))
+                   for lang in {*LANGUAGES, *filed}}
+        given = {lang: text for lang, text in by_lang.items() if text is not None}
+        if given:
+            texts[item] = given
+    settings["texts"] = texts
+    problems = controller_settings_problems(settings, languages=LANGUAGES)
+    if problems:
+        def variable(key: str) -> str:
+            if key.startswith("texts."):
+                item = key.split(".", 1)[1].upper()
+                return "/".join(f"FAIRDUN_CONTROLLER_{item}_{lang.upper()}" for lang in LANGUAGES)
+            return f"FAIRDUN_CONTROLLER_{key.upper()}"
+        where = f" (or {path})" if path else ""
+        raise ValueError(f"invalid controller settings{where}: " + "; ".join(
+            f"{variable(key)}: {' '.join(texts)}" for key, texts in sorted(problems.items())))
+    return Controller(name=settings["name"], address=settings["address"], email=settings["email"],
+                      phone=settings["phone"], dpo=settings["dpo"], texts=texts)
 
 
 def _text(value: Any) -> str | None:

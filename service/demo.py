@@ -24,7 +24,7 @@ from decisions.portfolio import generate_portfolio, read_jsonl, write_jsonl
 from .auth import Role, issue_api_key, list_api_keys, revoke_api_key
 from .commands import run_file
 
-__all__ = ["seed_demo", "demo_message_settings", "DEMO_SEED", "DEMO_KEY_NAMES"]
+__all__ = ["seed_demo", "demo_message_settings", "DEMO_CONTROLLER", "DEMO_SEED", "DEMO_KEY_NAMES"]
 
 DEMO_SEED = 2026
 DEMO_KEY_NAMES = {f"demo {role.value}": role for role in Role}   # the marker of the demo's keys
@@ -34,7 +34,13 @@ def demo_message_settings(port: int) -> dict[str, str]:
     """The demo's creditor and portal address (``FAIRDUN_`` + name), so that its messages have text."""
     return {"CREDITOR_NAME": "Muster Energie GmbH", "CREDITOR_ADDRESS": "Musterweg 5, 10115 Berlin",
             "CREDITOR_EMAIL": "forderungen@example.invalid", "CREDITOR_WEBSITE": "https://example.invalid",
-            "PORTAL_BASE_URL": f"http://127.0.0.1:{port}"}
+            "PORTAL_BASE_URL": f"http://127.0.0.1:{port}", **DEMO_CONTROLLER}
+
+
+# The demo's (and the benchmarks') controller of the debtors' data (GDPR Art. 13/14): required at start.
+DEMO_CONTROLLER = {"CONTROLLER_NAME": "Muster Energie GmbH", "CONTROLLER_ADDRESS": "Musterweg 5, 10115 Berlin",
+                   "CONTROLLER_EMAIL": "datenschutz@example.invalid",
+                   "CONTROLLER_DPO": "Datenschutzbeauftragte der Muster Energie GmbH, dsb@example.invalid"}
 
 
 def seed_demo(app: Flask, *, invoices: int, port: int, echo: Callable[[str], Any]) -> dict[str, Any]:

@@ -50,6 +50,9 @@ def debtor_required(view: F) -> F:
                 return redirect(url_for("portal.sign_in_form"), 303)
             raise ApiError(401, "unauthenticated", "sign in first")
         g.subject = identity["principal"]
+        # the subject's law (GB: UK GDPR and the ICO) names the rights on every page; the controller's
+        # Art. 13/14 information is on the data page
+        g.privacy = rights.privacy_of(_ctx(), g.subject, lang=web.language())
         return view(*args, **kwargs)
 
     setattr(guarded, GUARD_ATTRIBUTE, True)

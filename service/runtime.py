@@ -101,10 +101,12 @@ def build_runtime(config: dict[str, Any]) -> Runtime:
                           calendar=Calendar.parse(config.get("RIGHTS_TIMEZONE") or "Europe/Berlin",
                                                   config.get("RIGHTS_HOLIDAYS")),
                           portal=PortalAccess(key=load_or_create_key(instance, "portal")))
+    messages = message_settings(config)
     services = Services(db=db, context=runtime.current_context, vault=vault, pseudonyms=pseudonyms, clock=clock,
-                        new_id=new_id, rights=rights, messages=message_settings(config))
+                        new_id=new_id, rights=rights, messages=messages)
     runtime.rights = RightsContext(db=db, vault=vault, pseudonyms=pseudonyms, config=rights, clock=clock,
-                                   new_id=new_id, policy=lambda: runtime.current_context().policy)
+                                   new_id=new_id, policy=lambda: runtime.current_context().policy,
+                                   controller=messages.controller)
     runtime.decider = Decider(services)
     runtime.runs = Runs(services, batch_size=int(config["RUNS_BATCH_SIZE"]),
                         slice_size=int(config["RUNS_SLICE_SIZE"] or (20 if db.is_sqlite else 50)))

@@ -44,6 +44,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 
 from decisions.errors import storage_guard
+from decisions.privacy import law_words
 from decisions.rights.portal_access import Limits, SignInRefused, Throttle
 from ledger.timestamps import as_utc, parse_rfc3339
 from retention import load_or_create_key
@@ -171,6 +172,10 @@ def _t(key: str, **params: Any) -> str:
     """The text ``key`` in the page's language (English, then the key itself, where it is
     missing: a page never fails over a text; ``tests/unit/test_web_texts.py`` checks they exist)."""
     text = texts(language()).get(key) or texts("en").get(key) or key
+    if "{gdpr}" in text or "{art22}" in text:   # the signed-in debtor's law (GB: UK GDPR), else the GDPR
+        privacy = g.get("privacy")
+        words = privacy["words"] if privacy else law_words("eu", language())
+        text = text.replace("{gdpr}", words["short"]).replace("{art22}", words["art22"])
     return text.format(**params) if params else text
 
 

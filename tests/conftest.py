@@ -31,6 +31,24 @@ EXAMPLE_REQUEST: dict[str, Any] = {key: value for key, value in copy.deepcopy(DE
 EXAMPLE_REQUEST["debtor"]["consents"]["email"] = True
 
 
+# The installation's controller (GDPR Art. 13/14) is required at start: every app, CLI and server
+# process a test starts reads it from the environment (a test that sets its own wins).
+TEST_CONTROLLER = {"FAIRDUN_CONTROLLER_NAME": "Muster Energie GmbH", "FAIRDUN_CONTROLLER_ADDRESS": "Hauptstraße 5, 10117 Berlin",
+                   "FAIRDUN_CONTROLLER_EMAIL": "datenschutz@muster.example",
+                   "FAIRDUN_CONTROLLER_DPO": "Dr. Datenschutz, dsb@muster.example"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def controller_environment() -> Iterator[None]:
+    added = {name: value for name, value in TEST_CONTROLLER.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 @pytest.fixture
 def example_request() -> dict[str, Any]:
     """The DESIGN.md example request; a fresh copy for each test to modify."""

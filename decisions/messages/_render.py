@@ -34,7 +34,9 @@ from zoneinfo import ZoneInfo
 from ledger.timestamps import parse_rfc3339
 
 from ..case import Case
+from ..explanation import fee_basis
 from ..money import format_amount
+from ..privacy import Controller, law_of, notice_text, privacy_notice
 from ._templates import TemplateSet, TemplateSets, shipped_template_sets
 from .payment import group_iban
 
@@ -74,6 +76,7 @@ class CreditorDefaults:
 class MessageSettings:
     creditor: CreditorDefaults = CreditorDefaults()
     portal_url: str | None = None     # the installation's base URL; the portal is at <portal_url>/portal/
+    controller: Controller | None = None   # GDPR Art. 13/14: printed in every e-mail and letter (decisions.privacy)
     templates: TemplateSets = field(default_factory=shipped_template_sets)
 
 
@@ -141,6 +144,7 @@ def message_inputs(case: Case, settings: MessageSettings) -> dict[str, Any]:
                     "issued_on": invoice.issued_on.isoformat(), "due_on": invoice.due_on.isoformat()},
         "payment": payment,
         "portal_url": settings.portal_url,
+        "controller": settings.controller.document() if settings.controller is not None else None,
         "jurisdiction": case.debtor.jurisdiction,
         "timezone": case.debtor.timezone,
     }
@@ -253,7 +257,8 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
             raise MessageError("a fee is in another currency than the invoice: the amount owed cannot be stated")
         total += Decimal(fee["amount"])
         fees.append({"kind": fee["kind"], "label": labels.get(fee["kind"], fee["kind"].replace("_", " ")),
-                     "amount": money(fee["amount"]), "basis": str(fee.get("basis") or "").split(":", 1)[0].strip()})
+                     "amount": money(fee["amount"]), "basis": str(fee.get("basis") or "").split(":", 1)[0].strip(),
+                     "basis_text": fee_basis(fee, language)})
 
     send_day = _send_day(action.get("send_at"), inputs["timezone"], document)
     due_on = date.fromisoformat(invoice["due_on"])
@@ -265,6 +270,7 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
     payment = inputs.get("payment") or None
     transfer = (payment or {}).get("bank_transfer")
     portal_url = inputs.get("portal_url")
+    privacy = _privacy(inputs, language=language, country=country, templates=templates)
     return {
         "lang": language, "country": country, "channel": action["channel"], "kind": action["kind"],
         "level": action.get("level"), "tone": action.get("tone"), "decision_id": document["decision_id"],
@@ -286,7 +292,24 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
                 "account_holder": transfer.get("account_holder") or creditor.get("name")}},
         "portal": {"url": f"{portal_url.rstrip('/')}/portal/" if portal_url else None,
                    "access_code": access_code if action["channel"] == "letter" else None},
+        "privacy": privacy,
     }
+
+
+def _privacy(inputs: Mapping[str, Any], *, language: str, country: str, templates: TemplateSet) -> Any:
+    """The GDPR Art. 13/14 information (``decisions.privacy``) for a set that prints it
+    (``layouts/_privacy.<language>.txt``), under the law of the debtor's country; None outside the
+    GDPR's reach. A set that prints it and a debtor under the GDPR without a controller in the
+    inputs: MessageError (fail closed: the message would lack information the law requires)."""
+    law = law_of(country)
+    if law is None or not templates.has(f"layouts/_privacy.{language}.txt"):
+        return None
+    controller = inputs.get("controller")
+    if not controller:
+        raise MessageError("no controller is configured (FAIRDUN_CONTROLLER_*): the message cannot carry the "
+                           "information of GDPR Art. 13/14")
+    notice = privacy_notice(controller, lang=language, law=law)
+    return {**notice, "text": notice_text(notice)}
 
 
 def _locale(language: str, country: str, templates: TemplateSet) -> Any:

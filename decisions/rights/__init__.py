@@ -13,7 +13,7 @@ from ._common import DEFAULT_RIGHTS, RightsConfig, RightsContext
 from .access import access_export, build_export
 from .deadlines import Calendar, deadline, sla_state
 from .ledger_status import ledger_status, record_verification, verify_and_record
-from .matters import decision_of, matters_of
+from .matters import decision_of, matters_of, privacy_of
 from .portal_access import PortalAccess, SignInLocked, SignInRefused, access_code
 from .requests import EXTENSION_REASONS, extend_request, get_request, request_queue, requests_of
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
@@ -35,7 +35,7 @@ from .subjects import (
 
 __all__ = [
     "DEFAULT_RIGHTS", "RightsConfig", "RightsContext", "access_export", "build_export", "Calendar", "deadline",
-    "sla_state", "ledger_status", "record_verification", "verify_and_record", "decision_of", "matters_of",
+    "sla_state", "ledger_status", "record_verification", "verify_and_record", "decision_of", "matters_of", "privacy_of",
     "PortalAccess", "SignInLocked", "SignInRefused", "access_code", "EXTENSION_REASONS", "extend_request",
     "get_request", "request_queue", "requests_of", "legal_holds", "place_legal_hold", "release_legal_hold",
     "retention_run", "record_outcome", "resume_escalation", "review_case", "review_of_decision", "review_queue",

@@ -16,6 +16,7 @@ from ledger.tables import LedgerBlob, LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 from retention import KeyVault, Pseudonymizer, Schedule, VaultError, load_schedule
 
+from ..privacy import Controller
 from .deadlines import DEFAULT_CALENDAR, Calendar
 from .portal_access import PortalAccess
 from .tables import SubjectStatusRow
@@ -48,6 +49,7 @@ class RightsContext:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
     policy: Callable[[], Any] | None = None     # the current PolicyEngine (checks a reviewer's modified action)
+    controller: Controller | None = None        # GDPR Art. 13/14: shown on the portal and in the access export
 
     @property
     def portal(self) -> PortalAccess | None:

@@ -13,22 +13,22 @@ from sqlalchemy import select
 from ..documents import document_of, documents_of
 from ..errors import NotFound, storage_guard
 from ..explanation import for_debtor
+from ..privacy import law_of, law_words, privacy_notice
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, unseal_entry
 from .reviews import review_of_decision
 
-__all__ = ["matters_of", "decision_of"]
+__all__ = ["matters_of", "decision_of", "privacy_of"]
 
 
 def _view(document: dict[str, Any], review: dict[str, Any] | None, timezone: str | None) -> dict[str, Any]:
-    explanation = document.get("explanation") or {}
     outcome = review.get("outcome") if review else None
     state = ("under_review" if review and review["status"] == "open"
              else {"uphold": "upheld", "modify": "modified", "overturn": "overturned"}.get(outcome or "", "decided"))
+    shown = for_debtor(document)   # summary, reasons with their direction, facts, changed/regardless, hint, fees
     return {"decision_id": document["decision_id"], "as_of": document.get("as_of"), "status": document.get("status"),
-            "action": document.get("action"), "summary": explanation.get("summary"),
-            **for_debtor(document),   # reasons with their direction, facts, changed/regardless, hint
-            "policy": _rules_once(explanation.get("policy", [])),
+            "action": document.get("action"), **shown,
+            "policy": shown["rules"],   # in plain words, each finding once, no code that reveals what is held
             "review": review, "state": state, "timezone": timezone}
 
 
@@ -36,19 +36,6 @@ def _debtor_zone(payload: dict[str, Any]) -> str | None:
     """The debtor's time zone from the decision's sealed request (gone once erased): times of
     what is sent to them are shown in it."""
     return ((payload.get("request") or {}).get("debtor") or {}).get("timezone")
-
-
-def _rules_once(trace: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The policy trace as the debtor reads it: each rule's finding once (the trace repeats a
-    rule for every candidate action it was asked about)."""
-    seen: set[tuple[Any, ...]] = set()
-    rules = []
-    for rule in trace:
-        key = (rule.get("rule"), rule.get("effect"), rule.get("citation"), rule.get("message"))
-        if key not in seen:
-            seen.add(key)
-            rules.append(rule)
-    return rules
 
 
 def matters_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
@@ -86,3 +73,22 @@ def decision_of(ctx: RightsContext, subject_id: str, decision_id: str) -> dict[s
         payload = unseal_entry(session, ctx.vault, row.ledger_seq) or {}
         return _view(document_of(session, row), review_of_decision(session, decision_id, now=ctx.clock()),
                      _debtor_zone(payload))
+
+
+def privacy_of(ctx: RightsContext, subject_id: str, *, lang: str) -> dict[str, Any]:
+    """The subject's data-protection law and the controller's Art. 13/14 information in ``lang``:
+    ``{"law": "uk" | "eu", "words": {short, law, authority, complaint}, "notice": {...} | None}``.
+    The law is that of the debtor's country in the subject's latest decision whose data are still
+    held (GB: UK GDPR and the ICO); anywhere else, and once erased, the GDPR's."""
+    with storage_guard("the privacy information"), ctx.db.reading() as session:
+        rows = session.scalars(select(DecisionRow).where(DecisionRow.subject_id == subject_id)
+                               .order_by(DecisionRow.recorded_at.desc(), DecisionRow.ledger_seq.desc())).all()
+        jurisdiction = None
+        for row in rows:
+            payload = unseal_entry(session, ctx.vault, row.ledger_seq) or {}
+            jurisdiction = ((payload.get("request") or {}).get("debtor") or {}).get("jurisdiction")
+            if jurisdiction:
+                break
+    law = law_of(jurisdiction) or "eu"
+    return {"law": law, "words": law_words(law, lang),
+            "notice": privacy_notice(ctx.controller, lang=lang, law=law) if ctx.controller is not None else None}

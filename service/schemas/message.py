@@ -13,7 +13,8 @@ from decisions.messages.payment import BIC_PATTERN, iban_problem, normalise_iban
 
 from .fields import Text
 
-__all__ = ["CreditorContactSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems"]
+__all__ = ["CreditorContactSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems",
+           "controller_settings_problems"]
 
 
 class Url(Text):
@@ -119,6 +120,40 @@ def creditor_settings_problems(settings: dict[str, Any]) -> dict[str, list[str]]
     except ValidationError as exc:
         for key, texts in exc.normalized_messages().items():
             problems[str(key)] = list(texts) if isinstance(texts, list) else [str(texts)]
+    return problems
+
+
+CONTROLLER_REQUIRED = ("name", "address", "email")
+CONTROLLER_TEXT_MAX = 1000   # one Art. 13/14 item in one language (printed in every letter and e-mail)
+CONTROLLER_DPO_MAX = 300
+
+
+def controller_settings_problems(settings: dict[str, Any], *, languages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Problems of the installation's controller (GDPR Art. 13/14; ``decisions.privacy.Controller``):
+    ``name``, ``address`` and ``email`` are required and checked like the creditor's; ``phone`` too
+    when given; ``dpo`` is one line of text; each of ``texts`` (``{item: {language: text}}``) is
+    given in every one of ``languages`` or in none, so that no debtor reads another language."""
+    problems: dict[str, list[str]] = {}
+    for key in CONTROLLER_REQUIRED:
+        if not settings.get(key):
+            problems[key] = ["Required: the controller's identity and contact are printed in every debtor-facing "
+                             "text (GDPR Art. 13(1)(a), 14(1)(a))."]
+    named = {"name": settings.get("name")} if settings.get("name") else {}
+    contact = {k: settings.get(k) for k in ("address", "email", "phone") if settings.get(k)}
+    for key, texts in creditor_settings_problems({**named, **contact}).items():
+        problems.setdefault(key, []).extend(texts)
+    dpo = settings.get("dpo")
+    if dpo is not None and (len(str(dpo)) > CONTROLLER_DPO_MAX or "\n" in str(dpo)):
+        problems["dpo"] = [f"One line of at most {CONTROLLER_DPO_MAX} characters."]
+    for item, by_lang in (settings.get("texts") or {}).items():
+        given = {lang for lang, text in by_lang.items() if text}
+        if given and given != set(languages):
+            lacking = sorted(set(languages) - given)
+            extra = sorted(given - set(languages))
+            problems[f"texts.{item}"] = [f"Give it in every language the product serves ({', '.join(languages)}) or in "
+                                         f"none; lacking: {', '.join(lacking) or '-'}; unknown: {', '.join(extra) or '-'}."]
+        elif any(len(str(text)) > CONTROLLER_TEXT_MAX for text in by_lang.values()):
+            problems[f"texts.{item}"] = [f"At most {CONTROLLER_TEXT_MAX} characters in each language."]
     return problems
 
 

@@ -227,6 +227,20 @@ class AccessRightSchema(Schema):
     text = fields.String()
 
 
+class PrivacyItemSchema(Schema):
+    item = fields.String(metadata={"description": "law, controller, dpo, purposes, legitimate_interest, recipients, "
+                                                  "retention, source, rights, complaint"})
+    label = fields.String()
+    text = fields.String()
+
+
+class PrivacyNoticeSchema(Schema):
+    law = fields.String(validate=validate.OneOf(("eu", "uk")))
+    language = fields.String(validate=validate.OneOf(("en", "de")))
+    title = fields.String()
+    items = fields.List(fields.Nested(PrivacyItemSchema))
+
+
 class AccessRequestSchema(SubjectRequestSchema):
     statement = fields.String(allow_none=True, metadata={"description": "the person's own words"})
 
@@ -255,6 +269,12 @@ class AccessExportSchema(Schema):
     requests = fields.List(fields.Nested(AccessRequestSchema))
     reviews = fields.List(fields.Nested(AccessReviewSchema))
     rights = fields.List(fields.Nested(AccessRightSchema), metadata={"description": "Art. 15(1)(e), (f)"})
+    law = fields.String(validate=validate.OneOf(("eu", "uk")),
+                        metadata={"description": "the subject's data-protection law: uk (UK GDPR, Data Protection Act "
+                                                 "2018, ICO) for a GB debtor, else eu (GDPR)"})
+    privacy = fields.Nested(PrivacyNoticeSchema, allow_none=True,
+                            metadata={"description": "the controller's GDPR Art. 13/14 information "
+                                                     "(FAIRDUN_CONTROLLER_*)"})
 
 
 class GroundsResultSchema(Schema):

@@ -54,7 +54,10 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     # fees with their legal basis
     fee = decision["action"]["fees"][0]
     assert f"Mahngebühr: {fee['amount']} {fee['currency']}" in words
-    assert " ".join(fee["basis"].split()) in words
+    # the basis in German (its citation as the law names itself), never the recorded English explanation
+    citation = fee["basis"].split(":", 1)[0]
+    assert f"{citation}: Kosten einer Mahnung nach Verzugseintritt" in words
+    assert fee["basis"].split(":", 1)[1].strip() not in words and "legal basis" not in words
     # the rights: objection, human review, access
     for right in ("Widerspruch (Art. 21 DSGVO)", "Überprüfung durch einen Menschen (Art. 22 Abs. 3 DSGVO)",
                   "Auskunft (Art. 15 DSGVO)"):
@@ -137,3 +140,20 @@ def test_cli_writes_the_same_letter(app: Any, client: Any, auth: Any, tmp_path: 
     missing = CliRunner().invoke(main, ["report", "letter", "00000000-0000-4000-8000-000000000099", "-o", str(out)],
                                  env=env)
     assert missing.exit_code == 2 and "no decision with this id" in missing.output
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize(("jurisdiction", "zone", "law"), [("GB", "Europe/London", "uk"), ("DE", "Europe/Berlin", "eu")])
+def test_the_letter_carries_the_controller_s_items_under_the_debtor_s_law_and_no_reason_code(
+        client: Any, auth: Any, lang: str, jurisdiction: str, zone: str, law: str) -> None:
+    from debtor_texts import assert_debtor_text
+
+    # a vulnerable debtor in financial difficulty: the review reasons would be special_category_data, forbearance
+    decision = _decide(client, auth, **{"debtor.language": lang, "debtor.jurisdiction": jurisdiction,
+                                        "debtor.timezone": zone, "debtor.flags.vulnerable": True,
+                                        "debtor.flags.financial_difficulty": True})
+    assert decision["status"] == "needs_review"
+    words = _words(_letter(client, auth, decision["decision_id"]).data)
+    assert_debtor_text(words, lang=lang, law=law)
+    if lang == "de":
+        assert "legal basis" not in words and "Controller" not in words

@@ -98,7 +98,7 @@ def test_a_decided_email_carries_its_message_and_the_ledger_only_its_hash(app: A
     entry, body = _entry_body(app, decision["ledger"]["seq"])
     digest = {k: v for k, v in message.items() if k not in ("subject", "text", "unavailable", "pdf")}
     assert body["message"] == digest
-    assert body["message"]["templates"]["version"] == "2026.11-1"
+    assert body["message"]["templates"]["version"] == "2026.12-1"
     for personal in (*PERSONAL, "Zahlungserinnerung", "Guten Tag"):
         assert personal not in entry, personal
     with app.extensions["fairdun"].db.reading() as session:
@@ -124,7 +124,9 @@ def test_a_decided_email_carries_its_message_and_the_ledger_only_its_hash(app: A
 def test_the_request_names_its_own_creditor(client: Any, auth: Any) -> None:
     decision = _decide(client, auth, **{"creditor.name": "Stadtwerke Beispiel",
                                         "creditor.contact": {"email": "inkasso@beispiel.example"}})
-    text = decision["message"]["text"]
+    # the GDPR Art. 13/14 block names the installation's controller (FAIRDUN_CONTROLLER_*), whoever the creditor
+    text, privacy = decision["message"]["text"].split("WIE WIR IHRE DATEN VERWENDEN")
+    assert "Verantwortlicher: Muster Energie GmbH" in privacy
     assert "Stadtwerke Beispiel" in text and "inkasso@beispiel.example" in text
     assert "Muster Energie" not in text.replace("Kontoinhaber: Stadtwerke Beispiel", "")
     assert "Hauptstraße 5" not in text   # never the installation's contact with another creditor's name

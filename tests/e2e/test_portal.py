@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from rights_support import HANDOVER, entries
 from web_support import (
     OTHER,
@@ -322,3 +323,53 @@ def test_a_decision_without_a_score_says_so_and_lists_facts_without_a_direction(
             assert reason["text"] in words
         assert "Counts towards" not in words and "Spricht für" not in words     # facts raise or lower nothing
         assert "What the risk assessment changed" not in words and "Was die Risikoeinschätzung an" not in words
+
+
+VULNERABLE = {"debtor.flags.vulnerable": True, "debtor.flags.financial_difficulty": True}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize(("jurisdiction", "zone", "law"), [("GB", "Europe/London", "uk"), ("DE", "Europe/Berlin", "eu")])
+def test_portal_pages_and_access_export_carry_the_controller_and_the_debtor_s_law_and_no_reason_code(
+        make_app: Any, lang: str, jurisdiction: str, zone: str, law: str) -> None:
+    from debtor_texts import assert_debtor_text, assert_no_codes
+    from pdf_tools import pdf_text
+
+    from reports import render_access_report
+
+    app, client, runtime = _setup(make_app)
+    decision = decide(client, ar_auth(app), **{"debtor.language": lang, "debtor.jurisdiction": jurisdiction,
+                                               "debtor.timezone": zone, **VULNERABLE})
+    assert decision["status"] == "needs_review"
+    assert any(code in decision["explanation"]["summary"] or code in json.dumps(decision["explanation"]["policy"])
+               for code in ("special_category_data", "forbearance"))   # the AR system's record keeps the codes
+    portal_sign_in(client, access_code(runtime))
+    client.get(f"/portal/language/{lang}")
+    pages = {path: html.unescape(client.get(path).get_data(as_text=True))
+             for path in ("/portal/matters", f"/portal/decisions/{decision['decision_id']}", "/portal/data",
+                          "/portal/objection", "/portal/requests")}
+    assert_debtor_text(pages["/portal/data"], lang=lang, law=law)
+    short = "UK GDPR" if law == "uk" else "DSGVO" if lang == "de" else "GDPR"
+    assert short in pages["/portal/objection"] and short in pages[f"/portal/decisions/{decision['decision_id']}"]
+    for page in pages.values():
+        assert_no_codes(page)
+        if law == "uk":
+            assert "DSGVO" not in page and "Art. 22(3)" not in page and "Art. 22 Abs. 3" not in page
+    # the access export (JSON and PDF) in the page's language
+    token = csrf_token(client, "/portal/data")
+    exported = client.post("/portal/data", data={"csrf_token": token, "format": "json"})
+    export = json.loads(exported.get_data(as_text=True))
+    assert export["law"] == law and export["privacy"]["law"] == law and export["privacy"]["language"] == lang
+    shown = {key: export[key] for key in export if key != "decisions"}
+    shown["decisions"] = [{k: v for k, v in d.items() if k != "data"} for d in export["decisions"]]   # the request
+    text = json.dumps(shown, ensure_ascii=False)   # as received is the debtor's own data (Art. 15(1), (3))
+    assert_debtor_text(" ".join(f"{item['label']}: {item['text']}" for item in export["privacy"]["items"]), lang=lang,
+                       law=law)
+    assert_no_codes(text)
+    if law == "uk":
+        assert "UK GDPR" in text and "Information Commissioner's Office" in text and "DSGVO" not in text
+        found = re.search(r"(?<!UK )GDPR", text)
+        assert not found, text[max(0, found.start() - 300):found.end() + 50]
+    words = " ".join(pdf_text(render_access_report(export, lang=lang)).split())
+    assert_debtor_text(words.split(export["decisions"][0]["decision_id"])[0], lang=lang, law=law)
+    assert_no_codes(words)

@@ -35,6 +35,7 @@ from decisions.messages.coverage import (
 from decisions.messages.limits import url_problem
 from decisions.messages.payment import group_iban, iban_problem, normalise_iban
 from decisions.policy import load_bundle
+from decisions.privacy import Controller
 from decisions.strategy import load_ladder
 
 CHANNELS = ("email", "sms", "letter")
@@ -47,6 +48,10 @@ ANCHORS = {
 }
 THREATS = {"en": ("court", "legal action", "lawsuit"), "de": ("Gericht", "gericht", "Mahnbescheid", "Klage")}
 IBAN = "DE89370400440532013000"
+CONTROLLER_SETTINGS = {"CONTROLLER_NAME": "Muster Energie GmbH", "CONTROLLER_ADDRESS": "Hauptstraße 5, 10117 Berlin",
+                       "CONTROLLER_EMAIL": "datenschutz@muster.example"}
+CONTROLLER = Controller(name="Muster Energie GmbH", address="Hauptstraße 5, 10117 Berlin",
+                        email="datenschutz@muster.example", dpo="Dr. Datenschutz, dsb@muster.example")
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +75,7 @@ def inputs(**changes: Any) -> dict[str, Any]:
         "payment": {"url": "https://pay.muster.example/i/42",
                     "bank_transfer": {"iban": IBAN, "bic": "COBADEFFXXX", "reference": None, "account_holder": None}},
         "portal_url": "https://fairdun.muster.example",
+        "controller": CONTROLLER.document(),
         "jurisdiction": "DE", "timezone": "Europe/Berlin",
     }
     base.update(changes)
@@ -196,7 +202,7 @@ def test_the_message_states_creditor_amounts_fees_due_date_payment_and_portal(se
     assert message.subject == "Zweite Zahlungserinnerung: Rechnung INV-42" and message.language == "de"
     text = message.text
     for expected in ("Guten Tag Erika Mustermann,", "fällig am 31. Oktober 2026", "Offener Betrag: 120,00\xa0€",
-                     "Mahngebühr: 2,50\xa0€ (Rechtsgrundlage: BGB §§ 280(1),(2), 286)", "Jetzt zu zahlen: 122,50\xa0€",
+                     "Mahngebühr: 2,50\xa0€ (Rechtsgrundlage: BGB §§ 280(1),(2), 286: Kosten einer Mahnung nach Verzugseintritt", "Jetzt zu zahlen: 122,50\xa0€",
                      "bis zum 7. Dezember 2026", "IBAN: DE89 3704 0044 0532 0130 00", "BIC: COBADEFFXXX",
                      "Verwendungszweck: INV-42", "Kontoinhaber: Muster Energie GmbH",
                      "https://pay.muster.example/i/42", "https://fairdun.muster.example/portal/",
@@ -374,10 +380,89 @@ def test_installation_settings_are_checked_like_the_request() -> None:
     from service.config import message_settings
 
     settings = message_settings({"CREDITOR_NAME": "Muster AG", "CREDITOR_PHONE": 4930123,
-                                 "PORTAL_BASE_URL": "http://127.0.0.1:8000"})
+                                 "PORTAL_BASE_URL": "http://127.0.0.1:8000", **CONTROLLER_SETTINGS})
     assert settings.creditor.phone == "4930123" and settings.portal_url == "http://127.0.0.1:8000"
     with pytest.raises(ValueError) as refused:
         message_settings({"CREDITOR_EMAIL": "not-an-address", "PORTAL_BASE_URL": "ftp://x.example",
                           "CREDITOR_WEBSITE": "https://a@b.example"})
     for name in ("FAIRDUN_CREDITOR_EMAIL", "FAIRDUN_PORTAL_BASE_URL", "FAIRDUN_CREDITOR_WEBSITE"):
         assert name in str(refused.value)
+
+
+# -- GDPR Art. 13/14 information and the law of the debtor's country (issue 17, point 7) ------------
+
+# Words only the other language has: a German message must contain none of the English ones.
+ENGLISH_ONLY = ("legal basis", "cost of a reminder", "after default", "Controller", "Recipients", "legitimate interests")
+
+
+@pytest.mark.parametrize("channel", ["email", "letter"])
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize(("jurisdiction", "law"), [("DE", "eu"), ("GB", "uk"), ("FR", "eu")])
+def test_every_email_and_letter_carries_the_controller_s_art_13_14_items_under_the_debtor_s_law(
+        sets: Any, channel: str, lang: str, jurisdiction: str, law: str) -> None:
+    zone = "Europe/London" if jurisdiction == "GB" else "Europe/Berlin"
+    text = render(inputs(jurisdiction=jurisdiction, timezone=zone), document(f"reminder.l2.gentle.{lang}", channel),
+                  templates=sets.current, access_code="ABCD-EFGH").text
+    for item in ("Muster Energie GmbH", "Hauptstraße 5, 10117 Berlin", "datenschutz@muster.example",
+                 "Dr. Datenschutz, dsb@muster.example"):
+        assert item in text, item
+    labels = {"en": ("Controller", "Data protection officer", "Purposes and legal basis", "legitimate interests",
+                     "Recipients", "How long we keep the data", "Where the data come from", "Complaint"),
+              "de": ("Verantwortlicher", "Datenschutzbeauftragte", "Zwecke und Rechtsgrundlage",
+                     "berechtigten Interessen", "Empfänger", "Wie lange wir die Daten speichern",
+                     "Woher die Daten stammen", "Beschwerde")}[lang]
+    for label in labels:
+        assert label in text, label
+    if law == "uk":
+        assert "UK GDPR" in text and "Data Protection Act 2018" in text
+        assert "Information Commissioner's Office" in text and "https://ico.org.uk" in text
+        assert "EU-" not in text and "Regulation (EU)" not in text and "(EU) 2016/679" not in text
+    else:
+        assert "2016/679" in text and "ICO" not in text and "UK GDPR" not in text
+    if lang == "de":
+        for english in ENGLISH_ONLY:
+            assert english not in text, english
+
+
+def test_a_debtor_outside_the_gdpr_gets_no_gdpr_notice_and_an_unconfigured_controller_fails_closed(sets: Any) -> None:
+    us = render(inputs(jurisdiction="US-NY", timezone="America/New_York"), document("reminder.l1.neutral.en"),
+                templates=sets.current).text
+    assert "GDPR" not in us and "Controller" not in us
+    with pytest.raises(MessageError, match="FAIRDUN_CONTROLLER"):
+        render(inputs(controller=None), document("reminder.l1.neutral.de"), templates=sets.current)
+    # the released set before the Art. 13/14 block renders its recorded messages as it did
+    old = next(s for s in sets.all if s.version == "2026.11-1")
+    assert "Verantwortlicher" not in render(inputs(controller=None), document("reminder.l1.neutral.de"),
+                                            templates=old).text
+
+
+def test_the_controller_settings_fail_the_start_naming_what_is_missing(tmp_path: Path) -> None:
+    import json as json_module
+
+    from service.config import controller_settings
+
+    with pytest.raises(ValueError) as missing:
+        controller_settings({})
+    for name in ("FAIRDUN_CONTROLLER_NAME", "FAIRDUN_CONTROLLER_ADDRESS", "FAIRDUN_CONTROLLER_EMAIL"):
+        assert name in str(missing.value)
+    with pytest.raises(ValueError, match="FAIRDUN_CONTROLLER_RETENTION_EN/FAIRDUN_CONTROLLER_RETENTION_DE"):
+        controller_settings({**CONTROLLER_SETTINGS, "CONTROLLER_RETENTION_EN": "Ten years."})   # German missing
+    with pytest.raises(ValueError, match="FAIRDUN_CONTROLLER_EMAIL"):
+        controller_settings({**CONTROLLER_SETTINGS, "CONTROLLER_EMAIL": "not-an-address"})
+    path = tmp_path / "controller.json"
+    path.write_text(json_module.dumps({"name": "Datei GmbH", "address": "Weg 1, 10115 Berlin", "email": "a@b.example",
+                                       "retention": {"en": "Ten years.", "de": "Zehn Jahre."}}), encoding="utf-8")
+    controller = controller_settings({"CONTROLLER_FILE": str(path), "CONTROLLER_NAME": "Variable AG"})
+    assert controller.name == "Variable AG" and controller.address == "Weg 1, 10115 Berlin"   # the variable wins
+    assert controller.texts == {"retention": {"en": "Ten years.", "de": "Zehn Jahre."}}
+    with pytest.raises(ValueError, match="FAIRDUN_CONTROLLER_FILE"):
+        controller_settings({"CONTROLLER_FILE": str(tmp_path / "absent.json")})
+
+
+def test_the_eu_eea_list_is_the_policy_bundle_s() -> None:
+    import json as json_module
+
+    from decisions.privacy import _data
+
+    bundle = json_module.loads((Path(__file__).resolve().parents[3] / "policies_rego" / "data.json").read_text("utf-8"))
+    assert sorted(_data()["eu_eea"]) == sorted(bundle["parameters"]["regions"]["eu_eea"])

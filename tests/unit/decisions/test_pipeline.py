@@ -78,8 +78,33 @@ def test_the_model_sees_only_the_documented_features() -> None:
 def test_a_human_review_obligation_routes_to_needs_review_with_the_reason() -> None:
     decision = decide(FakePolicyEngine(oblige("human_review", {"reason": "significant_effect"})))
     assert decision.status == "needs_review" and decision.action.kind == "reminder"
-    assert "significant_effect" in decision.explanation["summary"]
+    assert "significant_effect" not in decision.explanation["summary"]   # plain words, never the code
+    assert "kann Sie erheblich betreffen" in decision.explanation["summary"]
     assert decision.explanation["policy"][0]["effect"] == "obligation"
+
+
+@pytest.mark.parametrize("codes", [("special_category_data",), ("forbearance",), ("forbearance", "special_category_data"),
+                                   ("special_category_data", "significant_effect"), ("a_reason_added_later",)])
+def test_a_review_summary_never_names_a_reason_code_and_sensitive_ones_read_alike(codes: tuple[str, ...]) -> None:
+    from decisions.explanation import plain_summary
+
+    summaries = []
+    reviews = [{"kind": "human_review", "rule": "T-REVIEW", "citation": "c", "params": {"reason": code}}
+               for code in codes]
+    for lang in ("en", "de"):
+        engine = FakePolicyEngine(lambda i: verdicts(i, lambda c: ([], reviews if c["kind"] != "none" else [])))
+        decision = decide(engine, **{"debtor.language": lang})
+        summary = decision.explanation["summary"]
+        assert decision.status == "needs_review"
+        for code in codes:
+            assert code not in summary
+        assert "_" not in summary and "health" not in summary.lower() and "gesundheit" not in summary.lower()
+        summaries.append(summary)
+        # a summary recorded with the codes, as before, is shown in plain words
+        recorded = f"Reminder no. 2 is proposed, but a person must review it before anything happens ({'; '.join(codes)})."
+        assert not any(code in (plain_summary(recorded, lang) or "") for code in codes)
+    if set(codes) <= {"special_category_data", "forbearance"}:
+        assert "circumstances" in summaries[0] or "Umstände" in summaries[0]
 
 
 def test_a_send_window_moves_the_send_time_into_it() -> None:
