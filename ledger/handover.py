@@ -46,16 +46,16 @@ class Handover:
             return
         writers = _open(self.writers_path)
         try:
-            fcntl.flock(writers, fcntl.LOCK_SH)
+            _lock(writers, fcntl.LOCK_SH)
             running = _open(self.slice_path)
             try:
-                fcntl.flock(running, fcntl.LOCK_SH)   # a slice being recorded: wait for its commit
+                _lock(running, fcntl.LOCK_SH)   # a slice being recorded: wait for its commit
             finally:
-                os.close(running)
+                _close(running)
             with self._holding():
                 yield
         finally:
-            os.close(writers)
+            _close(writers)
 
     @contextmanager
     def run_slice(self) -> Iterator[None]:
@@ -67,16 +67,16 @@ class Handover:
         try:
             writers = _open(self.writers_path)
             try:
-                fcntl.flock(writers, fcntl.LOCK_EX)   # the requests that queued meanwhile go first
+                _lock(writers, fcntl.LOCK_EX)   # the requests that queued meanwhile go first
                 # No interactive writer holds the slice lock now: each takes and drops it only
                 # while it holds the writers' lock, which this run holds.
-                fcntl.flock(running, fcntl.LOCK_EX)
+                _lock(running, fcntl.LOCK_EX)
             finally:
-                os.close(writers)
+                _close(writers)
             with self._holding():
                 yield
         finally:
-            os.close(running)
+            _close(running)
 
     @contextmanager
     def _holding(self) -> Iterator[None]:
@@ -87,5 +87,21 @@ class Handover:
             self._held.depth -= 1
 
 
-def _open(path: str) -> int:
-    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+def _open(path: str) -> int | None:
+    """The lock file, or None when it cannot be opened (the database's folder is gone or read-only):
+    the transaction then goes ahead without the hand-over and fails, or not, on the database itself,
+    which reports storage errors as such (503), never as a lock-file error."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return None
+
+
+def _lock(fd: int | None, operation: int) -> None:
+    if fd is not None:
+        fcntl.flock(fd, operation)
+
+
+def _close(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)

@@ -85,3 +85,10 @@ def test_a_failed_transaction_releases_its_locks(handover: Handover) -> None:
         with pytest.raises(RuntimeError), hold():
             raise RuntimeError("rolled back")
         assert not lock_held(handover.writers_path) and not lock_held(handover.slice_path)
+
+
+def test_a_database_folder_that_is_gone_leaves_the_error_to_the_database(tmp_path: Path) -> None:
+    gone = Handover(str(tmp_path / "gone" / "fairdun.db"))
+    for hold in (gone.interactive, gone.run_slice):
+        with hold():
+            pass
