@@ -57,7 +57,7 @@ def summary(lang: str, *, status: str, situation: Situation, chosen: Candidate |
     if status == "held":
         return text(lang, "summary", "held").format(why=why)
     if chosen is None or chosen.kind == "none":
-        key = rationale if rationale in ("settled", "wait", "ladder_exhausted") else "all_denied"
+        key = rationale if rationale in ("closed", "settled", "wait", "ladder_exhausted") else "all_denied"
         return text(lang, "summary", key).format(next_step_on=next_step_on.isoformat() if next_step_on else "")
     label = action_label(lang, chosen)
     if status == "needs_review":

@@ -22,7 +22,8 @@ class Activity:
 
     at: datetime
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
-                                  # dispute_opened | dispute_closed | promise_to_pay | delivery_result
+                                  # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
+                                  # claim_closed
     kind: str | None = None       # dunning kind
     level: int | None = None
     channel: str | None = None
@@ -39,6 +40,7 @@ class Situation:
     days_past_due: int
     disputed: bool
     settled: bool
+    closed: bool                  # the AR system reported claim_closed: no further dunning
     promise_to_pay_on: date | None
     last_payment_on: date | None
     dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
@@ -63,7 +65,7 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     dunning = {(s.kind, s.level, s.channel, s.at.date()): s for s in case.history.dunning}
     contacts = {(c.channel, c.at): c for c in case.history.contacts}
     disputed = case.invoice.disputed
-    settled = False
+    settled = closed = False
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
@@ -82,6 +84,8 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             paid_on = a.on_date or a.at.date()
             last_payment = paid_on if last_payment is None else max(last_payment, paid_on)
             settled = settled or a.activity == "payment_received"
+        elif a.activity == "claim_closed":
+            closed = True
     # The AR system's own flag wins when it says "disputed"; an open dispute it
     # reported through /v1/events counts too (in dubio pro debitore).
     disputed = disputed or dispute_event == "dispute_opened"
@@ -93,6 +97,7 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         days_past_due=(today - case.invoice.due_on).days,
         disputed=disputed,
         settled=settled or case.invoice.open_amount == 0,
+        closed=closed,
         promise_to_pay_on=promise,
         last_payment_on=last_payment,
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),

@@ -58,7 +58,7 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class Proposal:
     candidates: tuple[Candidate, ...]
-    rationale: str                 # why these candidates: "settled", "not_due_yet", "next_level", "wait"
+    rationale: str                 # why these candidates: "closed", "settled", "not_due_yet", "next_level", "wait"
     next_step_on: date | None = None
 
 
@@ -90,6 +90,8 @@ def band_of(p_late: float, cutoffs: Mapping[str, float]) -> str:
 
 def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Proposal:
     """Ranked candidates for ``situation``; ``band`` is None when profiling is off."""
+    if situation.closed:
+        return Proposal((Candidate(id="c0", kind="none"),), rationale="closed")
     if situation.settled:
         return Proposal((Candidate(id="c0", kind="none"),), rationale="settled")
     step = _next_level(situation, band, ladder)
