@@ -16,13 +16,14 @@ Bodies carry no personal data (the hypothesis is the officer's text about the de
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import append
@@ -30,9 +31,9 @@ from ledger.chain import lock_head
 from ledger.tables import LedgerEntry
 from ledger.timestamps import rfc3339
 
-__all__ = ["ARM_STOP_REASONS", "EXPERIMENT_KINDS", "FACTORS", "GUARDRAIL_METRICS", "OUTCOME_METRICS", "Arm",
-           "Experiment", "ExperimentError", "TransitionRefused", "UnknownExperiment", "experiment", "experiments",
-           "register", "start", "stop", "stop_arm"]
+__all__ = ["ARM_STOP_REASONS", "EXPERIMENT_KINDS", "FACTORS", "GUARDRAIL_METRICS", "OUTCOME_METRICS", "Allocation",
+           "Arm", "Experiment", "ExperimentError", "TransitionRefused", "UnknownExperiment", "allocate", "experiment",
+           "experiments", "register", "running", "start", "state_seq", "stop", "stop_arm"]
 
 REGISTERED, STARTED, STOPPED, ARM_STOPPED = ("experiment_registered", "experiment_started", "experiment_stopped",
                                              "experiment_arm_stopped")
@@ -93,6 +94,55 @@ class Experiment:
         return {"id": self.id, **spec, "arms": [a.as_dict() for a in self.arms], "status": self.status,
                 "registered_at": self.registered_at, "started_at": self.started_at, "stopped_at": self.stopped_at,
                 "ledger": dict(self.ledger)}
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """The arm a claim is allocated to, with every arm that could have been drawn (for the
+    probability of the action that follows)."""
+
+    experiment_id: str
+    factor: str
+    arm: str
+    value: str | int
+    arms: tuple[tuple[str, str | int], ...]    # (name, value) of every active arm, in registration order
+
+    @property
+    def propensity(self) -> float:
+        return 1 / len(self.arms)
+
+
+def allocate(running: Sequence[Experiment], *, claim_id: str, jurisdiction: str, debtor_kind: str,
+             vulnerable: bool, profiling: bool, under_review: bool) -> Allocation | None:
+    """The arm of the first running experiment whose population holds the claim, or None.
+
+    Never allocated: vulnerable debtors, debtors who objected to profiling (``profiling`` false)
+    and claims under review (``under_review``: a review case is open, or a reviewer's overturn
+    paused escalation). The draw is a hash of the experiment's seed, its id and the pseudonymous
+    claim id, uniform over the active arms: the same claim stays in its arm while the arms do not
+    change, and an auditor can recompute every allocation from the ledger."""
+    if vulnerable or not profiling or under_review:
+        return None
+    for candidate in running:
+        arms = candidate.active_arms
+        population = candidate.spec["population"]
+        if not arms or debtor_kind not in population["debtor_kinds"] or not any(
+                jurisdiction == place or jurisdiction.startswith(place + "-") for place in population["jurisdictions"]):
+            continue
+        digest = hashlib.sha256(f"{candidate.spec['seed']}|{candidate.id}|{claim_id}".encode()).digest()
+        drawn = arms[int.from_bytes(digest[:8], "big") * len(arms) >> 64]
+        return Allocation(experiment_id=candidate.id, factor=candidate.spec["factor"], arm=drawn.name,
+                          value=drawn.value, arms=tuple((a.name, a.value) for a in arms))
+    return None
+
+
+def state_seq(session: Session) -> int | None:
+    """The seq of the latest experiment entry: the experiments changed when it did."""
+    return session.scalar(select(func.max(LedgerEntry.seq)).where(LedgerEntry.kind.in_(EXPERIMENT_KINDS)))
+
+
+def running(session: Session) -> tuple[Experiment, ...]:
+    return tuple(e for e in experiments(session).values() if e.status == "running")
 
 
 def experiments(session: Session) -> dict[str, Experiment]:

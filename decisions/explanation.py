@@ -97,12 +97,14 @@ def _reason(lang: str, feature: str, key: str, value: Any) -> dict[str, Any]:
 
 
 def policy_trace(candidates: tuple[Candidate, ...], verdicts: Mapping[str, Any],
-                 chosen: Candidate | None) -> list[dict[str, Any]]:
-    """Refusals of every candidate ranked above the chosen one, then the
-    obligations that shaped the chosen action."""
+                 chosen: Candidate | None, *, ranked: Candidate | None = None) -> list[dict[str, Any]]:
+    """Refusals of every candidate ranked above the chosen one (or above ``ranked``, the first
+    lawful one, when an experiment chose another option), then the obligations that shaped the
+    chosen action."""
     trace: list[dict[str, Any]] = []
+    until = ranked or chosen
     for candidate in candidates:
-        if chosen is not None and candidate.id == chosen.id:
+        if until is not None and candidate.id == until.id:
             break
         for denial in verdicts[candidate.id].deny:
             trace.append({"rule": denial.rule, "effect": "deny", "action": candidate.kind,

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from fakes import ledger_kinds, verify
+from fakes import ledger_kinds, request_with, verify
 
 SPEC: dict[str, Any] = {
     "name": "letter-vs-email", "hypothesis": "A letter gets occasionally late consumers to pay sooner than an e-mail.",
@@ -93,3 +93,57 @@ def test_an_invalid_registration_is_refused_naming_the_field(client: Any, auth: 
     response = client.post("/v1/experiments", json=body, headers=auth("compliance_officer"))
     assert response.status_code == 422 and list(response.json["error"]["fields"]) == [field], response.json
     assert ledger_kinds(app) == []
+
+
+def _decide(client: Any, auth: Any, invoice: str, **changes: Any) -> dict[str, Any]:
+    response = client.post("/v1/decisions", json=request_with(**{"invoice.ref": invoice, **changes}),
+                           headers=auth("ar_system"))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_decisions_recorded_while_it_runs_carry_their_arm(client: Any, auth: Any, app: Any) -> None:
+    experiment_id = register(client, auth).json["id"]
+    before = _decide(client, auth, "INV-1")
+    assert before["experiment"] is None and before["selection"]["propensity"] == 1.0
+    client.post(f"/v1/experiments/{experiment_id}/start", headers=auth("compliance_officer"))
+
+    arms = {}
+    for n in range(2, 12):
+        decision = _decide(client, auth, f"INV-{n}")
+        assert decision["experiment"]["id"] == experiment_id and decision["experiment"]["applied"] is True
+        assert decision["action"]["channel"] == decision["experiment"]["arm"]
+        assert decision["selection"]["chosen"] in [o["id"] for o in decision["selection"]["lawful"]]
+        arms[decision["experiment"]["arm"]] = decision
+    assert set(arms) == {"email", "letter"}     # ten claims, both arms drawn (a fixed seed: not by luck)
+    stored = client.get(f"/v1/decisions/{arms['letter']['decision_id']}", headers=auth("auditor")).json
+    assert stored["experiment"] == arms["letter"]["experiment"] and stored["selection"] == arms["letter"]["selection"]
+
+    vulnerable = _decide(client, auth, "INV-20", **{"debtor.flags.vulnerable": True})
+    assert vulnerable["experiment"] is None
+    client.post(f"/v1/experiments/{experiment_id}/stop", headers=auth("compliance_officer"))
+    assert _decide(client, auth, "INV-21")["experiment"] is None
+    assert verify(app).entries == len(ledger_kinds(app))
+
+
+def test_the_real_gate_refuses_a_send_hour_outside_the_hours_of_any_zone(client: Any, auth: Any) -> None:
+    """20:00 in Los Angeles is 23:00 in New York: the Rosenthal Act's hours (Cal. Civ. Code
+    § 1788.17, 15 U.S.C. § 1692c(a)(1)) must hold in every zone the debtor may be in."""
+    californians = {"jurisdictions": ["US-CA"], "debtor_kinds": ["consumer"]}
+    experiment_id = register(client, auth, name="evening", factor="send_hour", population=californians,
+                             arms=[{"name": "morning", "value": 9}, {"name": "evening", "value": 20}]).json["id"]
+    client.post(f"/v1/experiments/{experiment_id}/start", headers=auth("compliance_officer"))
+    seen = {}
+    for n in range(12):
+        decision = _decide(client, auth, f"INV-CA-{n}", **{
+            "debtor.jurisdiction": "US-CA", "debtor.timezone": "America/Los_Angeles",
+            "debtor.other_timezones": ["America/New_York"], "debtor.language": "en", "invoice.currency": "USD"})
+        seen[decision["experiment"]["arm"]] = decision
+    assert set(seen) == {"morning", "evening"}
+    assert seen["morning"]["experiment"]["applied"] is True
+    assert seen["morning"]["action"]["send_at"].endswith("T17:00:00Z")      # 09:00 in Los Angeles (PST)
+    evening = seen["evening"]
+    assert evening["experiment"]["applied"] is False and evening["experiment"]["fallback"] == "refused"
+    assert evening["experiment"]["rules"] == ["US-CA-CIV-1788.17"]
+    assert any(t["rule"] in evening["experiment"]["rules"] and t["effect"] == "deny"
+               for t in evening["explanation"]["policy"])
