@@ -29,7 +29,7 @@ __all__ = ["EVENT_TYPES", "CLOSE_REASONS", "DELIVERY_STATUSES", "ReportedEvent",
 log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
-               "contact_attempt", "delivery_result", "claim_closed")
+               "contact_attempt", "delivery_result", "claim_closed", "channel_opted_out", "complaint_received")
 # Why a claim ended (``claim_closed``): the outcomes learning reads (issue 19) and no further dunning.
 CLOSE_REASONS = ("paid", "written_off", "sold", "cancelled")
 DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")

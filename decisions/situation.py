@@ -23,7 +23,7 @@ class Activity:
     at: datetime
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
                                   # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
-                                  # claim_closed
+                                  # claim_closed | channel_opted_out | complaint_received
     kind: str | None = None       # dunning kind
     level: int | None = None
     channel: str | None = None
@@ -41,6 +41,7 @@ class Situation:
     disputed: bool
     settled: bool
     closed: bool                  # the AR system reported claim_closed: no further dunning
+    opted_out_channels: tuple[str, ...]   # the request's, and those a channel_opted_out event named
     promise_to_pay_on: date | None
     last_payment_on: date | None
     dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
@@ -66,6 +67,7 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     contacts = {(c.channel, c.at): c for c in case.history.contacts}
     disputed = case.invoice.disputed
     settled = closed = False
+    opted_out = set(case.debtor.opted_out_channels)
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
@@ -86,6 +88,8 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             settled = settled or a.activity == "payment_received"
         elif a.activity == "claim_closed":
             closed = True
+        elif a.activity == "channel_opted_out" and a.channel:
+            opted_out.add(a.channel)
     # The AR system's own flag wins when it says "disputed"; an open dispute it
     # reported through /v1/events counts too (in dubio pro debitore).
     disputed = disputed or dispute_event == "dispute_opened"
@@ -98,6 +102,7 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         disputed=disputed,
         settled=settled or case.invoice.open_amount == 0,
         closed=closed,
+        opted_out_channels=tuple(sorted(opted_out)),
         promise_to_pay_on=promise,
         last_payment_on=last_payment,
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),

@@ -26,6 +26,8 @@ EVENT_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "contact_attempt": (frozenset({"channel", "connected"}), frozenset()),
     "delivery_result": (frozenset({"channel", "status"}), frozenset({"decision_id"})),
     "claim_closed": (frozenset({"reason"}), frozenset()),
+    "channel_opted_out": (frozenset({"channel"}), frozenset()),
+    "complaint_received": (frozenset(), frozenset({"channel"})),
 }
 _COMMON = frozenset({"type", "at", "debtor_ref", "invoice_ref"})
 DISPUTE_REASONS = ("amount", "goods_or_service", "identity", "already_paid", "other",
@@ -38,7 +40,8 @@ class EventRequestSchema(Schema):
     payment_received / partial_payment: amount, currency, on_date?, decision_id? (the decision the
     payment answers); dispute_opened / dispute_closed: reason?; promise_to_pay: on_date, amount?,
     currency?; contact_attempt: channel, connected; delivery_result: channel, status, decision_id?;
-    claim_closed: reason (paid, written_off, sold, cancelled; no further dunning of the claim).
+    claim_closed: reason (paid, written_off, sold, cancelled; no further dunning of the claim);
+    channel_opted_out: channel (later decisions treat it as opted out); complaint_received: channel?.
     """
 
     type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
