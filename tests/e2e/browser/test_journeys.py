@@ -369,9 +369,10 @@ def test_the_reflow_check_finds_a_page_wider_than_the_screen(visitor: Visitor) -
     assert visitor.driver.execute_script("return window.innerWidth") > 390     # the emulation is lifted again
 
 
-def test_narrow_tables_are_stacked_rows_labelled_by_their_column(app: Any, runtime: Any, visitor: Visitor) -> None:
+def test_narrow_tables_are_stacked_rows_labelled_by_their_column(app: Any, runtime: Any, visitor: Visitor,
+                                                                 axe_source: str) -> None:
     """Below 40em each row of a table is a block of its cells, each cell shown with its column's
-    header; wider, it is a table again."""
+    header, and axe finds nothing there either; wider, it is a table again."""
     decide(app.test_client(), ar_auth(app))
     debtor_signs_in(visitor, runtime)
     layout = """return Array.from(document.querySelectorAll('tbody td')).map(td => [
@@ -383,7 +384,9 @@ def test_narrow_tables_are_stacked_rows_labelled_by_their_column(app: Any, runti
                                    {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": False})
     try:
         cells = visitor.driver.execute_script(layout)
+        found = violations(visitor.driver, axe_source)
     finally:
         visitor.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert len(cells) == len(headers)
     assert all(display == "block" and label == f'"{header}"' for display, label, header in cells), cells
+    assert not found, found
