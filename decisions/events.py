@@ -19,6 +19,7 @@ from retention import Pseudonymizer
 
 from .activity import lock_claim, remember
 from .errors import InvalidInput
+from .experiment_results import GUARDRAIL_EVENTS, enforce_guardrails
 from .idempotency import IdempotencyKey, Outcome, idempotent, remember_response, request_digest
 from .money import format_amount
 from .situation import Activity
@@ -110,6 +111,8 @@ class EventRecorder:
             document = {"event_id": event_id, "type": event.type, "at": rfc3339(event.at),
                         "ledger": {"seq": appended.seq, "entry_hash": appended.entry_hash}}
             remember_response(session, key, resource_id=event_id, response=document, now=now)
+            if event.type in GUARDRAIL_EVENTS.values():
+                enforce_guardrails(session, now=now)   # a dispute, complaint or opt-out may stop an arm
             uow.commit()
         log.info("event %s recorded: %s", event_id, event.type)
         return document

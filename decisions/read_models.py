@@ -143,6 +143,7 @@ def _decisions(session: Session, found: _Findings) -> None:
         action = body.get("action") or {}
         hold = body.get("hold") or {}
         run = body.get("run") or {}
+        experiment = body.get("experiment") or {}
         for column, stored, written in (
                 ("decision_id", row.decision_id, body.get("decision_id")),
                 ("entry_hash", row.entry_hash, leaf_hash),
@@ -157,7 +158,9 @@ def _decisions(session: Session, found: _Findings) -> None:
                 ("send_at", _moment(row.send_at), action.get("send_at")),
                 ("hold_code", row.hold_code, hold.get("code")),
                 ("run_id", row.run_id, run.get("run_id")),
-                ("run_item", row.run_item, run.get("item"))):
+                ("run_item", row.run_item, run.get("item")),
+                ("experiment_id", row.experiment_id, experiment.get("id")),
+                ("experiment_arm", row.experiment_arm, experiment.get("arm"))):
             found.compare(seq, where, column, stored, written)
     # (2) no row without its entry
     orphans = (select(DecisionRow.decision_id, DecisionRow.ledger_seq)

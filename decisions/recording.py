@@ -86,6 +86,8 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         "level": action.level if action else None, "channel": action.channel if action else None,
         "send_at": action.send_at if action else None, "hold_code": decision.hold.code if decision.hold else None,
         "run_id": run[0] if run else None, "run_item": run[1] if run else None,
+        "experiment_id": decision.experiment["id"] if decision.experiment else None,
+        "experiment_arm": decision.experiment["arm"] if decision.experiment else None,
     }
     insert_later(session, DecisionRow, row)   # (batch runs: one statement per slice)
     outbox.decision_recorded(session, body, seq=appended.seq, at=now)   # a held decision is told (webhooks, feed)

@@ -52,6 +52,9 @@ class DecisionRow(Base):
     hold_code: Mapped[str | None] = mapped_column(String(40))
     run_id: Mapped[str | None] = mapped_column(_ID)   # looked up through uq_decisions_run_item (run_id first)
     run_item: Mapped[int | None] = mapped_column(Integer)
+    # the experiment arm the claim was allocated to (decisions.experiments): results and guardrails
+    experiment_id: Mapped[str | None] = mapped_column(_ID, index=True)
+    experiment_arm: Mapped[str | None] = mapped_column(String(40))
     # the contract document is the ledger entry's body: decisions.documents reads it from there
 
 

@@ -12,12 +12,19 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
 from decisions import experiments as registry
 from decisions.errors import storage_guard
+from decisions.experiment_results import results
 
 from .api import json_body
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
-from .schemas.experiment import ExperimentListSchema, ExperimentNoteSchema, ExperimentRequestSchema, ExperimentSchema
+from .schemas.experiment import (
+    ExperimentListSchema,
+    ExperimentNoteSchema,
+    ExperimentRequestSchema,
+    ExperimentResultsSchema,
+    ExperimentSchema,
+)
 
 __all__ = ["bp"]
 
@@ -97,3 +104,15 @@ def start_experiment(experiment_id: Any) -> Response:
 def stop_experiment(experiment_id: Any) -> Response:
     note = _note.load(json_body() if request.content_length else {})["note"]
     return jsonify(_change(registry.stop, str(experiment_id), note=note))
+
+
+@bp.get(f"/experiments/{_ID}/results")
+@requires(*READERS)
+@operation(summary="Each arm's outcomes and guardrail rates with 95 % intervals, and each arm's difference from "
+                   "the first", responses={200: ExperimentResultsSchema})
+def experiment_results(experiment_id: Any) -> Response:
+    runtime = current_app.extensions["fairdun"]
+    zone = runtime.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin"   # the controller's days
+    with _errors(), runtime.db.reading() as session:
+        return jsonify(results(session, registry.experiment(session, str(experiment_id)), now=runtime.clock(),
+                               zone=zone))

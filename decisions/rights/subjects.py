@@ -109,6 +109,10 @@ def request_review(ctx: RightsContext, subject_id: str, *, decision_id: str, sta
             case.request_id, case.due_at = request.request_id, min(case.due_at, request.due_at, key=as_utc)
         request.case_id = case.case_id
         outbox.review_requested(session, request, at=now)   # review.requested (webhooks, feed)
+        # a debtor's review request may stop an experiment arm (imported here: the results read
+        # the rights tables, whose package imports this module)
+        from ..experiment_results import enforce_guardrails
+        enforce_guardrails(session, now=now)
         uow.commit()
         return request_document(request, now=now)
 

@@ -11,7 +11,8 @@ from decisions.experiments import FACTORS, GUARDRAIL_METRICS, OUTCOME_METRICS
 
 from .fields import Jurisdiction
 
-__all__ = ["ExperimentRequestSchema", "ExperimentSchema", "ExperimentListSchema", "ExperimentNoteSchema"]
+__all__ = ["ExperimentRequestSchema", "ExperimentSchema", "ExperimentListSchema", "ExperimentNoteSchema",
+           "ExperimentResultsSchema"]
 
 # Send hours are local wall-clock hours; the gate still checks every planned time, this only
 # keeps a registration from asking for an hour no window in the catalogue allows.
@@ -111,3 +112,58 @@ class ExperimentSchema(Schema):
 class ExperimentListSchema(Schema):
     experiments = fields.List(fields.Nested(ExperimentSchema))
 
+
+
+class RateSchema(Schema):
+    rate = fields.Float(allow_none=True, metadata={"description": "null when no claim counts yet"})
+    ci_low = fields.Float(allow_none=True, metadata={"description": "95 % Wilson interval"})
+    ci_high = fields.Float(allow_none=True)
+    n = fields.Integer(metadata={"description": "claims counted (payment: only those whose window has closed)"})
+    count = fields.Integer()
+
+
+class MeanSchema(Schema):
+    mean = fields.Float(allow_none=True)
+    ci_low = fields.Float(allow_none=True, metadata={"description": "95 % t interval"})
+    ci_high = fields.Float(allow_none=True)
+    n = fields.Integer()
+
+
+class ArmMetricsSchema(Schema):
+    paid_7d = fields.Nested(RateSchema)
+    paid_14d = fields.Nested(RateSchema)
+    paid_30d = fields.Nested(RateSchema)
+    days_to_payment = fields.Nested(MeanSchema, metadata={"description": "over claims paid within 30 days"})
+    dispute_rate = fields.Nested(RateSchema)
+    complaint_rate = fields.Nested(RateSchema)
+    opt_out_rate = fields.Nested(RateSchema)
+    review_request_rate = fields.Nested(RateSchema)
+
+
+class ArmResultSchema(Schema):
+    name = fields.String()
+    value = fields.Raw()
+    n = fields.Integer(metadata={"description": "claims allocated to the arm"})
+    stopped = fields.Dict(allow_none=True)
+    metrics = fields.Nested(ArmMetricsSchema)
+
+
+class EffectSchema(Schema):
+    arm = fields.String()
+    versus = fields.String(metadata={"description": "the first arm (the control)"})
+    metric = fields.String()
+    difference = fields.Float(allow_none=True, metadata={"description": "rate of arm minus rate of versus"})
+    ci_low = fields.Float(allow_none=True, metadata={"description": "95 % Newcombe (hybrid score) interval"})
+    ci_high = fields.Float(allow_none=True)
+    n = fields.Integer()
+    n_versus = fields.Integer()
+
+
+class ExperimentResultsSchema(Schema):
+    experiment_id = fields.String()
+    status = fields.String()
+    as_of = fields.String(metadata={"format": "date-time"})
+    primary_metric = fields.String()
+    confidence = fields.Float()
+    arms = fields.List(fields.Nested(ArmResultSchema))
+    effects = fields.List(fields.Nested(EffectSchema))

@@ -147,3 +147,14 @@ def test_the_real_gate_refuses_a_send_hour_outside_the_hours_of_any_zone(client:
     assert evening["experiment"]["rules"] == ["US-CA-CIV-1788.17"]
     assert any(t["rule"] in evening["experiment"]["rules"] and t["effect"] == "deny"
                for t in evening["explanation"]["policy"])
+
+
+def test_results_before_any_decision_say_nothing_rather_than_zero(client: Any, auth: Any) -> None:
+    experiment_id = register(client, auth).json["id"]
+    results = client.get(f"/v1/experiments/{experiment_id}/results", headers=auth("auditor"))
+    assert results.status_code == 200
+    for arm in results.json["arms"]:
+        assert arm["n"] == 0 and arm["metrics"]["paid_14d"] == {"rate": None, "ci_low": None, "ci_high": None,
+                                                                  "n": 0, "count": 0}
+    assert all(e["difference"] is None for e in results.json["effects"])
+    assert client.get(f"/v1/experiments/{experiment_id}/results", headers=auth("ar_system")).status_code == 403

@@ -115,6 +115,10 @@ CASES = {
     "entry_hash of a decisions row": (
         [f"UPDATE decisions SET entry_hash = '{'0' * 64}' WHERE ledger_seq = ({{q}})"], DECIDED,
         r"read_model_mismatch \(decisions row [0-9a-f-]+: column entry_hash holds '0{64}'"),
+    "a decision slipped into an experiment arm": (
+        ["UPDATE decisions SET experiment_id = '00000000-0000-4000-8000-000000000000', experiment_arm = 'letter' "
+         "WHERE ledger_seq = ({q})"], DECIDED,
+        r"read_model_mismatch \(decisions row [0-9a-f-]+: column experiment_id holds '0{8}-"),
     "a decisions row deleted": (
         ["DELETE FROM decisions WHERE ledger_seq = ({q})"], LAST_DECISION,
         r"read_model_mismatch \(decisions: no row for decision"),
