@@ -207,7 +207,9 @@ class DunningStepSchema(Schema):
         fields.String(validate=validate.Regexp(r"^[a-z0-9_]{1,60}$")), load_default=list,
         validate=validate.Length(max=10),
         metadata={"description": "disclosures the message carried, e.g. credit_bureau_warning "
-                                 "(DE: BDSG § 31(2) Nr. 4 lit. c)"})
+                                 "(DE: BDSG § 31(2) Nr. 4 lit. c); de_rdg_13a_information and "
+                                 "gdpr_art14_information (a collection agency's first demand: RDG § 13a(1), "
+                                 "GDPR Art. 14(3)(b)), without which every later message repeats them"})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> DunningStep:
