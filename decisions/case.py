@@ -15,7 +15,7 @@ from typing import Literal
 __all__ = [
     "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES", "UK_NATIONS",
     "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
-    "CreditorContact", "Creditor", "BankTransfer", "Payment",
+    "CreditorContact", "Creditor", "Principal", "Contract", "DEBTOR_ADDRESS_SOURCES", "BankTransfer", "Payment",
 ]
 
 DebtorKind = Literal["consumer", "business"]
@@ -26,6 +26,8 @@ CHANNELS = ("email", "sms", "letter", "phone")
 TONES = ("gentle", "neutral", "firm")
 DEBTOR_KINDS = ("consumer", "business")
 CREDITOR_ROLES = ("first_party", "debt_collector")
+# Where a collection agency has the debtor's postal address from (RDG § 13a(1) Nr. 7).
+DEBTOR_ADDRESS_SOURCES = ("creditor", "research")
 # The UK's three legal systems (limitation differs: Limitation Act 1980; Prescription and
 # Limitation (Scotland) Act 1973; Limitation (Northern Ireland) Order 1989).
 UK_NATIONS = ("england_wales", "scotland", "northern_ireland")
@@ -106,11 +108,23 @@ class CreditorContact:
 
 
 @dataclass(frozen=True, slots=True)
+class Principal:
+    """A collection agency's client, on whose behalf it collects (RDG § 13a(1) Nr. 1, 7; GDPR
+    Art. 14(2)(f): the source of the debtor's data); printed in messages only."""
+
+    name: str
+    address: str                     # one line, commas between the lines of the postal address
+    debtor_address_source: str       # "creditor" (the client gave it) or "research" (RDG § 13a(1) Nr. 7)
+
+
+@dataclass(frozen=True, slots=True)
 class Creditor:
     """Who the message comes from; an empty one means the installation's (FAIRDUN_CREDITOR_*)."""
 
     name: str | None = None
     contact: CreditorContact | None = None
+    principal: Principal | None = None            # a collection agency's client
+    supervisory_authority: str | None = None      # a German collection agency's (RDG § 13a(1) Nr. 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +144,14 @@ class Payment:
 
 
 @dataclass(frozen=True, slots=True)
+class Contract:
+    """The contract the claim arises from (RDG § 13a(1) Nr. 2); printed in messages only."""
+
+    subject: str
+    concluded_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     ref: str
     currency: str
@@ -143,6 +165,7 @@ class Invoice:
     due_date_agreed: bool = False            # BGB § 286(2) Nr. 1: the due date was agreed by the calendar
     default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
     payment: Payment | None = None           # printed in messages only; never a feature or policy input
+    contract: Contract | None = None         # printed in messages only (RDG § 13a(1) Nr. 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,11 +32,38 @@ LABELS = {"en": ("Controller", "Data protection officer", "Purposes and legal ba
                  "Empfänger", "Wie lange wir die Daten speichern", "Woher die Daten stammen")}
 
 
-def assert_debtor_text(text: str, *, lang: str, law: str) -> None:
-    """``text`` names the controller's items in ``lang`` under ``law`` and no reason code."""
+# A collection agency's first message (GDPR Art. 14): the source of the data is its own notice,
+# which replaces the privacy block's "where the data come from" item.
+ART14_HEADINGS = {"en": "WHERE WE GOT YOUR DATA", "de": "WOHER WIR IHRE DATEN HABEN"}
+SOURCE_LABELS = {"en": "Where the data come from", "de": "Woher die Daten stammen"}
+
+# Words of the English texts only: a German text must contain none of them (no English legal text
+# in a German letter).
+ENGLISH_ONLY = ("legal basis", "Controller", "Recipients", "legitimate interests", "on behalf of", "Basis of the claim",
+                "Categories of data", "supervisory authority", "section 13a", "WHERE WE GOT", "We do not claim")
+
+# RDG § 13a(1): what a German collection agency's first demand to a private person states, in the
+# words of each language (Nr. 1 client, Nr. 2 basis, Nr. 3 to 6 the claim itemised, Nr. 8 authority).
+RDG_13A_ITEMS = {"de": ("INFORMATIONEN NACH § 13a RDG", "im Auftrag unseres Auftraggebers", "Forderungsgrund:",
+                        "Vertrag vom", "Zusammensetzung der Forderung", "Zinsen machen wir mit diesem Schreiben nicht",
+                        "Aufsichtsbehörde:", "§ 13a Abs. 2 RDG"),
+                 "en": ("SECTION 13a RDG", "on behalf of our client", "Basis of the claim:", "contract of",
+                        "The claim consists of", "We do not claim interest", "supervisory authority:", "13a(2) RDG")}
+
+
+def assert_debtor_text(text: str, *, lang: str, law: str, collector_first: bool = False) -> None:
+    """``text`` names the controller's items in ``lang`` under ``law`` and no reason code; in a
+    collection agency's first message (``collector_first``) the source is its Art. 14 notice."""
     words = " ".join(text.split())
-    for item in CONTROLLER_ITEMS + LABELS[lang]:
+    labels = LABELS[lang]
+    if collector_first:
+        labels = tuple(label for label in labels if label != SOURCE_LABELS[lang]) + (ART14_HEADINGS[lang],)
+        assert SOURCE_LABELS[lang] not in words
+    for item in CONTROLLER_ITEMS + labels:
         assert item in words, item
+    if lang == "de":
+        for english in ENGLISH_ONLY:
+            assert english not in words, english
     if law == "uk":
         for name in ("UK GDPR", "Data Protection Act 2018", "Information Commissioner's Office", "ico.org.uk"):
             assert name in words, name
@@ -51,3 +78,10 @@ def assert_no_codes(text: str) -> None:
         assert code not in text, code
     for word in REVEALING:
         assert word not in text, word
+
+
+def assert_rdg_13a_items(text: str, *, lang: str, principal: str, contract: str, authority: str) -> None:
+    """``text`` states every item of RDG § 13a(1) a German collection agency owes a private person."""
+    words = " ".join(text.split())
+    for item in RDG_13A_ITEMS[lang] + (principal, contract, authority):
+        assert item in words, item

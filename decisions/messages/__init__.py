@@ -24,7 +24,9 @@ from ._recorded import (
 )
 from ._render import (
     MESSAGE_CHANNELS,
+    NOTICE_FIELDS,
     SMS_MAX_CHARACTERS,
+    WRITTEN_ONLY_NOTICES,
     CreditorDefaults,
     Message,
     MessageError,
@@ -40,7 +42,7 @@ from ._templates import TemplateSet, TemplateSetError, TemplateSets, load_templa
 __all__ = [
     "AccessCodes", "MessageErased", "MessageIncomplete", "MessageNotReproducible", "NoMessage",
     "TemplatesUnavailable", "prepare_message", "recorded_message", "render_recorded",
-    "MESSAGE_CHANNELS", "SMS_MAX_CHARACTERS", "CreditorDefaults", "Message", "MessageError", "MessageSettings",
+    "MESSAGE_CHANNELS", "NOTICE_FIELDS", "SMS_MAX_CHARACTERS", "WRITTEN_ONLY_NOTICES", "CreditorDefaults", "Message", "MessageError", "MessageSettings",
     "communicates", "message_inputs", "missing_fields", "render", "text_sha256",
     "TemplateSet", "TemplateSetError", "TemplateSets", "load_template_sets", "shipped_template_sets",
 ]

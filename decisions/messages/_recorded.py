@@ -93,7 +93,7 @@ def prepare_message(document: Mapping[str, Any], case: Case, settings: MessageSe
     action = document["action"]
     check_renderable(action, templates)
     inputs = message_inputs(case, settings)
-    missing = missing_fields(inputs, action["channel"])
+    missing = missing_fields(inputs, action["channel"], action.get("notices") or ())
     digest: dict[str, Any] = {
         "channel": action["channel"], "language": action["template"].rsplit(".", 1)[-1],
         "template": action["template"], "templates": {"version": templates.version, "sha256": templates.sha256},

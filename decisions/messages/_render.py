@@ -41,7 +41,7 @@ from ._templates import TemplateSet, TemplateSets, shipped_template_sets
 from .payment import group_iban
 
 __all__ = ["MESSAGE_CHANNELS", "CreditorDefaults", "MessageSettings", "Message", "MessageError",
-           "message_inputs", "communicates", "missing_fields", "render", "check_renderable", "text_sha256",
+           "message_inputs", "communicates", "missing_fields", "NOTICE_FIELDS", "WRITTEN_ONLY_NOTICES", "render", "check_renderable", "text_sha256",
            "SMS_MAX_CHARACTERS"]
 
 # Channels that carry a written message; a phone call has none.
@@ -135,13 +135,21 @@ def message_inputs(case: Case, settings: MessageSettings) -> dict[str, Any]:
         payment = {"url": invoice.payment.url, "bank_transfer": None if transfer is None else {
             "iban": transfer.iban, "bic": transfer.bic, "reference": transfer.reference,
             "account_holder": transfer.account_holder}}
+    principal = requested.principal
+    contract = invoice.contract
     return {
         "creditor": creditor,
+        "principal": None if principal is None else {
+            "name": principal.name, "address": principal.address,
+            "debtor_address_source": principal.debtor_address_source},
+        "supervisory_authority": requested.supervisory_authority,
         "debtor": {"name": case.debtor.contact.name, "address": case.debtor.contact.address},
         "invoice": {"ref": invoice.ref, "currency": invoice.currency,
                     "amount": format_amount(invoice.amount, invoice.currency),
                     "open_amount": format_amount(invoice.open_amount, invoice.currency),
-                    "issued_on": invoice.issued_on.isoformat(), "due_on": invoice.due_on.isoformat()},
+                    "issued_on": invoice.issued_on.isoformat(), "due_on": invoice.due_on.isoformat(),
+                    "contract": None if contract is None else {
+                        "subject": contract.subject, "concluded_on": contract.concluded_on.isoformat()}},
         "payment": payment,
         "portal_url": settings.portal_url,
         "controller": settings.controller.document() if settings.controller is not None else None,
@@ -150,16 +158,38 @@ def message_inputs(case: Case, settings: MessageSettings) -> dict[str, Any]:
     }
 
 
-def missing_fields(inputs: Mapping[str, Any], channel: str) -> list[str]:
+# Notices a text message cannot carry (their texts are too long for an SMS): the policy gate
+# refuses an SMS that would need one (DE-RDG-13A, EU-GDPR-14), and the renderer refuses it too.
+WRITTEN_ONLY_NOTICES = ("de_rdg_13a_information", "gdpr_art14_information")
+
+# Notices that print facts only the request can give, and those facts (request fields, checked
+# in the sealed inputs): a message obliged to carry the notice without them is never served.
+NOTICE_FIELDS = {
+    # RDG § 13a(1) Nr. 1, 2, 7, 8: the client's name and address, where the debtor's address comes
+    # from, the contract's subject and date, the collector's supervisory authority
+    "de_rdg_13a_information": ("creditor.principal", "invoice.contract", "creditor.supervisory_authority"),
+    # GDPR / UK GDPR Art. 14(2)(f): the source of the data, the collector's client
+    "gdpr_art14_information": ("creditor.principal",),
+}
+
+
+def missing_fields(inputs: Mapping[str, Any], channel: str, notices: tuple[str, ...] | list[str] = ()) -> list[str]:
     """Request fields a ready-to-send message needs that neither the request nor the installation
-    gave: the creditor's name (every channel: a message must say who sends it) and, for a letter,
-    the debtor's postal address. Everything else has a fallback (a neutral salutation, "the
-    payment details on your invoice", the creditor's contact instead of the portal)."""
+    gave: the creditor's name (every channel: a message must say who sends it), for a letter the
+    debtor's postal address, and the facts an obliged notice prints (``NOTICE_FIELDS``: fail
+    closed, a collector's first letter is never sent without them). Everything else has a
+    fallback (a neutral salutation, "the payment details on your invoice", the creditor's contact
+    instead of the portal)."""
     missing = []
     if not (inputs.get("creditor") or {}).get("name"):
         missing.append("creditor.name")
     if channel == "letter" and not (inputs.get("debtor") or {}).get("address"):
         missing.append("debtor.contact.address")
+    present = {"creditor.principal": inputs.get("principal"),
+               "invoice.contract": (inputs.get("invoice") or {}).get("contract"),
+               "creditor.supervisory_authority": inputs.get("supervisory_authority")}
+    for notice in notices:
+        missing += [name for name in NOTICE_FIELDS.get(notice, ()) if not present[name] and name not in missing]
     return missing
 
 
@@ -182,6 +212,9 @@ def check_renderable(action: Mapping[str, Any], templates: TemplateSet) -> None:
     lacking = [path for path in needed if not templates.has(path)]
     if lacking:
         raise MessageError(f"the template set {templates.version} has no {', '.join(lacking)}")
+    written_only = sorted(set(action.get("notices") or ()) & set(WRITTEN_ONLY_NOTICES))
+    if action.get("channel") == "sms" and written_only:
+        raise MessageError(f"an SMS cannot carry the notice(s) {', '.join(written_only)}: a letter or e-mail only")
 
 
 def render(inputs: Mapping[str, Any], document: Mapping[str, Any], *, templates: TemplateSet,
@@ -270,11 +303,19 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
     payment = inputs.get("payment") or None
     transfer = (payment or {}).get("bank_transfer")
     portal_url = inputs.get("portal_url")
-    privacy = _privacy(inputs, language=language, country=country, templates=templates)
+    notices = list(action.get("notices") or [])
+    privacy = _privacy(inputs, language=language, country=country, templates=templates, notices=notices)
+    if "de_rdg_13a_information" in notices and any(fee["kind"] == "default_interest" for fee in fees):
+        # RDG § 13a(1) Nr. 3: interest needs a calculation (amount, rate, period) the templates do not print
+        raise MessageError("a collection agency's first demand claims interest without the calculation "
+                           "RDG § 13a(1) Nr. 3 requires")
+    principal = inputs.get("principal")
+    contract = invoice.get("contract")
+    supervisory_authority = inputs.get("supervisory_authority")
     return {
         "lang": language, "country": country, "channel": action["channel"], "kind": action["kind"],
         "level": action.get("level"), "tone": action.get("tone"), "decision_id": document["decision_id"],
-        "notices": list(action.get("notices") or []),
+        "notices": notices,
         "kind_template": f"kinds/{action['template']}.txt",
         "creditor": {"name": creditor.get("name"), "address_lines": _lines(creditor.get("address")),
                      "email": creditor.get("email"), "phone": creditor.get("phone"),
@@ -293,22 +334,40 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
         "portal": {"url": f"{portal_url.rstrip('/')}/portal/" if portal_url else None,
                    "access_code": access_code if action["channel"] == "letter" else None},
         "privacy": privacy,
+        "principal": None if not principal else {
+            "name": principal["name"], "address_lines": _lines(principal["address"]),
+            "debtor_address_researched": principal["debtor_address_source"] != "creditor"},
+        "contract": None if not contract else {
+            "subject": contract["subject"], "concluded_on": dates(date.fromisoformat(contract["concluded_on"]))},
+        "supervisory_authority": supervisory_authority,
     }
 
 
-def _privacy(inputs: Mapping[str, Any], *, language: str, country: str, templates: TemplateSet) -> Any:
+def _privacy(inputs: Mapping[str, Any], *, language: str, country: str, templates: TemplateSet,
+             notices: list[str]) -> Any:
     """The GDPR Art. 13/14 information (``decisions.privacy``) for a set that prints it
     (``layouts/_privacy.<language>.txt``), under the law of the debtor's country; None outside the
     GDPR's reach. A set that prints it and a debtor under the GDPR without a controller in the
-    inputs: MessageError (fail closed: the message would lack information the law requires)."""
+    inputs: MessageError (fail closed: the message would lack information the law requires).
+
+    With the ``gdpr_art14_information`` notice (a collection agency's first communication) the
+    notice itself says where the data come from and which categories they are (Art. 14(1)(d),
+    (2)(f)), so the block leaves out its own "source" item, which describes a creditor's own
+    records; the rest of the block is the remaining Art. 14 information, so it must be printed."""
     law = law_of(country)
+    art14 = "gdpr_art14_information" in notices
     if law is None or not templates.has(f"layouts/_privacy.{language}.txt"):
+        if art14:
+            raise MessageError("the gdpr_art14_information notice needs the privacy block of GDPR Art. 14, which "
+                               f"the template set {templates.version} does not print here")
         return None
     controller = inputs.get("controller")
     if not controller:
         raise MessageError("no controller is configured (FAIRDUN_CONTROLLER_*): the message cannot carry the "
                            "information of GDPR Art. 13/14")
     notice = privacy_notice(controller, lang=language, law=law)
+    if art14:
+        notice = {**notice, "items": [item for item in notice["items"] if item["item"] != "source"]}
     return {**notice, "text": notice_text(notice)}
 
 

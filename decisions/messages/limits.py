@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 __all__ = ["CREDITOR_NAME_MAX", "ADDRESS_MAX", "EMAIL_MAX", "PHONE_MAX", "WEBSITE_MAX", "PAYMENT_URL_MAX",
-           "REFERENCE_MAX", "ACCOUNT_HOLDER_MAX", "PORTAL_URL_MAX", "url_problem"]
+           "REFERENCE_MAX", "ACCOUNT_HOLDER_MAX", "PORTAL_URL_MAX", "CONTRACT_SUBJECT_MAX", "AUTHORITY_MAX", "url_problem"]
 
 CREDITOR_NAME_MAX = 100
 ADDRESS_MAX = 400         # as debtor.contact.address
@@ -19,6 +19,8 @@ PAYMENT_URL_MAX = 200     # use a short link: it is printed in SMS
 REFERENCE_MAX = 140       # SEPA unstructured remittance information (pain.001: Ustrd, max 140)
 ACCOUNT_HOLDER_MAX = 70   # SEPA creditor name (pain.001: Nm, max 70)
 PORTAL_URL_MAX = 100
+CONTRACT_SUBJECT_MAX = 200   # RDG § 13a(1) Nr. 2: the contract's subject, printed in e-mails and letters only
+AUTHORITY_MAX = 300         # RDG § 13a(1) Nr. 8: the supervisory authority's name, address and electronic contact
 
 # RFC 3986 host: a registered name in ASCII (IDNs as punycode), or an IP literal.
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"

@@ -44,7 +44,7 @@ from .fields import (
     Timestamp,
     TimeZone,
 )
-from .message import CreditorContactSchema, MessageSchema, PaymentSchema
+from .message import ContractSchema, CreditorContactSchema, MessageSchema, PaymentSchema, PrincipalSchema
 
 __all__ = ["DecisionRequestSchema", "DecisionResponseSchema", "MAX_HISTORY"]
 
@@ -61,6 +61,16 @@ class CreditorSchema(Schema):
     contact = fields.Nested(CreditorContactSchema, load_default=None, allow_none=True,
                             metadata={"description": "how the debtor reaches the creditor (default: "
                                                      "FAIRDUN_CREDITOR_ADDRESS, _EMAIL, _PHONE, _WEBSITE)"})
+    principal = fields.Nested(PrincipalSchema, load_default=None, allow_none=True,
+                              metadata={"description": "a debt_collector's client: printed in its first message "
+                                                       "(DE: RDG § 13a(1) Nr. 1, 7; EU/EEA and GB: the source of the "
+                                                       "data, GDPR Art. 14(2)(f)); without it that message is not "
+                                                       "served (message_incomplete)"})
+    supervisory_authority = Text(
+        load_default=None, allow_none=True, min_length=1, max_length=message_limits.AUTHORITY_MAX,
+        metadata={"description": "a German debt_collector's supervisory authority: name, postal address and "
+                                 "electronic contact, printed in its first message to a private person (RDG "
+                                 "§ 13a(1) Nr. 8)"})
 
 
 class ContactSchema(Schema):
@@ -162,6 +172,11 @@ class InvoiceSchema(Schema):
                             metadata={"description": "how to pay, printed in the message: bank_transfer (IBAN "
                                                      "with its check digits verified, BIC, reference) and/or a "
                                                      "payment page url (https)"})
+    contract = fields.Nested(ContractSchema, load_default=None, allow_none=True,
+                             metadata={"description": "the contract the claim arises from: printed in a German "
+                                                      "debt_collector's first message to a private person (RDG "
+                                                      "§ 13a(1) Nr. 2); without it that message is not served "
+                                                      "(message_incomplete)"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -192,7 +207,9 @@ class DunningStepSchema(Schema):
         fields.String(validate=validate.Regexp(r"^[a-z0-9_]{1,60}$")), load_default=list,
         validate=validate.Length(max=10),
         metadata={"description": "disclosures the message carried, e.g. credit_bureau_warning "
-                                 "(DE: BDSG § 31(2) Nr. 4 lit. c)"})
+                                 "(DE: BDSG § 31(2) Nr. 4 lit. c); de_rdg_13a_information and "
+                                 "gdpr_art14_information (a collection agency's first demand: RDG § 13a(1), "
+                                 "GDPR Art. 14(3)(b)), without which every later message repeats them"})
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> DunningStep:
@@ -281,7 +298,9 @@ class DecisionRequestSchema(Schema):
         creditor = data["creditor"]
         return Case(as_of=data["as_of"], creditor_role=creditor["role"], debtor=data["debtor"],
                     invoice=data["invoice"], history=data["history"],
-                    creditor=Creditor(name=creditor.get("name"), contact=creditor.get("contact")))
+                    creditor=Creditor(name=creditor.get("name"), contact=creditor.get("contact"),
+                                      principal=creditor.get("principal"),
+                                      supervisory_authority=creditor.get("supervisory_authority")))
 
 
 # -- response (documentation of the contract; the documents are built by the domain) -------

@@ -7,13 +7,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from decisions.case import BankTransfer, CreditorContact, Payment
+from decisions.case import DEBTOR_ADDRESS_SOURCES, BankTransfer, Contract, CreditorContact, Payment, Principal
 from decisions.messages import limits
 from decisions.messages.payment import BIC_PATTERN, iban_problem, normalise_iban
 
-from .fields import Text
+from .fields import Day, Text
 
-__all__ = ["CreditorContactSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems",
+__all__ = ["CreditorContactSchema", "PrincipalSchema", "ContractSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems",
            "controller_settings_problems"]
 
 
@@ -72,6 +72,38 @@ class CreditorContactSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> CreditorContact:
         return CreditorContact(**data)
+
+
+class PrincipalSchema(Schema):
+    """A collection agency's client (DE: RDG § 13a(1) Nr. 1, 7; EU/EEA, GB: the source of the
+    debtor's data, GDPR Art. 14(2)(f)); printed in the collector's first message."""
+
+    name = Text(required=True, min_length=1, max_length=limits.CREDITOR_NAME_MAX,
+                metadata={"description": "the client's name or firm", "example": "Muster Energie GmbH"})
+    address = Text(required=True, min_length=1, max_length=limits.ADDRESS_MAX,
+                   metadata={"description": "the client's postal address on one line, commas between its lines",
+                             "example": "Musterweg 5, 10115 Berlin"})
+    debtor_address_source = fields.String(
+        required=True, validate=validate.OneOf(DEBTOR_ADDRESS_SOURCES),
+        metadata={"description": "creditor: the client gave the debtor's address; research: the agency found it "
+                                 "itself (the message then says so, RDG § 13a(1) Nr. 7)"})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Principal:
+        return Principal(**data)
+
+
+class ContractSchema(Schema):
+    """The contract the claim arises from (RDG § 13a(1) Nr. 2); printed in a German collection
+    agency's first message."""
+
+    subject = Text(required=True, min_length=1, max_length=limits.CONTRACT_SUBJECT_MAX,
+                   metadata={"description": "what the contract is about", "example": "Stromlieferung, Zähler 4711"})
+    concluded_on = Day(required=True, metadata={"description": "the day the contract was concluded"})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Contract:
+        return Contract(**data)
 
 
 class BankTransferSchema(Schema):

@@ -98,7 +98,7 @@ def test_a_decided_email_carries_its_message_and_the_ledger_only_its_hash(app: A
     entry, body = _entry_body(app, decision["ledger"]["seq"])
     digest = {k: v for k, v in message.items() if k not in ("subject", "text", "unavailable", "pdf")}
     assert body["message"] == digest
-    assert body["message"]["templates"]["version"] == "2026.12-1"
+    assert body["message"]["templates"]["version"] == "2026.12-2"
     for personal in (*PERSONAL, "Zahlungserinnerung", "Guten Tag"):
         assert personal not in entry, personal
     with app.extensions["fairdun"].db.reading() as session:
@@ -137,6 +137,12 @@ US = {"creditor.role": "debt_collector", "debtor.jurisdiction": "US-NY", "debtor
 FINAL = {"as_of": "2026-11-22T09:00:00Z", "invoice.due_on": "2026-10-10", "invoice.issued_on": "2026-09-10",
          "history.dunning": [{"at": "2026-10-15T09:00:00Z", "kind": "reminder", "level": 1, "channel": "letter"},
                              {"at": "2026-11-02T09:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}]}
+# A German collection agency's first demand, with the facts RDG § 13a(1) and GDPR Art. 14 need.
+PRINCIPAL = {"name": "Stadtwerke Beispiel GmbH", "address": "Am Markt 1, 04109 Leipzig", "debtor_address_source": "creditor"}
+AUTHORITY = "Bundesamt für Justiz, 53094 Bonn, poststelle@bfj.bund.de"
+CONTRACT = {"subject": "Stromliefervertrag, Zähler 4711", "concluded_on": "2025-03-01"}
+COLLECTOR = {"creditor.role": "debt_collector", "creditor.principal": PRINCIPAL,
+             "creditor.supervisory_authority": AUTHORITY, "invoice.contract": CONTRACT}
 # the notice, the request that makes the policy gate (or the ladder) oblige it, and words the
 # message must then carry in each language (independent of the templates)
 OBLIGED = {
@@ -144,6 +150,10 @@ OBLIGED = {
                                                              "en": ("right to object", "Art. 21 GDPR")}),
     "electronic_opt_out": (US, {"de": ("STOP", "abbestellen"), "en": ("STOP", "opt out")}),
     "credit_bureau_warning": (FINAL, {"de": ("Auskunftei", "§ 31"), "en": ("credit agency", "31(2)")}),
+    "de_rdg_13a_information": (COLLECTOR, {"de": ("§ 13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1"),
+                                           "en": ("13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1")}),
+    "gdpr_art14_information": (COLLECTOR, {"de": ("Art. 14 DSGVO", "Kategorien der Daten"),
+                                           "en": ("Art. 14 GDPR", "Categories of data")}),
 }
 
 
@@ -325,3 +335,46 @@ def test_bad_message_fields_are_refused_by_name_and_nothing_is_written(app: Any,
     assert response.status_code == 422, response.json
     assert response.json["error"]["code"] == "validation_error" and field in response.json["error"]["fields"]
     assert ledger_kinds(app) == []
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_german_collectors_first_letter_states_rdg_13a_and_art_14_and_later_ones_need_not(
+        app: Any, client: Any, auth: Any, lang: str) -> None:
+    from debtor_texts import assert_debtor_text, assert_rdg_13a_items
+
+    decision = _decide(client, auth, **COLLECTOR, **{"debtor.consents.email": False, "debtor.language": lang})
+    action = decision["action"]
+    assert action["channel"] == "letter" and {"de_rdg_13a_information", "gdpr_art14_information"} <= set(
+        action["notices"])
+    assert not any(fee["kind"] == "default_interest" for fee in action["fees"])
+    rules = {entry["rule"] for entry in decision["explanation"]["policy"]}
+    assert {"DE-RDG-13A", "EU-GDPR-14"} <= rules
+    message = decision["message"]
+    assert message["missing"] == [] and message["language"] == lang
+    concluded = {"de": "1. März 2025", "en": "1 March 2025"}[lang]
+    assert_rdg_13a_items(message["text"], lang=lang, principal="Stadtwerke Beispiel GmbH, Am Markt 1, 04109 Leipzig",
+                         contract=f"Stromliefervertrag, Zähler 4711 ({'Vertrag vom' if lang == 'de' else 'contract of'} "
+                                  f"{concluded})", authority=AUTHORITY)
+    assert_debtor_text(message["text"], lang=lang, law="eu", collector_first=True)
+    pdf = _words(pdf_text(_get(client, auth, decision["decision_id"], "/message.pdf").data))
+    assert "Stadtwerke Beispiel GmbH" in pdf and AUTHORITY in pdf
+
+    # once a demand recorded both notices (the AR system reports them), the next message needs neither
+    later = _decide(client, auth, **COLLECTOR, **{
+        "invoice.ref": "INV-43", "debtor.language": lang,
+        "history.dunning": [{"at": "2026-11-08T09:00:00Z", "kind": "reminder", "level": 1, "channel": "letter",
+                             "notices": ["de_rdg_13a_information", "gdpr_art14_information"]}]})
+    assert later["status"] in ("decided", "needs_review")
+    assert not {"de_rdg_13a_information", "gdpr_art14_information"} & set((later["action"] or {}).get("notices", []))
+
+
+def test_a_collectors_first_demand_without_the_requests_facts_is_never_served(app: Any, client: Any,
+                                                                             auth: Any) -> None:
+    decision = _decide(client, auth, **{"creditor.role": "debt_collector", "debtor.consents.email": False})
+    assert "de_rdg_13a_information" in decision["action"]["notices"]
+    assert decision["message"]["missing"] == ["creditor.principal", "invoice.contract",
+                                              "creditor.supervisory_authority"]
+    assert decision["message"]["text"] is None
+    response = _get(client, auth, decision["decision_id"], "/message")
+    assert response.status_code == 409 and response.json["error"]["code"] == "message_incomplete"
+

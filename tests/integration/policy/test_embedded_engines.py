@@ -200,3 +200,37 @@ def test_the_real_opa_refuses_a_call_of_a_function_nobody_defines_at_constructio
     out of loadable bundles.)"""
     with pytest.raises(PolicyError, match="undefined function"):
         OpaEmbeddedEngine(_with_rule(f"deny contains {ENTRY} if nosuch.check(input.case)"))
+
+
+# --- a known divergence, pinned: object.union ------------------------------------------------------
+
+NESTED_UNION = ('deny contains {"candidate": "c0", "rule": rule_id, "citation": "t", "message": "merged"} if {\n'
+                '\tm := object.union({"a": {"b": 1}}, {"a": {"c": 2}})\n\tm.a.b == 1\n}\n')
+FLAT_UNION = ('deny contains {"candidate": "c0", "rule": rule_id, "citation": "t", "message": "merged"} if {\n'
+              '\tm := object.union({"a": 1, "b": 1}, {"b": 2})\n\tm == {"a": 1, "b": 2}\n}\n')
+
+
+def _denied_by_the_planted_rule(name, body):
+    outcome = ENGINES[name](_with_rule(body)).evaluate(_load(CASES[0])["input"])
+    return any(d.rule == "FD-TEST-BROKEN" for d in outcome.verdicts["c0"].deny)
+
+
+def test_object_union_of_nested_objects_is_where_the_engines_part_ways():
+    """OPA merges nested objects recursively, rego-cpp 1.5.2 keeps the right-hand value: a rule
+    that relied on the merge would decide differently on regopy. The portability scan therefore
+    refuses object.union in every runtime module (test_portability.py), and the catalogue uses it
+    in tests only, on flat objects, where the engines agree. When this test fails, rego-cpp has
+    changed: revisit the ban in decisions/policy/_portability.py and policies_rego/README.md."""
+    assert _denied_by_the_planted_rule("opa-embedded", NESTED_UNION) is True
+    assert _denied_by_the_planted_rule("regopy", NESTED_UNION) is False
+    assert {name: _denied_by_the_planted_rule(name, FLAT_UNION) for name in ENGINES} == {
+        "opa-embedded": True, "regopy": True}
+
+
+def test_no_runtime_module_of_the_catalogue_calls_object_union():
+    """The ban holds for the shipped bundle (the loader refuses a module that calls it; this
+    names the forbidden call directly, so a rule that starts using it fails here too)."""
+    from decisions.policy._portability import FORBIDDEN_BUILTINS
+
+    assert "object.union" in FORBIDDEN_BUILTINS
+    assert [path for path, source in BUNDLE.modules if "object.union" in source] == []

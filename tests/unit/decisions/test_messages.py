@@ -15,6 +15,7 @@ import pytest
 
 from decisions.messages import (
     SMS_MAX_CHARACTERS,
+    WRITTEN_ONLY_NOTICES,
     CreditorDefaults,
     MessageError,
     MessageSettings,
@@ -45,6 +46,8 @@ ANCHORS = {
     "gdpr_art21_objection_right": {"en": ("object", "Art. 21"), "de": ("Widerspruch", "Art. 21")},
     "electronic_opt_out": {"en": ("STOP", "opt out"), "de": ("STOP", "bestellen")},
     "credit_bureau_warning": {"en": ("credit agency", "BDSG"), "de": ("Auskunftei", "BDSG")},
+    "de_rdg_13a_information": {"en": ("13a RDG",), "de": ("§ 13a RDG",)},
+    "gdpr_art14_information": {"en": ("Art. 14",), "de": ("Art. 14",)},
 }
 THREATS = {"en": ("court", "legal action", "lawsuit"), "de": ("Gericht", "gericht", "Mahnbescheid", "Klage")}
 IBAN = "DE89370400440532013000"
@@ -71,7 +74,12 @@ def inputs(**changes: Any) -> dict[str, Any]:
                      "website": "https://muster.example"},
         "debtor": {"name": "Erika Mustermann", "address": "Musterstraße 1, 10115 Berlin"},
         "invoice": {"ref": "INV-42", "currency": "EUR", "amount": "120.00", "open_amount": "120.00",
-                    "issued_on": "2026-10-01", "due_on": "2026-10-31"},
+                    "issued_on": "2026-10-01", "due_on": "2026-10-31",
+                    "contract": {"subject": "Stromlieferung, Zähler 4711", "concluded_on": "2025-03-01"}},
+        # a collection agency's client and supervisory authority (RDG § 13a(1) Nr. 1, 7, 8; GDPR Art. 14(2)(f))
+        "principal": {"name": "Muster Energie GmbH", "address": "Hauptstraße 5, 10117 Berlin",
+                      "debtor_address_source": "creditor"},
+        "supervisory_authority": "Bundesamt für Justiz, 53094 Bonn, poststelle@bfj.bund.de",
         "payment": {"url": "https://pay.muster.example/i/42",
                     "bank_transfer": {"iban": IBAN, "bic": "COBADEFFXXX", "reference": None, "account_holder": None}},
         "portal_url": "https://fairdun.muster.example",
@@ -150,6 +158,12 @@ def test_every_obliged_notice_is_in_every_template_channel_and_language(sets: An
         lang = template.rsplit(".", 1)[1]
         for channel, data in itertools.product(CHANNELS, (inputs(), minimal)):
             for obliged in [[code] for code in notices] + [sorted(notices)]:
+                if channel == "sms" and set(obliged) & set(WRITTEN_ONLY_NOTICES):
+                    # given in letters and e-mails only (the policy gate refuses such an SMS first)
+                    with pytest.raises(MessageError, match="letter or e-mail only"):
+                        render(data, document(template, channel, obliged), templates=sets.current)
+                    checked += 1
+                    continue
                 message = render(data, document(template, channel, obliged), templates=sets.current,
                                  access_code="ABCD-EFGH-JKMN")
                 words = " ".join(message.text.split())
@@ -293,7 +307,8 @@ def test_the_sms_budget_holds_with_every_field_at_its_longest(sets: Any, notices
     for template, payment, portal in itertools.product(sorted(ladder_template_ids(load_ladder())), payments,
                                                        ("https://" + "p" * (message_limits.PORTAL_URL_MAX - 8), None)):
         data = {**longest, "payment": payment, "portal_url": portal}
-        message = render(data, document(template, "sms", sorted(notices), fees), templates=sets.current)
+        sms_notices = sorted(set(notices) - set(WRITTEN_ONLY_NOTICES))
+        message = render(data, document(template, "sms", sms_notices, fees), templates=sets.current)
         longest_seen = max(longest_seen, len(message.text))
     assert 0 < longest_seen <= SMS_MAX_CHARACTERS
     typical = render(inputs(), document("reminder.l2.gentle.de", "sms", ["gdpr_art21_objection_right"]),
@@ -466,3 +481,71 @@ def test_the_eu_eea_list_is_the_policy_bundle_s() -> None:
 
     bundle = json_module.loads((Path(__file__).resolve().parents[3] / "policies_rego" / "data.json").read_text("utf-8"))
     assert sorted(_data()["eu_eea"]) == sorted(bundle["parameters"]["regions"]["eu_eea"])
+
+
+# -- a collection agency's first message (RDG § 13a, GDPR Art. 14) ---------------------------------
+
+
+FIRST_DEMAND = ["de_rdg_13a_information", "gdpr_art14_information"]
+
+
+@pytest.mark.parametrize("channel", ["letter", "email"])
+def test_a_german_collectors_first_demand_states_every_item_of_rdg_13a_and_art_14(sets: Any, channel: str) -> None:
+    fees = [{"kind": "collection_costs", "amount": "55.62", "currency": "EUR",
+             "basis": "RDG § 13e(1); RVG § 13, VV Nr. 2300, 7002: collection costs"}]
+    message = render(inputs(), document("reminder.l2.neutral.de", channel, FIRST_DEMAND, fees), templates=sets.current)
+    words = " ".join(message.text.split())
+    # Nr. 1 the client and its address; Nr. 2 the contract's subject and date
+    assert "im Auftrag unseres Auftraggebers geltend: Muster Energie GmbH, Hauptstraße 5, 10117 Berlin" in words
+    assert "Forderungsgrund: Stromlieferung, Zähler 4711 (Vertrag vom 1. März 2025)" in words
+    # Nr. 3 to 6: the claim itemised, no interest, the costs' kind, amount and basis, no VAT
+    assert "offene Hauptforderung 120,00 €; Inkassokosten 55,62 € (Art und Entstehungsgrund: RDG § 13e(1)" in words
+    assert "insgesamt 175,62 €" in words
+    assert "Zinsen machen wir mit diesem Schreiben nicht geltend" in words and "Umsatzsteuer" in words
+    # Nr. 7 only for a researched address; Nr. 8 the supervisory authority; Abs. 2 on request
+    assert "selbst ermittelt" not in words
+    assert "Aufsichtsbehörde: Bundesamt für Justiz, 53094 Bonn, poststelle@bfj.bund.de" in words
+    assert "§ 13a Abs. 2 RDG" in words
+    # Art. 14(1)(d) categories and (2)(f) source, and the rest of Art. 14 in the privacy block without its
+    # own (a creditor's) source item
+    assert "WOHER WIR IHRE DATEN HABEN (Art. 14 DSGVO)" in words
+    assert "Muster Energie GmbH hat sie uns übermittelt" in words and "Kategorien der Daten:" in words
+    assert "WIE WIR IHRE DATEN VERWENDEN" in words and "Verantwortlicher:" in words
+    assert "Woher die Daten stammen:" not in words and "Unsere eigenen Kunden- und Rechnungsdaten" not in words
+
+
+def test_a_researched_address_is_said_and_the_uk_gdpr_is_named_in_english(sets: Any) -> None:
+    researched = inputs(principal={"name": "Acme Ltd", "address": "1 High Street, London EC1A 1AA",
+                                   "debtor_address_source": "research"})
+    words = " ".join(render(researched, document("reminder.l2.neutral.de", "letter", FIRST_DEMAND),
+                            templates=sets.current).text.split())
+    assert "Ihre Anschrift hat uns nicht unser Auftraggeber mitgeteilt, wir haben sie selbst ermittelt" in words
+    assert "Ihre Anschrift haben wir selbst ermittelt." in words
+    english = inputs(jurisdiction="GB", timezone="Europe/London", principal=researched["principal"])
+    words = " ".join(render(english, document("reminder.l2.neutral.en", "email", ["gdpr_art14_information"]),
+                            templates=sets.current).text.split())
+    assert "WHERE WE GOT YOUR DATA (Art. 14 UK GDPR)" in words and "Acme Ltd passed them to us" in words
+    assert "We found your address ourselves." in words and "Where the data come from:" not in words
+
+
+def test_a_first_demand_without_the_requests_facts_is_incomplete_not_sent_without_them() -> None:
+    bare = inputs(principal=None, supervisory_authority=None,
+                  invoice={**inputs()["invoice"], "contract": None})
+    assert missing_fields(bare, "letter", FIRST_DEMAND) == [
+        "creditor.principal", "invoice.contract", "creditor.supervisory_authority"]
+    assert missing_fields(bare, "email", ["gdpr_art14_information"]) == ["creditor.principal"]
+    assert missing_fields(bare, "email", ["gdpr_art21_objection_right"]) == []
+    assert missing_fields(inputs(), "letter", FIRST_DEMAND) == []
+
+
+def test_a_first_demand_is_never_rendered_with_interest_by_sms_or_without_the_privacy_block(sets: Any) -> None:
+    interest = [{"kind": "default_interest", "amount": "1.20", "currency": "EUR", "basis": "BGB § 288(1): x"}]
+    with pytest.raises(MessageError, match="13a"):
+        render(inputs(), document("reminder.l2.neutral.de", "letter", FIRST_DEMAND, interest), templates=sets.current)
+    with pytest.raises(MessageError, match="letter or e-mail only"):
+        render(inputs(), document("reminder.l2.neutral.de", "sms", ["gdpr_art14_information"]), templates=sets.current)
+    without_block = replace(sets.current, sha256="edited", files={
+        path: text for path, text in sets.current.files.items() if path != "layouts/_privacy.de.txt"})
+    with pytest.raises(MessageError, match="privacy block"):
+        render(inputs(), document("reminder.l2.neutral.de", "letter", ["gdpr_art14_information"]),
+               templates=without_block)

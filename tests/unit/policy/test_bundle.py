@@ -46,10 +46,10 @@ def test_the_catalogue_lists_every_rule_with_its_metadata():
         # the baseline outside the reviewed scope
         "FD-BASELINE-FEES", "FD-BASELINE-THREATS", "FD-BASELINE-ESCALATION", "FD-BASELINE-CONTACT-HOURS",
         # EU / GDPR and UK GDPR
-        "EU-GDPR-21", "EU-GDPR-22", "EU-GDPR-18", "EU-GDPR-21-4", "EU-GDPR-22-4", "GB-UKGDPR-22C",
+        "EU-GDPR-21", "EU-GDPR-22", "EU-GDPR-18", "EU-GDPR-21-4", "EU-GDPR-22-4", "GB-UKGDPR-22C", "EU-GDPR-14",
         # DE
         "DE-BGB-286", "DE-DUNNING-FEE-COST", "DE-BGB-288", "DE-BGB-288-5", "DE-BDSG-31-2", "DE-RDG-13E",
-        "DE-BGB-195-199",
+        "DE-BGB-195-199", "DE-RDG-13A",
         # US federal and states
         "US-REGF-1006.14-b2", "US-REGF-1006.6-c", "US-REGF-1006.6-e", "US-REGF-1006.14-h",
         "US-REGF-1006.26-b", "US-REGF-1006.30-a", "US-FCRA-605", "US-MA-940CMR-7.04-1-f", "US-WA-RCW-19.16.250",
