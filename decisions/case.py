@@ -143,6 +143,8 @@ class Invoice:
     due_date_agreed: bool = False            # BGB § 286(2) Nr. 1: the due date was agreed by the calendar
     default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
     payment: Payment | None = None           # printed in messages only; never a feature or policy input
+    substantiation_requested_on: date | None = None   # 23 NYCRR 1.4: the consumer asked for substantiation
+    substantiation_provided_on: date | None = None    # and the collector provided it in writing
 
 
 @dataclass(frozen=True, slots=True)

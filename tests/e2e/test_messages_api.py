@@ -98,7 +98,7 @@ def test_a_decided_email_carries_its_message_and_the_ledger_only_its_hash(app: A
     entry, body = _entry_body(app, decision["ledger"]["seq"])
     digest = {k: v for k, v in message.items() if k not in ("subject", "text", "unavailable", "pdf")}
     assert body["message"] == digest
-    assert body["message"]["templates"]["version"] == "2026.12-1"
+    assert body["message"]["templates"]["version"] == "2026.12-2"
     for personal in (*PERSONAL, "Zahlungserinnerung", "Guten Tag"):
         assert personal not in entry, personal
     with app.extensions["fairdun"].db.reading() as session:
