@@ -166,6 +166,8 @@ class Invoice:
     default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
     payment: Payment | None = None           # printed in messages only; never a feature or policy input
     contract: Contract | None = None         # printed in messages only (RDG § 13a(1) Nr. 2)
+    substantiation_requested_on: date | None = None   # 23 NYCRR 1.4: the consumer asked for substantiation
+    substantiation_provided_on: date | None = None    # and the collector provided it in writing
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,8 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "default_notice_in_invoice": invoice.default_notice_in_invoice,
                 "human_review_completed": rights.human_review_completed,
                 "escalation_paused": rights.escalation_paused,
+                "substantiation_requested_on": _iso(invoice.substantiation_requested_on),
+                "substantiation_provided_on": _iso(invoice.substantiation_provided_on),
             },
             "history": {
                 "dunning": [{**_day(s.at, zone, today), "kind": s.kind, "level": s.level, "channel": s.channel,

@@ -54,6 +54,8 @@ case := {
 		"default_notice_in_invoice": false,
 		"human_review_completed": false,
 		"escalation_paused": false,
+		"substantiation_requested_on": null,
+		"substantiation_provided_on": null,
 	},
 	"history": {
 		"dunning": [{

@@ -42,6 +42,7 @@ deny := [
 	data.rules.us.regf_cease_communication.deny,
 	data.rules.us.time_barred.deny,
 	data.rules.us_states.massachusetts_calls.deny,
+	data.rules.us_states.new_york_substantiation.deny,
 	data.rules.us_states.washington_frequency.deny,
 ]
 
@@ -68,4 +69,6 @@ obligations := [
 	data.rules.oversight.uncertain_score_review.obligations,
 	data.rules.timing.quiet_hours.obligations,
 	data.rules.us.electronic_opt_out_notice.obligations,
+	data.rules.us_states.new_york_initial_disclosure.obligations,
+	data.rules.us_states.new_york_time_barred_disclosure.obligations,
 ]

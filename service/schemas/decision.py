@@ -168,6 +168,14 @@ class InvoiceSchema(Schema):
     default_notice_in_invoice = StrictBool(
         load_default=False, metadata={"description": "the invoice pointed out that the debtor is in default 30 "
                                                      "days after due date and receipt (DE consumers, BGB § 286(3))"})
+    substantiation_requested_on = Day(
+        load_default=None, allow_none=True,
+        metadata={"description": "the day the consumer requested substantiation of the debt (US-NY debt "
+                                 "collectors: collection ceases until it is provided, 23 NYCRR 1.4(b))"})
+    substantiation_provided_on = Day(
+        load_default=None, allow_none=True,
+        metadata={"description": "the day the debt collector provided written substantiation after the "
+                                 "request (23 NYCRR 1.4(b)); needs substantiation_requested_on, not before it"})
     payment = fields.Nested(PaymentSchema, load_default=None, allow_none=True,
                             metadata={"description": "how to pay, printed in the message: bank_transfer (IBAN "
                                                      "with its check digits verified, BIC, reference) and/or a "
@@ -190,6 +198,11 @@ class InvoiceSchema(Schema):
             errors["open_amount"] = ["Must not exceed amount."]
         if data["issued_on"] > data["due_on"]:
             errors["due_on"] = ["Must not lie before issued_on."]
+        requested, provided = data["substantiation_requested_on"], data["substantiation_provided_on"]
+        if provided is not None and requested is None:
+            errors["substantiation_provided_on"] = ["Needs substantiation_requested_on."]
+        elif provided is not None and requested is not None and provided < requested:
+            errors["substantiation_provided_on"] = ["Must not lie before substantiation_requested_on."]
         if errors:
             raise ValidationError(errors)
 

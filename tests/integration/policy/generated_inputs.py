@@ -106,6 +106,7 @@ OPTIONAL_POINTERS = (
     "/candidates/1/send_at_local/zones/1/timezone",
     "/case/history/dunning/0/age_days", "/case/history/dunning/0/notices", "/case/history/dunning/0/channel",
     "/case/history/contacts/0/age_days", "/case/history/contacts/0/connected",
+    "/case/invoice/substantiation_requested_on", "/case/invoice/substantiation_provided_on",
 )
 
 
@@ -162,6 +163,19 @@ def scenarios(draw: Any) -> dict[str, Any]:
         invoice["due_on"] = draw(st.sampled_from(
             ("2016-06-15", "2019-06-30", "2021-12-31", "2022-01-01", "2023-02-28", "2024-02-29")))
         invoice["issued_on"] = "2016-01-01"
+    if draw(st.integers(0, 7)) == 0:
+        # 23 NYCRR 1.4(b): a request for substantiation, pending or answered (a provision before
+        # the request is refused by the schema)
+        invoice["substantiation_requested_on"] = draw(st.sampled_from(("2026-09-01", "2026-11-15", "2027-03-01")))
+        if draw(st.booleans()):   # where the rule applies: a New York debt collector
+            debtor.update(jurisdiction="US-NY", language="en")
+            invoice["currency"] = "USD"
+            request["creditor"] = {"role": "debt_collector"}
+        if draw(st.booleans()):
+            invoice["substantiation_provided_on"] = draw(st.sampled_from(("2026-11-15", "2026-12-01", "2027-06-30")))
+    if history["dunning"] and draw(st.integers(0, 4)) == 0:
+        # 23 NYCRR 1.2(a): an earlier message carried the New York disclosure
+        history["dunning"][0]["notices"] = ["ny_initial_disclosure"]
     rights = RightsStatus(**{name: draw(st.integers(0, 5)) == 0 for name in (
         "compelling_grounds_documented", "processing_restricted", "human_review_completed", "escalation_paused")})
     return {

@@ -140,3 +140,10 @@ def test_the_generated_inputs_reach_both_sides_of_the_contact_hours():
     (issue 17: the planned time in every zone the debtor may be in)."""
     for rule in ("US-REGF-1006.6-b1", "US-CA-CIV-1788.17"):
         assert ("deny", rule) in SEEN and ("send_window", rule) in SEEN, rule
+
+
+def test_the_generated_inputs_reach_both_sides_of_the_new_york_collector_rules():
+    """A pending request for substantiation was refused and an answered one let through; the New
+    York disclosures were obliged (23 NYCRR 1.2(a), 1.3(b), 1.4(b))."""
+    assert ("deny", "US-NY-23NYCRR-1.4-b") in SEEN
+    assert ("notice", "US-NY-23NYCRR-1.2-a") in SEEN and ("notice", "US-NY-23NYCRR-1.3-b") in SEEN

@@ -48,6 +48,8 @@ ANCHORS = {
     "credit_bureau_warning": {"en": ("credit agency", "BDSG"), "de": ("Auskunftei", "BDSG")},
     "de_rdg_13a_information": {"en": ("13a RDG",), "de": ("§ 13a RDG",)},
     "gdpr_art14_information": {"en": ("Art. 14",), "de": ("Art. 14",)},
+    "ny_initial_disclosure": {"en": ("23 NYCRR 1.2", "income"), "de": ("23 NYCRR 1.2", "New York")},
+    "ny_time_barred_disclosure": {"en": ("23 NYCRR 1.3", "time limit"), "de": ("23 NYCRR 1.3", "abgelaufen")},
 }
 THREATS = {"en": ("court", "legal action", "lawsuit"), "de": ("Gericht", "gericht", "Mahnbescheid", "Klage")}
 IBAN = "DE89370400440532013000"
@@ -304,16 +306,25 @@ def test_the_sms_budget_holds_with_every_field_at_its_longest(sets: Any, notices
                                                 "account_holder": None}}]
     fees = [{"kind": "default_interest", "amount": "999999999.99", "currency": "EUR", "basis": "x"}]
     longest_seen = 0
-    for template, payment, portal in itertools.product(sorted(ladder_template_ids(load_ladder())), payments,
-                                                       ("https://" + "p" * (message_limits.PORTAL_URL_MAX - 8), None)):
+    for template, payment, portal, together in itertools.product(
+            sorted(ladder_template_ids(load_ladder())), payments,
+            ("https://" + "p" * (message_limits.PORTAL_URL_MAX - 8), None), _obliged_together(notices)):
         data = {**longest, "payment": payment, "portal_url": portal}
-        sms_notices = sorted(set(notices) - set(WRITTEN_ONLY_NOTICES))
+        sms_notices = sorted(set(together) - set(WRITTEN_ONLY_NOTICES))
         message = render(data, document(template, "sms", sms_notices, fees), templates=sets.current)
         longest_seen = max(longest_seen, len(message.text))
     assert 0 < longest_seen <= SMS_MAX_CHARACTERS
     typical = render(inputs(), document("reminder.l2.gentle.de", "sms", ["gdpr_art21_objection_right"]),
                      templates=sets.current)
     assert len(typical.text) <= 400, typical.text
+
+
+def _obliged_together(notices: dict[str, tuple[str, ...]]) -> list[list[str]]:
+    """The notices one message can be obliged to carry at once: the US rules' notices (US debtors)
+    and the others (the GDPR's and the ladder's German ones, EU/EEA and GB debtors) never meet."""
+    us = sorted(code for code, origins in notices.items() if any(o.startswith("US-") for o in origins))
+    assert all(all(o.startswith("US-") for o in notices[code]) for code in us), "a notice of US and other law"
+    return [us, sorted(set(notices) - set(us))]
 
 
 def test_an_sms_over_budget_is_refused_not_cut(sets: Any) -> None:
