@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import select, text
@@ -64,6 +65,7 @@ def remember(session: Session, *, claim_id: str, subject_id: str, source_id: str
         "at": activity.at, "activity": activity.activity, "kind": activity.kind, "level": activity.level,
         "channel": activity.channel, "connected": activity.connected, "on_date": activity.on_date,
         "decision_id": activity.decision_id, "status": activity.status,
+        "notices": json.dumps(sorted(activity.notices)) if activity.activity == "dunning" else None,
     })
 
 
@@ -76,4 +78,5 @@ def lock_claim(session: Session, claim_id: str) -> None:
 
 def _activity(row: ClaimActivityRow) -> Activity:
     return Activity(at=as_utc(row.at), activity=row.activity, kind=row.kind, level=row.level, channel=row.channel,
-                    connected=row.connected, on_date=row.on_date, decision_id=row.decision_id, status=row.status)
+                    connected=row.connected, on_date=row.on_date, decision_id=row.decision_id, status=row.status,
+                    notices=tuple(json.loads(row.notices)) if row.notices else ())

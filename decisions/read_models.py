@@ -197,6 +197,10 @@ def _claim_activity(session: Session, found: _Findings) -> None:
             found.compare(seq, where, "source_id", row.source_id, body.get("decision_id"))
             found.compare(seq, where, "decision_id", row.decision_id, body.get("decision_id"))
             found.compare(seq, where, "activity", row.activity, "dunning")
+            if row.notices is not None:   # NULL: remembered before migration 0013, read as "none carried"
+                carried = (body.get("action") or {}) if kind == "decision" or "action" in body \
+                    else _decided_action(session, body.get("decision_id"))      # an upheld decision's
+                found.compare(seq, where, "notices", _json(row.notices), sorted(carried.get("notices") or []))
             if kind == "decision":
                 action = body.get("action") or {}
                 found.compare(seq, where, "at", _moment(row.at), action.get("send_at"))
@@ -208,6 +212,12 @@ def _claim_activity(session: Session, found: _Findings) -> None:
     for seq, _, _, body in _bodies(session, ("event",)):
         if seq not in recorded_events:
             found.add(seq, f"claim_activity: no row for event {body.get('event_id')!r} of this entry")
+
+
+def _decided_action(session: Session, decision_id: Any) -> dict[str, Any]:
+    entry = session.scalar(select(LedgerEntry.entry).join(DecisionRow, DecisionRow.ledger_seq == LedgerEntry.seq)
+                           .where(DecisionRow.decision_id == decision_id))
+    return (json.loads(entry)["body"].get("action") or {}) if entry is not None else {}
 
 
 # ---------------------------------------------------------------------------------- review cases

@@ -100,7 +100,8 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
         memory.add(claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
                    ledger_seq=appended.seq,
                    activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
-                                     channel=action.channel, decision_id=decision.decision_id))
+                                     channel=action.channel, decision_id=decision.decision_id,
+                                     notices=decision.notices))
     # the answer is the document as the entry holds it, as every later read serves it (a whole
     # float such as 0.0 reads back as 0 from canonical JSON)
     return document_from_entry(appended.entry, seq=appended.seq, decision_id=decision.decision_id)

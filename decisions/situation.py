@@ -5,7 +5,7 @@ AR system reported). Features, strategy and policy input all read this one view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ class Activity:
     on_date: date | None = None   # promised or paid on
     decision_id: str | None = None
     status: str | None = None     # delivery status
+    notices: tuple[str, ...] = ()  # dunning: the notices the message carried (first-contact duties read them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,13 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     dispute_event: str | None = None
     for a in past:
         if a.activity == "dunning" and a.decision_id not in undelivered:
-            step = DunningStep(at=a.at, kind=a.kind or "reminder", level=a.level or 0, channel=a.channel)
-            dunning.setdefault((step.kind, step.level, step.channel, step.at.date()), step)
+            step = DunningStep(at=a.at, kind=a.kind or "reminder", level=a.level or 0, channel=a.channel,
+                               notices=a.notices)
+            key = (step.kind, step.level, step.channel, step.at.date())
+            known = dunning.get(key)
+            # the AR system's echo of a message fairdun sent may leave out the notices it carried
+            dunning[key] = step if known is None else replace(
+                known, notices=tuple(sorted(set(known.notices) | set(step.notices))))
         elif a.activity == "contact_attempt":
             attempt = ContactAttempt(at=a.at, channel=a.channel or "phone", connected=bool(a.connected))
             contacts.setdefault((attempt.channel, attempt.at), attempt)

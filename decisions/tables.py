@@ -78,6 +78,8 @@ class ClaimActivityRow(Base):
     on_date: Mapped[date | None] = mapped_column(Date)
     decision_id: Mapped[str | None] = mapped_column(_ID)
     status: Mapped[str | None] = mapped_column(String(20))
+    # dunning: the notices the message carried (JSON list; NULL in rows from before migration 0013)
+    notices: Mapped[str | None] = mapped_column(Text)
 
 
 class IdempotencyRow(Base):

@@ -211,7 +211,8 @@ def _remember_sent(session: Session, decision: DecisionRow, action: dict[str, An
     remember(session, claim_id=decision.claim_id, subject_id=decision.subject_id, source_id=decision.decision_id,
              ledger_seq=seq, activity=Activity(at=at, activity="dunning", kind=action["kind"],
                                                level=action.get("level"), channel=action["channel"],
-                                               decision_id=decision.decision_id))
+                                               decision_id=decision.decision_id,
+                                               notices=tuple(action.get("notices") or ())))
 
 
 def _case(session: Session, case_id: str) -> ReviewCaseRow:

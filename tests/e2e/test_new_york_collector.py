@@ -70,3 +70,14 @@ def test_the_request_dates_are_documented_in_the_openapi_document(client: Any, a
     invoice = spec["components"]["schemas"]["Invoice"]["properties"]
     for name in ("substantiation_requested_on", "substantiation_provided_on"):
         assert "23 NYCRR 1.4(b)" in invoice[name]["description"], name
+
+
+def test_fairdun_remembers_the_disclosure_its_own_message_carried(client: Any, auth: Any, clock: Any) -> None:
+    """The AR system does not echo the message fairdun decided: fairdun's memory of it carries its
+    notices, so the next message does not repeat the initial disclosure."""
+    first = _decide(client, auth("ar_system"))
+    assert "ny_initial_disclosure" in first["action"]["notices"]
+    clock.advance(days=20)
+    later = _decide(client, auth("ar_system"), as_of="2026-12-12T15:00:00Z")
+    assert later["action"]["kind"] != "none" and later["action"]["level"] > first["action"]["level"]
+    assert "ny_initial_disclosure" not in later["action"]["notices"]

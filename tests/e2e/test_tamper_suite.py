@@ -122,6 +122,9 @@ CASES = {
     "a decisions row deleted": (
         ["DELETE FROM decisions WHERE ledger_seq = ({q})"], LAST_DECISION,
         r"read_model_mismatch \(decisions: no row for decision"),
+    "a notice the message never carried slipped into the claim's memory": (
+        ["UPDATE claim_activity SET notices = '[\"ny_initial_disclosure\"]' WHERE ledger_seq = ({q})"], DECIDED,
+        r"read_model_mismatch \(claim_activity row \d+: column notices holds \['ny_initial_disclosure'\]"),
     "a payment forgotten by the claim's memory": (
         ["DELETE FROM claim_activity WHERE ledger_seq = ({q})"], EVENT,
         r"read_model_mismatch \(claim_activity: no row for event"),

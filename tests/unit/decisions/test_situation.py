@@ -81,3 +81,10 @@ def test_payments_settle_and_promises_extend() -> None:
     paid = Activity(at=datetime(2026, 11, 21, tzinfo=UTC), activity="payment_received")
     assert situate(case(), (paid,)).settled is True
     assert situate(case(open_amount=Decimal("0.00"))).settled is True
+
+
+def test_remembered_messages_keep_their_notices_even_when_the_request_echoes_them_without() -> None:
+    sent = Activity(at=datetime(2026, 11, 8, 9, tzinfo=UTC), activity="dunning", kind="reminder", level=1,
+                    channel="email", notices=("gdpr_art14_information",))
+    [step] = [s for s in situate(case(), (sent,)).dunning if s.level == 1]
+    assert step.notices == ("gdpr_art14_information",)
