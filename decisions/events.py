@@ -29,7 +29,7 @@ __all__ = ["EVENT_TYPES", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder"]
 log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
-               "contact_attempt", "delivery_result")
+               "contact_attempt", "delivery_result", "validation_notice_sent")
 DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")
 # Clocks of AR systems drift; an event reported from further ahead is refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -41,7 +41,7 @@ class ReportedEvent:
     at: datetime
     debtor_ref: str
     invoice_ref: str
-    channel: str | None = None          # contact_attempt, delivery_result
+    channel: str | None = None          # contact_attempt, delivery_result, validation_notice_sent
     connected: bool | None = None       # contact_attempt
     status: str | None = None           # delivery_result
     decision_id: str | None = None      # delivery_result: which decision's message

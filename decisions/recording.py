@@ -23,7 +23,7 @@ from .money import format_amount
 from .pipeline import Decision, Hold, hold_decision
 from .rights._common import DEFAULT_RIGHTS, RightsConfig
 from .rights.reviews import open_automatic_case
-from .situation import Activity
+from .situation import VALIDATION_NOTICE, Activity
 from .tables import DecisionRow
 
 __all__ = ["record_decision", "record_or_hold", "record_facts", "claim_facts"]
@@ -99,6 +99,11 @@ def record_decision(session: Session, decision: Decision, *, request_json: dict[
                    ledger_seq=appended.seq,
                    activity=Activity(at=action.send_at, activity="dunning", kind=action.kind, level=action.level,
                                      channel=action.channel, decision_id=decision.decision_id))
+        if VALIDATION_NOTICE in decision.notices:   # 12 CFR 1006.34: later decisions know it was sent
+            memory.add(claim_id=claim_id, subject_id=subject_id, source_id=decision.decision_id,
+                       ledger_seq=appended.seq,
+                       activity=Activity(at=action.send_at, activity="validation_notice_sent",
+                                         channel=action.channel, decision_id=decision.decision_id))
     # the answer is the document as the entry holds it, as every later read serves it (a whole
     # float such as 0.0 reads back as 0 from canonical JSON)
     return document_from_entry(appended.entry, seq=appended.seq, decision_id=decision.decision_id)

@@ -14,6 +14,7 @@ from .case import Case, ContactAttempt, DunningStep
 __all__ = ["Activity", "Situation", "situate"]
 
 UNDELIVERED = frozenset({"bounced", "failed", "returned"})
+VALIDATION_NOTICE = "validation_notice"   # the notice code of rules/us/validation_notice.rego
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,8 @@ class Activity:
 
     at: datetime
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
-                                  # dispute_opened | dispute_closed | promise_to_pay | delivery_result
+                                  # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
+                                  # validation_notice_sent
     kind: str | None = None       # dunning kind
     level: int | None = None
     channel: str | None = None
@@ -43,6 +45,9 @@ class Situation:
     last_payment_on: date | None
     dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
     contacts: tuple[ContactAttempt, ...]  # oldest first
+    # 12 CFR 1006.34: the latest day (local at the debtor) a validation notice was sent: the
+    # request's date, an event validation_notice_sent, or a message that carried the notice
+    validation_notice_sent_on: date | None = None
 
     @property
     def level_reached(self) -> int:
@@ -67,6 +72,9 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
+    zone = ZoneInfo(case.debtor.timezone)
+    validation_days = {case.invoice.validation_notice_sent_on} | {
+        s.at.astimezone(zone).date() for s in case.history.dunning if VALIDATION_NOTICE in s.notices}
     for a in past:
         if a.activity == "dunning" and a.decision_id not in undelivered:
             step = DunningStep(at=a.at, kind=a.kind or "reminder", level=a.level or 0, channel=a.channel)
@@ -82,11 +90,14 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             paid_on = a.on_date or a.at.date()
             last_payment = paid_on if last_payment is None else max(last_payment, paid_on)
             settled = settled or a.activity == "payment_received"
+        elif a.activity == "validation_notice_sent" and a.decision_id not in undelivered:
+            validation_days.add(a.at.astimezone(zone).date())
     # The AR system's own flag wins when it says "disputed"; an open dispute it
     # reported through /v1/events counts too (in dubio pro debitore).
     disputed = disputed or dispute_event == "dispute_opened"
 
-    today = case.as_of.astimezone(ZoneInfo(case.debtor.timezone)).date()
+    today = case.as_of.astimezone(zone).date()
+    sent_days = [d for d in validation_days if d is not None]
     return Situation(
         case=case,
         today=today,
@@ -97,4 +108,5 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         last_payment_on=last_payment,
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),
         contacts=tuple(sorted(contacts.values(), key=lambda c: c.at)),
+        validation_notice_sent_on=max(sent_days, default=None),
     )

@@ -25,6 +25,8 @@ EVENT_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "promise_to_pay": (frozenset({"on_date"}), frozenset({"amount", "currency"})),
     "contact_attempt": (frozenset({"channel", "connected"}), frozenset()),
     "delivery_result": (frozenset({"channel", "status"}), frozenset({"decision_id"})),
+    # 12 CFR 1006.34: a debt collector sent the validation notice at `at` (by letter or e-mail)
+    "validation_notice_sent": (frozenset(), frozenset({"channel"})),
 }
 _COMMON = frozenset({"type", "at", "debtor_ref", "invoice_ref"})
 DISPUTE_REASONS = ("amount", "goods_or_service", "identity", "already_paid", "other",
@@ -36,7 +38,8 @@ class EventRequestSchema(Schema):
 
     payment_received / partial_payment: amount, currency, on_date?;
     dispute_opened / dispute_closed: reason?; promise_to_pay: on_date, amount?, currency?;
-    contact_attempt: channel, connected; delivery_result: channel, status, decision_id?.
+    contact_attempt: channel, connected; delivery_result: channel, status, decision_id?;
+    validation_notice_sent (a debt collector sent the 12 CFR 1006.34 validation notice at ``at``): channel?.
     """
 
     type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))
