@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-__all__ = ["RECEIPT_BUSINESS_DAYS", "assumed_receipt", "legal_public_holidays"]
+__all__ = ["RECEIPT_BUSINESS_DAYS", "VALIDATION_PERIOD_DAYS", "assumed_receipt", "legal_public_holidays",
+           "validation_period_end"]
 
 # 12 CFR 1006.34(b)(5): "at least five days (excluding legal public holidays ..., Saturdays, and Sundays)"
 RECEIPT_BUSINESS_DAYS = 5
+# 12 CFR 1006.34(b)(5): the period ends "30 days after the consumer receives" the information (the
+# policy reads the same number from data.json, us_regf_validation.period_days)
+VALIDATION_PERIOD_DAYS = 30
 _MONDAY, _THURSDAY, _FRIDAY, _SATURDAY, _SUNDAY = 0, 3, 4, 5, 6
 
 
@@ -65,3 +69,9 @@ def assumed_receipt(sent_on: date) -> date:
         if _business_day(day):
             counted += 1
     return day
+
+
+def validation_period_end(sent_on: date) -> date:
+    """The last day of the validation period of a notice sent on ``sent_on``, as the notice states it
+    (12 CFR 1006.34(c)(3)): 30 days after the assumed receipt."""
+    return assumed_receipt(sent_on) + timedelta(days=VALIDATION_PERIOD_DAYS)

@@ -45,7 +45,18 @@ ANCHORS = {
     "gdpr_art21_objection_right": {"en": ("object", "Art. 21"), "de": ("Widerspruch", "Art. 21")},
     "electronic_opt_out": {"en": ("STOP", "opt out"), "de": ("STOP", "bestellen")},
     "credit_bureau_warning": {"en": ("credit agency", "BDSG"), "de": ("Auskunftei", "BDSG")},
+    "validation_notice": {"en": ("dispute", "1006.34"), "de": ("bestreiten", "1006.34")},
+    "debt_collector_initial": {"en": ("debt collector", "collect a debt"), "de": ("Inkassounternehmen", "Angaben")},
+    "debt_collector_disclosure": {"en": ("debt collector",), "de": ("Inkassounternehmen",)},
 }
+# Notices no SMS carries together: Regulation F's go to US debtors of debt collectors only, the GDPR
+# Art. 21(4) notice and the BDSG warning to EU/EEA and GB debtors only; a text never carries the
+# validation notice (US-REGF-1006.34-a denies texts until it was sent, and obliges it no more
+# after), and the initial debt-collector disclosure excludes the subsequent one (the longer stays).
+US_ONLY_NOTICES = frozenset({"electronic_opt_out", "debt_collector_initial", "debt_collector_disclosure",
+                             "validation_notice"})
+NOT_IN_US_NOTICES = frozenset({"gdpr_art21_objection_right", "credit_bureau_warning"})
+NEVER_IN_AN_SMS = frozenset({"validation_notice", "debt_collector_disclosure"})
 THREATS = {"en": ("court", "legal action", "lawsuit"), "de": ("Gericht", "gericht", "Mahnbescheid", "Klage")}
 IBAN = "DE89370400440532013000"
 CONTROLLER_SETTINGS = {"CONTROLLER_NAME": "Muster Energie GmbH", "CONTROLLER_ADDRESS": "Hauptstraße 5, 10117 Berlin",
@@ -290,10 +301,14 @@ def test_the_sms_budget_holds_with_every_field_at_its_longest(sets: Any, notices
                                                 "account_holder": None}}]
     fees = [{"kind": "default_interest", "amount": "999999999.99", "currency": "EUR", "basis": "x"}]
     longest_seen = 0
-    for template, payment, portal in itertools.product(sorted(ladder_template_ids(load_ladder())), payments,
-                                                       ("https://" + "p" * (message_limits.PORTAL_URL_MAX - 8), None)):
+    # every notice one SMS can carry at once: outside the US (the catalogue's other notices), in the US
+    together = [set(notices) - US_ONLY_NOTICES, set(notices) - NOT_IN_US_NOTICES - NEVER_IN_AN_SMS]
+    assert set().union(*together) | NEVER_IN_AN_SMS == set(notices)
+    for template, payment, portal, carried in itertools.product(
+            sorted(ladder_template_ids(load_ladder())), payments,
+            ("https://" + "p" * (message_limits.PORTAL_URL_MAX - 8), None), together):
         data = {**longest, "payment": payment, "portal_url": portal}
-        message = render(data, document(template, "sms", sorted(notices), fees), templates=sets.current)
+        message = render(data, document(template, "sms", sorted(carried), fees), templates=sets.current)
         longest_seen = max(longest_seen, len(message.text))
     assert 0 < longest_seen <= SMS_MAX_CHARACTERS
     typical = render(inputs(), document("reminder.l2.gentle.de", "sms", ["gdpr_art21_objection_right"]),
