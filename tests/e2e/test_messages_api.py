@@ -98,7 +98,7 @@ def test_a_decided_email_carries_its_message_and_the_ledger_only_its_hash(app: A
     entry, body = _entry_body(app, decision["ledger"]["seq"])
     digest = {k: v for k, v in message.items() if k not in ("subject", "text", "unavailable", "pdf")}
     assert body["message"] == digest
-    assert body["message"]["templates"]["version"] == "2026.12-1"
+    assert body["message"]["templates"]["version"] == "2026.12-2"
     for personal in (*PERSONAL, "Zahlungserinnerung", "Guten Tag"):
         assert personal not in entry, personal
     with app.extensions["fairdun"].db.reading() as session:
@@ -133,7 +133,10 @@ def test_the_request_names_its_own_creditor(client: Any, auth: Any) -> None:
 
 
 US = {"creditor.role": "debt_collector", "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
-      "invoice.currency": "USD", "invoice.payment": {"url": "https://pay.example/i/42"}}
+      "invoice.currency": "USD", "invoice.payment": {"url": "https://pay.example/i/42"},
+      "invoice.validation_notice_sent_on": "2026-11-02"}
+# a debt collector's first message: no history, no validation notice yet (12 CFR 1006.34, 1006.18(e)(1))
+US_FIRST = {**US, "invoice.validation_notice_sent_on": None, "history.dunning": [], "history.contacts": []}
 FINAL = {"as_of": "2026-11-22T09:00:00Z", "invoice.due_on": "2026-10-10", "invoice.issued_on": "2026-09-10",
          "history.dunning": [{"at": "2026-10-15T09:00:00Z", "kind": "reminder", "level": 1, "channel": "letter"},
                              {"at": "2026-11-02T09:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}]}
@@ -143,6 +146,11 @@ OBLIGED = {
     "gdpr_art21_objection_right": ({"history.dunning": []}, {"de": ("Widerspruch", "Art. 21 DSGVO"),
                                                              "en": ("right to object", "Art. 21 GDPR")}),
     "electronic_opt_out": (US, {"de": ("STOP", "abbestellen"), "en": ("STOP", "opt out")}),
+    "debt_collector_disclosure": (US, {"de": ("von einem Inkassounternehmen",), "en": ("from a debt collector",)}),
+    "debt_collector_initial": (US_FIRST, {"de": ("Inkassounternehmen", "erhalten"),
+                                          "en": ("attempting to collect a debt", "any information obtained")}),
+    "validation_notice": (US_FIRST, {"de": ("bestreiten", "ursprünglichen Gläubigers"),
+                                     "en": ("dispute all or part of the debt", "original creditor")}),
     "credit_bureau_warning": (FINAL, {"de": ("Auskunftei", "§ 31"), "en": ("credit agency", "31(2)")}),
 }
 
