@@ -57,7 +57,7 @@ def test_a_notice_overdue_holds_collection_until_the_event_reports_it(client: An
     assert "US-REGF-1006.34-a" not in _rules(after, "deny") | _rules(after, "obligation")
     assert after["action"]["kind"] != "none", after["explanation"]["policy"]
     assert "debt_collector_disclosure" in after["action"]["notices"]
-    # inside the validation period (receipt assumed 16 November, until 16 December) a reminder may go
+    # inside the validation period (receipt assumed 17 November, Veterans Day skipped) a reminder may go
     assert after["action"]["kind"] == "reminder" and after["status"] == "decided"
 
 
