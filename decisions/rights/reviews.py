@@ -46,7 +46,7 @@ from ..documents import document_of
 from ..errors import Conflict, InvalidInput, NotFound, StorageUnavailable, storage_guard
 from ..policy import PolicyEngine, PolicyError
 from ..policy_input import send_at_local
-from ..situation import Activity
+from ..situation import VALIDATION_NOTICE, Activity
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, seal_text, unseal_entry
 from .deadlines import Calendar, sla_state
@@ -212,6 +212,11 @@ def _remember_sent(session: Session, decision: DecisionRow, action: dict[str, An
              ledger_seq=seq, activity=Activity(at=at, activity="dunning", kind=action["kind"],
                                                level=action.get("level"), channel=action["channel"],
                                                decision_id=decision.decision_id))
+    if VALIDATION_NOTICE in (action.get("notices") or ()):   # 12 CFR 1006.34: later decisions know it was sent
+        remember(session, claim_id=decision.claim_id, subject_id=decision.subject_id,
+                 source_id=decision.decision_id, ledger_seq=seq,
+                 activity=Activity(at=at, activity="validation_notice_sent", channel=action["channel"],
+                                   decision_id=decision.decision_id))
 
 
 def _case(session: Session, case_id: str) -> ReviewCaseRow:
