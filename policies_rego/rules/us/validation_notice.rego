@@ -9,8 +9,9 @@
 #   (data.parameters.us_regf_validation.carrying_channels) must carry the notice
 #   validation_notice, and texts and calls are denied, since fairdun cannot make them carry it
 #   (stricter than (a)(1)(ii), which lets an initial call carry it orally). When the first
-#   communication in the history (a message, or a call that connected) lies more than five days
-#   before the candidate's send day without a notice, the deadline has passed: every
+#   communication in the history (a message, or a call that connected or may have) lies more than
+#   five days before the candidate's send day without a notice, or its day is unknown, the
+#   deadline has passed: every
 #   communication is denied until a person has sent the notice and reported it. Business
 #   debtors are outside the FDCPA.
 # related_resources:
@@ -58,7 +59,7 @@ deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "messag
 deny contains {"candidate": c.id, "rule": rule_id, "citation": citation, "message": message} if {
 	applies
 	some c in lib.communicating
-	first_age + lib.days_ahead[c.id] > params.deadline_days
+	late[c.id]
 	message := "the validation notice was due within five days of the first communication and was not sent: a person must send it and report it (event validation_notice_sent) before collection continues"
 }
 
@@ -68,14 +69,28 @@ not_carrying_message(c) := sprintf("no validation notice was sent yet, and a mes
 	is_string(c.channel)
 } else := "no validation notice was sent yet, and a message on an unknown channel cannot carry it"
 
+late contains c.id if {
+	some c in lib.communicating
+	first_age + lib.days_ahead[c.id] > params.deadline_days
+}
+
+late contains c.id if {
+	undated
+	some c in lib.communicating
+}
+
 carrying := {c.id | some c in lib.communicating; c.channel in params.carrying_channels}
 
 # How many days before today the first communication was: the oldest message, or call that
-# connected (undefined when there was none).
-communication_ages := array.concat(
-	[a | some e in lib.dunning; a := lib.age(e)],
-	[a | some e in lib.contacts; e.connected == true; a := lib.age(e)],
-)
+# connected or may have (undefined when there was none). A communication without a readable age
+# makes the deadline unknown, which counts as passed (fail closed).
+conversations := [e | some e in lib.contacts; not e.connected == false]
+
+communications := array.concat(lib.dunning, conversations)
+
+communication_ages := [a | some e in communications; a := e.age_days; is_number(a)]
+
+undated if count(communication_ages) < count(communications)
 
 first_age := m if {
 	some m in communication_ages

@@ -52,6 +52,16 @@ cases := {
 		"candidates": [fx.email_reminder],
 		"denied": set(), "obliged": {"c0"},
 	}),
+	"a_call_of_unknown_outcome_may_have_been_the_initial_communication": object.union(notice, {
+		"set": object.union(first_contact, {"/history/contacts": [{"date": "2026-11-10", "age_days": 12, "channel": "phone"}]}),
+		"candidates": [fx.email_reminder],
+		"denied": {"c0"}, "obliged": {"c0"},
+	}),
+	"a_message_of_unknown_age_makes_the_deadline_count_as_passed": object.union(notice, {
+		"set": object.union(first_contact, {"/history/dunning": [{"date": null, "kind": "reminder", "level": 1, "channel": "letter", "notices": []}]}),
+		"candidates": [fx.letter_final_notice],
+		"denied": {"c3"}, "obliged": {"c3"},
+	}),
 	"notice_sent_lifts_the_rule": object.union(notice, {
 		"set": object.union(message_ago(20), {"/invoice/validation_notice_sent_on": "2026-11-02"}),
 		"candidates": [fx.email_reminder, fx.phone_reminder],
@@ -90,6 +100,10 @@ test_a_message_planned_past_the_deadline_is_late if check("a_message_planned_pas
 test_a_connected_call_is_the_initial_communication if check("a_connected_call_is_the_initial_communication")
 
 test_an_unanswered_call_conveys_nothing if check("an_unanswered_call_conveys_nothing")
+
+test_a_call_of_unknown_outcome_may_have_been_the_initial_communication if check("a_call_of_unknown_outcome_may_have_been_the_initial_communication")
+
+test_a_message_of_unknown_age_makes_the_deadline_count_as_passed if check("a_message_of_unknown_age_makes_the_deadline_count_as_passed")
 
 test_notice_sent_lifts_the_rule if check("notice_sent_lifts_the_rule")
 
