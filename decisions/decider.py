@@ -68,7 +68,7 @@ def decide_in_session(session: Session, case: Case, request_json: dict[str, Any]
     facts = rights_facts(session, [subject_id], [claim_id])
     decision = evaluate(case, decision_id=decision_id, context=context or services.context(),
                         remembered=remembered, profiling=facts.profiling(subject_id),
-                        rights=facts.status(subject_id, claim_id))
+                        rights=facts.status(subject_id, claim_id), claim_id=claim_id)
     return record_or_hold(session, decision, request_json=request_json, subject_id=subject_id, claim_id=claim_id,
                           vault=services.vault, memory=memory, now=services.clock(), run=run,
                           rights=services.rights, messages=services.messages)

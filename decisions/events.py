@@ -24,12 +24,15 @@ from .money import format_amount
 from .situation import Activity
 from .tables import DecisionRow
 
-__all__ = ["EVENT_TYPES", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder"]
+__all__ = ["EVENT_TYPES", "CLOSE_REASONS", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder"]
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
-               "contact_attempt", "delivery_result", "validation_notice_sent")
+               "contact_attempt", "delivery_result", "claim_closed", "channel_opted_out", "complaint_received",
+               "validation_notice_sent")
+# Why a claim ended (``claim_closed``): the outcomes learning reads (issue 19) and no further dunning.
+CLOSE_REASONS = ("paid", "written_off", "sold", "cancelled")
 DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")
 # Clocks of AR systems drift; an event reported from further ahead is refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -48,7 +51,7 @@ class ReportedEvent:
     amount: Decimal | None = None       # payments, promise_to_pay
     currency: str | None = None
     on_date: date | None = None         # paid on / promised for
-    reason: str | None = None           # dispute reason or resolution code
+    reason: str | None = None           # dispute reason or resolution code; why a claim closed
 
     def details(self) -> dict[str, Any]:
         """The event's facts without references (what the ledger body keeps)."""

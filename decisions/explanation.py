@@ -57,7 +57,7 @@ def summary(lang: str, *, status: str, situation: Situation, chosen: Candidate |
     if status == "held":
         return text(lang, "summary", "held").format(why=why)
     if chosen is None or chosen.kind == "none":
-        key = rationale if rationale in ("settled", "wait", "ladder_exhausted") else "all_denied"
+        key = rationale if rationale in ("closed", "settled", "wait", "ladder_exhausted") else "all_denied"
         return text(lang, "summary", key).format(next_step_on=next_step_on.isoformat() if next_step_on else "")
     label = action_label(lang, chosen)
     if status == "needs_review":
@@ -97,12 +97,14 @@ def _reason(lang: str, feature: str, key: str, value: Any) -> dict[str, Any]:
 
 
 def policy_trace(candidates: tuple[Candidate, ...], verdicts: Mapping[str, Any],
-                 chosen: Candidate | None) -> list[dict[str, Any]]:
-    """Refusals of every candidate ranked above the chosen one, then the
-    obligations that shaped the chosen action."""
+                 chosen: Candidate | None, *, ranked: Candidate | None = None) -> list[dict[str, Any]]:
+    """Refusals of every candidate ranked above the chosen one (or above ``ranked``, the first
+    lawful one, when an experiment chose another option), then the obligations that shaped the
+    chosen action."""
     trace: list[dict[str, Any]] = []
+    until = ranked or chosen
     for candidate in candidates:
-        if chosen is not None and candidate.id == chosen.id:
+        if until is not None and candidate.id == until.id:
             break
         for denial in verdicts[candidate.id].deny:
             trace.append({"rule": denial.rule, "effect": "deny", "action": candidate.kind,

@@ -23,6 +23,7 @@ from ledger.timestamps import rfc3339
 
 from . import explanation
 from .case import Case
+from .experiments import Allocation, Experiment, allocate
 from .features import model_features
 from .hints import HintCheck, hint_check, verified
 from .money import exponent_of, format_amount, to_minor
@@ -31,7 +32,7 @@ from .policy_input import RightsStatus, policy_input
 from .risk import ModelUnavailable, RiskModel
 from .sendtime import NoSendTime, Window, plan_send_time
 from .situation import Activity, Situation, situate
-from .strategy import Candidate, Fee, Ladder, propose
+from .strategy import Candidate, Fee, Ladder, hour_window, propose
 
 __all__ = ["DecisionContext", "Hold", "Decision", "Job", "evaluate", "evaluate_jobs", "hold_decision"]
 
@@ -49,6 +50,7 @@ class DecisionContext:
     policy: PolicyEngine
     ladder: Ladder
     global_stop: bool = False   # EU AI Act Art. 14(4)(e): every decision goes to a human (GLOBAL_STOP)
+    experiments: tuple[Experiment, ...] = ()   # the running ones (decisions.experiments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class Decision:
     strategy: dict[str, Any]
     hold: Hold | None = None
     policy_input: dict[str, Any] | None = field(default=None, repr=False)
+    selection: dict[str, Any] | None = None     # the lawful candidates, the chosen one, its probability
+    experiment: dict[str, Any] | None = None    # the experiment arm the decision was allocated to
 
     @property
     def executes(self) -> bool:
@@ -89,16 +93,19 @@ class Decision:
             "policy": self.policy,
             "strategy": self.strategy,
             "hold": {"code": self.hold.code, "detail": self.hold.detail} if self.hold else None,
+            "selection": self.selection,
+            "experiment": self.experiment,
         }
 
 
 def evaluate(case: Case, *, decision_id: str, context: DecisionContext,
              remembered: tuple[Activity, ...] = (), profiling: bool = True,
-             rights: RightsStatus = RightsStatus()) -> Decision:
+             rights: RightsStatus = RightsStatus(), claim_id: str | None = None) -> Decision:
     """Decide what to do about ``case`` at ``case.as_of``; ``profiling`` is false after the debtor
-    objected, ``rights`` the facts of the data-subject workflows (``decisions.rights.status``).
+    objected, ``rights`` the facts of the data-subject workflows (``decisions.rights.status``),
+    ``claim_id`` the pseudonymous claim (what experiments allocate; None: never allocated).
     Never raises for a case that passed validation: an unexpected failure is a held decision."""
-    return evaluate_jobs([Job(case, decision_id, remembered, profiling, rights)], context)[0]
+    return evaluate_jobs([Job(case, decision_id, remembered, profiling, rights, claim_id)], context)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,7 @@ class Job:
     remembered: tuple[Activity, ...]
     profiling: bool = True                 # looked up by the parent: workers have no database
     rights: RightsStatus = RightsStatus()
+    claim_id: str | None = None            # pseudonymous; experiments allocate by it
 
     def evaluate(self, context: DecisionContext) -> Decision:
         return evaluate_jobs([self], context)[0]
@@ -129,6 +137,10 @@ def evaluate_jobs(jobs: list[Job], context: DecisionContext) -> list[Decision]:
                     "engine_version": context.policy.version},
             strategy={"ladder_version": context.ladder.version, "ladder_sha256": context.ladder.sha256},
             profiling=job.profiling,
+            allocation=None if job.claim_id is None or not context.experiments else allocate(
+                context.experiments, claim_id=job.claim_id, jurisdiction=job.case.debtor.jurisdiction,
+                debtor_kind=job.case.debtor.kind, vulnerable=job.case.debtor.flags.vulnerable,
+                profiling=job.profiling, under_review=job.rights.escalation_paused),
         )
         staged.append(_guarded(frame, context, lambda f=frame, j=job: _stage(f, context, rights=j.rights)))
     # (2) one policy query for every staged case (and the re-decision of each candidate hint)
@@ -157,7 +169,8 @@ def hold_decision(decision: Decision, hold: Hold) -> Decision:
     why = explanation.text(lang, "held_reason", hold.code)
     risk = {**decision.risk, "p_late": None, "band": None, "uncertainty": None, "interval": None,
             "interval_bands": None, "out_of_range": None, "inputs": None}
-    return replace(decision, status="held", action=None, notices=(), hold=hold, risk=risk,
+    return replace(decision, status="held", action=None, notices=(), hold=hold, risk=risk, selection=None,
+                   experiment=None,
                    explanation={"language": lang, "summary": explanation.text(lang, "summary", "held").format(why=why),
                                 "reasons": [], "policy": []})
 
@@ -172,6 +185,7 @@ class _Frame:
     policy: dict[str, Any]
     strategy: dict[str, Any]
     profiling: bool
+    allocation: Allocation | None = None
 
     def held(self, hold: Hold, *, risk: dict[str, Any], policy_input: dict[str, Any] | None = None,
              trace: list[dict[str, Any]] | None = None, policy: dict[str, Any] | None = None) -> Decision:
@@ -236,7 +250,9 @@ def _stage(frame: _Frame, context: DecisionContext, *, rights: RightsStatus) -> 
         hint = _counterfactual(context, features, calibrated.p_late, situation, lang)
 
     # (2) ranked candidates from the ladder, and the policy gate's input
-    proposal = propose(situation, band=risk["band"], ladder=context.ladder)
+    allocation = frame.allocation
+    send_hours = tuple(sorted({int(v) for _, v in allocation.arms})) if allocation and allocation.factor == "send_hour" else ()
+    proposal = propose(situation, band=risk["band"], ladder=context.ladder, send_hours=send_hours)
     document = policy_input(situation, proposal.candidates, risk=risk, global_stop=context.global_stop, rights=rights)
     check = hint_check(hint, situation, risk=risk, ladder=context.ladder, global_stop=context.global_stop,
                        rights=rights)
@@ -254,13 +270,23 @@ def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: Decisi
         raise outcome   # held as internal_error by _guarded
     policy = {**frame.policy, "engine_version": outcome.engine_version or frame.policy["engine_version"]}
 
-    # (4) the first lawful candidate, its obligations applied
-    chosen = next((c for c in proposal.candidates if outcome.verdicts[c.id].allow), None)
+    # (4) the first lawful candidate (or an experiment arm's lawful option), its obligations applied
+    verdicts = outcome.verdicts
+    chosen = next((c for c in proposal.candidates if c.send_hour is None and verdicts[c.id].allow), None)
     if chosen is None:
         return frame.held(Hold("no_lawful_action", "every candidate was denied"), risk=risk,
                           policy_input=document, policy=policy,
                           trace=explanation.policy_trace(proposal.candidates, outcome.verdicts, None))
-    obligations = outcome.verdicts[chosen.id].obligations
+    selection = {"lawful": [_option_document(c) for c in proposal.candidates if verdicts[c.id].allow],
+                 "chosen": chosen.id, "propensity": 1.0}
+    experiment = None
+    arm_trace: list[dict[str, Any]] = []
+    ranked = chosen
+    if frame.allocation is not None and chosen.communication:
+        chosen, selection["propensity"], experiment, arm_trace = _arm_choice(
+            chosen, frame.allocation, proposal.candidates, verdicts)
+        selection["chosen"] = chosen.id
+    obligations = verdicts[chosen.id].obligations
     try:
         action = _apply_obligations(chosen, obligations, situation, context.ladder)
     except NoSendTime as exc:
@@ -288,10 +314,47 @@ def _finish(staged: _Staged, outcome: PolicyOutcome | Exception, context: Decisi
             "score_role": explanation.score_role(lang, situation=situation, chosen=action, band=risk["band"],
                                                  ladder=context.ladder, needs_review=needs_review),
             "counterfactual": verified(staged.hint_check, hint, chosen),
-            "policy": explanation.policy_trace(proposal.candidates, outcome.verdicts, chosen),
+            "policy": explanation.policy_trace(proposal.candidates, verdicts, chosen, ranked=ranked) + arm_trace,
         },
-        policy=policy, strategy=frame.strategy, policy_input=document,
+        policy=policy, strategy=frame.strategy, policy_input=document, selection=selection, experiment=experiment,
     )
+
+
+def _option_document(candidate: Candidate) -> dict[str, Any]:
+    return {"id": candidate.id, "kind": candidate.kind, "level": candidate.level, "channel": candidate.channel,
+            "tone": candidate.tone, "send_at": rfc3339(candidate.send_at) if candidate.send_at else None}
+
+
+def _arm_option(default: Candidate, factor: str, value: Any, candidates: tuple[Candidate, ...]) -> Candidate | None:
+    """The option an arm asks for in place of ``default``: the same message over the arm's
+    channel, or at the arm's send hour; None when the ladder offers no such option."""
+    if factor == "channel":
+        same = (default.kind, default.level, default.tone, default.legal_action_threat)
+        return next((c for c in candidates if c.send_hour is None and c.channel == value
+                     and (c.kind, c.level, c.tone, c.legal_action_threat) == same), None)
+    return next((c for c in candidates if c.id == f"{default.id}h{value}"), None)
+
+
+def _arm_choice(default: Candidate, allocation: Allocation, candidates: tuple[Candidate, ...],
+                verdicts: Any) -> tuple[Candidate, float, dict[str, Any], list[dict[str, Any]]]:
+    """The allocated arm's option where the gate allows it, else the default (``applied``
+    false, with the rules that refused the option in the trace); the probability with which
+    the action taken was chosen over the draw of arms; the decision's ``experiment``."""
+    def outcome(value: Any) -> Candidate:
+        option = _arm_option(default, allocation.factor, value, candidates)
+        return option if option is not None and verdicts[option.id].allow else default
+
+    option = _arm_option(default, allocation.factor, allocation.value, candidates)
+    chosen = outcome(allocation.value)
+    propensity = sum(outcome(value).id == chosen.id for _, value in allocation.arms) / len(allocation.arms)
+    refused = [] if option is None or chosen is option else list(verdicts[option.id].deny)
+    experiment = {"id": allocation.experiment_id, "arm": allocation.arm, "propensity": allocation.propensity,
+                  "applied": chosen is option,
+                  "fallback": None if chosen is option else ("refused" if option is not None else "not_offered"),
+                  "rules": [d.rule for d in refused]}
+    trace = [{"rule": d.rule, "effect": "deny", "action": option.kind, "channel": option.channel,
+              "citation": d.citation, "message": d.message} for d in refused if option is not None]
+    return chosen, propensity, experiment, trace
 
 
 def _apply_obligations(chosen: Candidate, obligations: tuple[Any, ...], situation: Situation,
@@ -302,8 +365,9 @@ def _apply_obligations(chosen: Candidate, obligations: tuple[Any, ...], situatio
     # (12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2); the ladder's hours as the strategy planned them
     windows = [Window.parse(o.params["not_before"], o.params["not_after"], o.params.get("weekdays"))
                for o in obligations if o.kind == "send_window"]
+    courtesy = ladder.send_window if chosen.send_hour is None else hour_window(chosen.send_hour)
     send_at = plan_send_time(situation.case.as_of, situation.case.debtor.possible_timezones,
-                             courtesy=[ladder.send_window], binding=windows)
+                             courtesy=[courtesy], binding=windows)
     caps = [o.params for o in obligations if o.kind == "fee_cap"]
     fees = (_capped(fee, caps) for fee in chosen.fees)
     return replace(chosen, send_at=send_at, fees=tuple(fee for fee in fees if fee.amount > 0))

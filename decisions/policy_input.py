@@ -66,7 +66,7 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "language": debtor.language,
                 "consents": {"email": debtor.consents.email, "sms": debtor.consents.sms,
                              "phone": debtor.consents.phone, "letter": debtor.consents.letter},
-                "opted_out_channels": list(debtor.opted_out_channels),
+                "opted_out_channels": list(situation.opted_out_channels),
                 "uk_nation": debtor.uk_nation,
                 "represented_by_attorney": debtor.represented_by_attorney,
                 "inconvenient_times": [{"from": r.start, "to": r.end} for r in debtor.inconvenient_times],

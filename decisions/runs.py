@@ -273,7 +273,8 @@ class Runs:
             jobs = {item.index: Job(case=item.case, decision_id=services.new_id(),
                                     remembered=memory.before(claims[item.index], item.case.as_of),
                                     profiling=facts.profiling(subjects[item.index]),
-                                    rights=facts.status(subjects[item.index], claims[item.index]))
+                                    rights=facts.status(subjects[item.index], claims[item.index]),
+                                    claim_id=claims[item.index])
                     for item in ahead if item.case is not None}
             known = {claims[item.index]: _decision_ids(recorded[claims[item.index]]) for item in ahead}
         return _Prepared(batch=batch, context=context, claims=claims, subjects=subjects, jobs=jobs, known=known,

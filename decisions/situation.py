@@ -24,6 +24,7 @@ class Activity:
     at: datetime
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
                                   # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
+                                  # claim_closed | channel_opted_out | complaint_received |
                                   # validation_notice_sent
     kind: str | None = None       # dunning kind
     level: int | None = None
@@ -41,6 +42,8 @@ class Situation:
     days_past_due: int
     disputed: bool
     settled: bool
+    closed: bool                  # the AR system reported claim_closed: no further dunning
+    opted_out_channels: tuple[str, ...]   # the request's, and those a channel_opted_out event named
     promise_to_pay_on: date | None
     last_payment_on: date | None
     dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
@@ -68,7 +71,8 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     dunning = {(s.kind, s.level, s.channel, s.at.date()): s for s in case.history.dunning}
     contacts = {(c.channel, c.at): c for c in case.history.contacts}
     disputed = case.invoice.disputed
-    settled = False
+    settled = closed = False
+    opted_out = set(case.debtor.opted_out_channels)
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
@@ -90,6 +94,10 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             paid_on = a.on_date or a.at.date()
             last_payment = paid_on if last_payment is None else max(last_payment, paid_on)
             settled = settled or a.activity == "payment_received"
+        elif a.activity == "claim_closed":
+            closed = True
+        elif a.activity == "channel_opted_out" and a.channel:
+            opted_out.add(a.channel)
         elif a.activity == "validation_notice_sent" and a.decision_id not in undelivered:
             validation_days.add(a.at.astimezone(zone).date())
     # The AR system's own flag wins when it says "disputed"; an open dispute it
@@ -104,6 +112,8 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         days_past_due=(today - case.invoice.due_on).days,
         disputed=disputed,
         settled=settled or case.invoice.open_amount == 0,
+        closed=closed,
+        opted_out_channels=tuple(sorted(opted_out)),
         promise_to_pay_on=promise,
         last_payment_on=last_payment,
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),

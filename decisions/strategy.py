@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
 from importlib import resources
 from pathlib import Path
@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 from explain import band_of as _band_of
 
 from .money import currency_exponent
-from .sendtime import Window, plan_send_time
+from .sendtime import NoSendTime, Window, plan_send_time
 from .situation import Situation
 
-__all__ = ["Fee", "Candidate", "Proposal", "Ladder", "load_ladder", "band_of", "propose"]
+__all__ = ["Fee", "Candidate", "Proposal", "Ladder", "load_ladder", "band_of", "hour_window", "propose"]
 
 _TONE_ORDER = ("gentle", "neutral", "firm")
 
@@ -49,6 +49,7 @@ class Candidate:
     profiling: bool = False
     notices: tuple[str, ...] = ()          # disclosures the ladder puts into the message itself
     legal_action_threat: bool = False      # the message announces court action (see the ladder's level)
+    send_hour: int | None = None           # an experiment's send-hour option: the same message at that local hour
 
     @property
     def communication(self) -> bool:
@@ -58,7 +59,7 @@ class Candidate:
 @dataclass(frozen=True, slots=True)
 class Proposal:
     candidates: tuple[Candidate, ...]
-    rationale: str                 # why these candidates: "settled", "not_due_yet", "next_level", "wait"
+    rationale: str                 # why these candidates: "closed", "settled", "not_due_yet", "next_level", "wait"
     next_step_on: date | None = None
 
 
@@ -88,8 +89,13 @@ def band_of(p_late: float, cutoffs: Mapping[str, float]) -> str:
     return _band_of(p_late, cutoffs)
 
 
-def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Proposal:
-    """Ranked candidates for ``situation``; ``band`` is None when profiling is off."""
+def propose(situation: Situation, *, band: str | None, ladder: Ladder, send_hours: tuple[int, ...] = ()) -> Proposal:
+    """Ranked candidates for ``situation``; ``band`` is None when profiling is off. ``send_hours``
+    (an experiment on the send hour) adds, after the ranked candidates, each message again at
+    each of those local hours (``Candidate.send_hour``), so the gate checks every option an arm
+    may take; they are never chosen but by an experiment."""
+    if situation.closed:
+        return Proposal((Candidate(id="c0", kind="none"),), rationale="closed")
     if situation.settled:
         return Proposal((Candidate(id="c0", kind="none"),), rationale="settled")
     step = _next_level(situation, band, ladder)
@@ -134,7 +140,20 @@ def propose(situation: Situation, *, band: str | None, ladder: Ladder) -> Propos
         for index, (kind, lvl, channel, tone_, threatens, without) in enumerate(specs)
     ]
     candidates.append(Candidate(id=f"c{len(candidates)}", kind="none"))
+    for hour in send_hours:
+        try:
+            at_hour = plan_send_time(situation.case.as_of, situation.case.debtor.possible_timezones,
+                                     courtesy=[hour_window(hour)])
+        except NoSendTime:
+            continue   # no such moment in the search horizon: the arm's option is not offered
+        candidates += [replace(c, id=f"{c.id}h{hour}", send_at=at_hour, send_hour=hour)
+                       for c in candidates if c.channel and c.send_hour is None]
     return Proposal(tuple(candidates), rationale="next_level")
+
+
+def hour_window(hour: int) -> Window:
+    """The local hour ``hour``:00 to ``hour + 1``:00 (an experiment arm's send hour)."""
+    return Window(time(hour), time(hour + 1) if hour < 23 else time.max)
 
 
 def _next_level(situation: Situation, band: str | None, ladder: Ladder) -> tuple[dict[str, Any], date] | None:

@@ -14,6 +14,7 @@ from ledger import Database
 
 from . import auth, edge, errors, ratelimit, web
 from .api import bp as api_bp
+from .api_experiments import bp as experiments_bp
 from .api_keys import bp as api_keys_bp
 from .api_ledger import checkpoint_signer
 from .api_ledger import init_app as init_ledger
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi_bp)
     init_ledger(app)
     app.register_blueprint(models_bp)
+    app.register_blueprint(experiments_bp)
     app.register_blueprint(reports_bp)
     init_messages(app)   # ready-to-send messages (GET /v1/decisions/{id}/message, message.pdf)
     app.register_blueprint(rights_bp)

@@ -15,8 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from decisions import experiments
 from decisions.decider import Decider, Services
 from decisions.events import EventRecorder
+from decisions.experiments import Experiment
 from decisions.pipeline import DecisionContext
 from decisions.policy import PolicyEngine, PolicyError, UnavailableEngine, build_engine, load_bundle
 from decisions.policy.data_warnings import bundle_warnings
@@ -60,6 +64,7 @@ class Runtime:
     runner: Any = field(init=False)   # service.runner.RunWorker, set by the app factory
     models: Registry = field(init=False)
     model_state: RegistryState = field(init=False)
+    experiments_seq: int | None = None   # the latest experiment entry the context's experiments reflect
     _model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def current_context(self) -> DecisionContext:
@@ -67,11 +72,27 @@ class Runtime:
         its approved version changed (an approval or retirement in any process), the model is
         switched before anything is scored."""
         state = self.models.state()
+        seq, running = self._experiments()
         with self._model_lock:
             if state != self.model_state:
                 self.context = replace(self.context, model=risk_model_for(self.models, state))
                 self.model_state = state
+            if running is not None:
+                self.context = replace(self.context, experiments=running)
+                self.experiments_seq = seq
             return self.context
+
+    def _experiments(self) -> tuple[int | None, tuple[Experiment, ...] | None]:
+        """The latest experiment entry's seq, and the running experiments when it moved (one
+        small query otherwise). Unreadable: the experiments known so far stay; the decision's own
+        transaction then meets the same database."""
+        try:
+            with self.db.reading() as session:
+                seq = experiments.state_seq(session)
+                return seq, (experiments.running(session) if seq != self.experiments_seq else None)
+        except SQLAlchemyError as exc:
+            log.error("experiments unreadable: %s", type(exc).__name__)
+            return self.experiments_seq, None
 
     def policy_warnings(self) -> list[dict[str, Any]]:
         """What the data of the deciding bundle lacks today (UTC), such as a missing German base-rate

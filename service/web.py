@@ -54,7 +54,7 @@ from .errors import ApiError, error_response, flatten_messages
 
 __all__ = ["init_app", "LANGUAGES", "WEB_DEFAULTS", "language", "texts", "form_data", "field_errors",
            "start_session", "signed_in", "end_session", "renew_session", "keep", "client_address", "throttle",
-           "retry_after", "cookie_name", "moment", "error_page", "safe_next", "flag"]
+           "retry_after", "cookie_name", "moment", "due_day", "due_moment", "error_page", "safe_next", "flag"]
 
 LANGUAGES = ("en", "de")
 # No script at all on these pages; styles only from our own stylesheet.
@@ -129,7 +129,7 @@ def init_app(app: Flask) -> None:
 
     app.after_request(_security_headers)
     app.jinja_env.globals.update(t=_t, has_text=_has_text, current_language=language, languages=LANGUAGES)
-    app.jinja_env.filters.update(day=_day, moment=moment, money=_money)
+    app.jinja_env.filters.update(day=_day, moment=moment, money=_money, due_day=due_day, due_moment=due_moment)
 
 
 def _on_surface() -> bool:
@@ -220,6 +220,37 @@ def moment(value: Any, zone: str | None = None) -> str:
     except ValueError:
         return str(value)
     return f"{_date_words(local.date())}, {local:%H:%M} ({local.tzname()})"
+
+
+def _last_day(end: Any) -> tuple[date, datetime] | None:
+    """The last day of a period, from the instant it ends, with that day's final moment in the
+    controller's zone. Deadlines are stored as the instant the period expires: the expiry of the
+    last hour of its last day (Reg. 1182/71 Art. 3(2)(c)), that is local midnight AFTER the last
+    day. Read as a date, that instant is the day after; the last day is the day of the moment
+    just before it, the day the API names as ``due_on`` / ``extended_to``."""
+    try:
+        instant = as_utc(end) if isinstance(end, datetime) else parse_rfc3339(str(end))
+    except ValueError:
+        return None
+    final = (instant - timedelta(microseconds=1)).astimezone(_zone())
+    return final.date(), final
+
+
+def due_day(end: Any) -> str:
+    """A deadline (the instant it ends) as the last day, in words: 6 January 2027."""
+    if not end:
+        return ""
+    last = _last_day(end)
+    return _date_words(last[0]) if last else str(end)
+
+
+def due_moment(end: Any) -> str:
+    """A deadline for the console: its last day, to the end of that day, with the zone:
+    6 January 2027, end of day (CET)."""
+    if not end:
+        return ""
+    last = _last_day(end)
+    return f"{_date_words(last[0])}, end of day ({last[1].tzname()})" if last else str(end)
 
 
 def _money(amount: Any, currency: Any = "") -> str:

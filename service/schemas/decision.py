@@ -526,6 +526,35 @@ class DecisionReviewSchema(Schema):
     outcome_seq = fields.Integer(allow_none=True, metadata={"description": "the ledger seq of the outcome"})
 
 
+class OptionSchema(Schema):
+    id = fields.String(metadata={"description": "the candidate's id in this decision (policy input)"})
+    kind = fields.String()
+    level = fields.Integer(allow_none=True)
+    channel = fields.String(allow_none=True)
+    tone = fields.String(allow_none=True)
+    send_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class SelectionSchema(Schema):
+    lawful = fields.List(fields.Nested(OptionSchema), metadata={
+        "description": "every candidate the policy gate allowed, ranked candidates first"})
+    chosen = fields.String(metadata={"description": "the id of the option taken"})
+    propensity = fields.Float(metadata={
+        "description": "the probability with which it was chosen: 1 outside an experiment; in one, the share of "
+                       "arms that lead to it"})
+
+
+class DecisionExperimentSchema(Schema):
+    id = fields.String()
+    arm = fields.String()
+    propensity = fields.Float(metadata={"description": "the probability of the arm: 1 / active arms"})
+    applied = fields.Boolean(metadata={"description": "false: the gate refused (or the ladder did not offer) the "
+                                                      "arm's option and the first lawful candidate was taken"})
+    fallback = fields.String(allow_none=True, validate=validate.OneOf(("refused", "not_offered")))
+    rules = fields.List(fields.String(), metadata={"description": "the rules that refused the arm's option "
+                                                                  "(also in explanation.policy)"})
+
+
 class DecisionResponseSchema(Schema):
     decision_id = fields.String()
     as_of = fields.String(metadata={"format": "date-time"})
@@ -536,6 +565,11 @@ class DecisionResponseSchema(Schema):
     policy = fields.Nested(PolicyRefSchema)
     strategy = fields.Nested(StrategyRefSchema)
     hold = fields.Nested(HoldSchema, allow_none=True)
+    selection = fields.Nested(SelectionSchema, allow_none=True, metadata={
+        "description": "what the gate left to choose from and what was chosen (for learning from outcomes); "
+                       "null when held, and in decisions recorded before it existed"})
+    experiment = fields.Nested(DecisionExperimentSchema, allow_none=True, metadata={
+        "description": "the experiment arm the claim was allocated to; null outside experiments"})
     ledger = fields.Nested(LedgerRefSchema)
     message = fields.Nested(MessageSchema, allow_none=True, metadata={
         "description": "the ready-to-send message of a decided communication (e-mail, SMS, letter; also of a "

@@ -22,6 +22,8 @@ ERROR_CODES = (
     "checkpoint_refused", "ledger_unverified",
     # the model registry (explain.registry)
     "registry_error", "unknown_model", "transition_refused", "sign_off_required", "artifact_refused",
+    # experiments (decisions.experiments)
+    "experiment_error", "unknown_experiment",
     # fairdun cannot answer now
     "storage_unavailable", "ledger_unavailable", "policy_unavailable", "message_templates_unavailable",
     "portal_unavailable", "service_unavailable", "internal_error",

@@ -30,6 +30,9 @@ def test_each_event_type_is_ledgered_without_references(client: Any, auth: Any, 
         {"type": "promise_to_pay", "at": "2026-11-18T10:00:00Z", "on_date": "2026-11-30"},
         {"type": "contact_attempt", "at": "2026-11-18T11:00:00Z", "channel": "phone", "connected": True},
         {"type": "delivery_result", "at": "2026-11-18T12:00:00Z", "channel": "email", "status": "delivered"},
+        {"type": "claim_closed", "at": "2026-11-21T11:00:00Z", "reason": "paid"},
+        {"type": "channel_opted_out", "at": "2026-11-21T11:10:00Z", "channel": "sms"},
+        {"type": "complaint_received", "at": "2026-11-21T11:20:00Z"},
     ]
     for event in events:
         response = report(client, auth, **event)
@@ -55,6 +58,33 @@ def test_a_full_payment_settles_the_claim(client: Any, auth: Any) -> None:
     report(client, auth, type="payment_received", at="2026-11-21T10:00:00Z", amount="120.00", currency="EUR")
     decision = decide(client, auth)
     assert (decision["status"], decision["action"]["kind"]) == ("decided", "none")
+
+
+def test_a_closed_claim_is_never_dunned_again(client: Any, auth: Any, clock: Any) -> None:
+    assert decide(client, auth)["action"]["kind"] == "reminder"
+    assert report(client, auth, type="claim_closed", at="2026-11-22T09:01:00Z", reason="written_off").status_code == 201
+    clock.advance(days=28)
+    later = decide(client, auth, as_of="2026-12-20T09:00:00Z")
+    assert (later["status"], later["action"]["kind"]) == ("decided", "none")
+    assert later["explanation"]["summary"] == "Keine Maßnahme: die Forderung ist abgeschlossen."
+
+
+def test_a_reported_opt_out_keeps_the_channel_out_of_later_decisions(client: Any, auth: Any) -> None:
+    assert report(client, auth, type="channel_opted_out", at="2026-11-21T09:01:00Z", channel="email").status_code == 201
+    later = decide(client, auth)
+    assert later["action"]["channel"] != "email"
+    assert any(p["effect"] == "deny" and p["channel"] == "email" for p in later["explanation"]["policy"])
+
+
+def test_a_payment_may_name_the_decision_it_answers(client: Any, auth: Any, app: Any) -> None:
+    decision = decide(client, auth)
+    response = report(client, auth, type="payment_received", at="2026-11-22T09:01:00Z", amount="120.00",
+                      currency="EUR", decision_id=decision["decision_id"])
+    assert response.status_code == 201, response.json
+    elsewhere = client.post("/v1/events", headers=auth("ar_system"), json={
+        "debtor_ref": "C-10023", "invoice_ref": "INV-99", "type": "partial_payment", "at": "2026-11-22T09:01:00Z",
+        "amount": "1.00", "currency": "EUR", "decision_id": decision["decision_id"]})
+    assert elsewhere.status_code == 422 and "decision_id" in elsewhere.json["error"]["fields"]
 
 
 def test_fairdun_remembers_its_own_reminders_and_bounces_undo_them(client: Any, auth: Any, clock: Any) -> None:
@@ -88,6 +118,13 @@ def test_a_delivery_result_must_name_a_decision_about_the_same_invoice(client: A
     ({"type": "payment_received", "at": "2026-11-21T10:00:00Z", "amount": "1.0", "currency": "EUR"}, "amount"),
     ({"type": "promise_to_pay", "at": "2026-11-21T10:00:00Z"}, "on_date"),
     ({"type": "teleportation", "at": "2026-11-21T10:00:00Z"}, "type"),
+    ({"type": "claim_closed", "at": "2026-11-21T10:00:00Z"}, "reason"),
+    ({"type": "channel_opted_out", "at": "2026-11-21T10:00:00Z"}, "channel"),
+    ({"type": "complaint_received", "at": "2026-11-21T10:00:00Z", "channel": "pigeon"}, "channel"),
+    ({"type": "claim_closed", "at": "2026-11-21T10:00:00Z", "reason": "withdrawn"}, "reason"),    # a dispute's
+    ({"type": "dispute_opened", "at": "2026-11-21T10:00:00Z", "reason": "sold"}, "reason"),        # a closing's
+    ({"type": "dispute_opened", "at": "2026-11-21T10:00:00Z", "decision_id": "0d6f0b0e-9a59-4f7c-9d4e-2f4a0e6e3a11"},
+     "decision_id"),
     ({"type": "dispute_opened", "at": "2026-11-29T10:00:00Z"}, "at"),     # in the future
 ])
 def test_invalid_events_are_refused_and_nothing_is_written(client: Any, auth: Any, app: Any,

@@ -74,12 +74,13 @@ def test_no_decision_request_yields_a_500(client: Any, auth: Any, body: Any) -> 
 
 @SETTINGS
 @given(body=json_values | st.fixed_dictionaries(
-    {"type": st.sampled_from(["payment_received", "contact_attempt", "delivery_result", "promise_to_pay"]),
+    {"type": st.sampled_from(["payment_received", "contact_attempt", "delivery_result", "promise_to_pay",
+                              "claim_closed", "dispute_opened"]),
      "at": st.sampled_from(["2026-11-21T10:00:00Z", "2026-11-21", "x"]),
      "debtor_ref": st.text(max_size=5), "invoice_ref": st.text(max_size=5)},
     optional={"amount": json_values, "currency": st.sampled_from(["EUR", "JPY", "XXX"]), "channel": json_values,
               "connected": json_values, "status": json_values, "decision_id": json_values,
-              "on_date": json_values}))
+              "on_date": json_values, "reason": json_values | st.sampled_from(["paid", "sold", "withdrawn"])}))
 def test_no_event_yields_a_500(client: Any, auth: Any, body: Any) -> None:
     _check(client.post("/v1/events", json=body, headers=auth("ar_system")))
 

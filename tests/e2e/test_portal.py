@@ -71,7 +71,7 @@ def test_the_why_page_lists_each_rules_finding_once(make_app: Any) -> None:
     trace = [r["rule"] for r in paused["explanation"]["policy"]]
     assert trace.count("FD-REVIEW-PAUSE") > 1          # the trace names it for every escalating candidate
     page = client.get(f"/portal/decisions/{paused['decision_id']}").get_data(as_text=True)
-    rows = re.findall(r'<tr><td><span class="mono">([A-Z0-9-]+)</span>', page)
+    rows = re.findall(r'<tr><td[^>]*><span class="mono">([A-Z0-9-]+)</span>', page)
     assert rows.count("FD-REVIEW-PAUSE") == 1 and set(rows) == set(trace)
 
 

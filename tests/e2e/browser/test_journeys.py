@@ -1,6 +1,7 @@
 """Debtor rights and human review as people do it, in headless Chromium: typing and clicking on
 the real pages (SQLite and PostgreSQL). Every page a journey lands on is checked with axe-core
-(WCAG 2.0/2.1 A and AA, serious and critical fail); the two tours visit the remaining pages, the
+(WCAG 2.0/2.1 A and AA, serious and critical fail) and laid out again 390 and 320 CSS px wide, where
+it must not scroll sideways (WCAG 2.1 SC 1.4.10 Reflow); the two tours visit the remaining pages, the
 portal's in English and German."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from decisions import rights
 from service.api_ledger import notary
 from service.web import texts
 
+from . import reflow
 from .axe import violations
 
 pytestmark = pytest.mark.browser
@@ -32,7 +34,8 @@ WAIT = 15        # seconds: the bound of every wait for a page or a download
 
 class Visitor:
     """One person at the browser. Follows links and sends forms as a user does; every page they
-    land on is checked with axe and noted as (endpoint, language) in ``seen``."""
+    land on is checked with axe and for reflow at 390 and 320 px, and noted as (endpoint,
+    language) in ``seen``."""
 
     def __init__(self, driver: Any, base: str, app: Any, axe: Any) -> None:
         self.driver, self.base, self.axe = driver, base, axe
@@ -93,6 +96,9 @@ class Visitor:
             lambda d: d.execute_script("return !window.fairdunOldPage && document.readyState === 'complete'"),
             "the page did not load")
         self.axe(self.driver)
+        for width in reflow.WIDTHS:
+            found = reflow.overflow(self.driver, width)
+            assert found is None, reflow.report(self.driver.current_url, width, found)
         self.seen.add((self._endpoint(urlsplit(self.driver.current_url).path), self.lang))
 
     def _endpoint(self, path: str) -> str:
@@ -257,7 +263,7 @@ PORTAL_PAGES = {"portal.sign_in_form", "portal.sign_in", "portal.matters", "port
                 "portal.data", "portal.requests"}
 CONSOLE_PAGES = {"console.sign_in_form", "console.sign_in", "console.home", "console.reviews", "console.case",
                  "console.outcome", "console.explanation", "console.requests", "console.request_detail",
-                 "console.ledger", "console.reports", "console.password_form"}
+                 "console.ledger", "console.models", "console.reports", "console.password_form"}
 
 
 def test_every_portal_page_in_english_and_german(app: Any, runtime: Any, visitor: Visitor) -> None:
@@ -325,6 +331,8 @@ def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
     assert "Please look again" in visitor.main
     visitor.click("Ledger status")
     assert "Passed" in visitor.main
+    visitor.click("Risk model")
+    assert visitor.heading == "Risk model"
     visitor.click("Reports")
     assert visitor.heading == "Audit report"
     visitor.click("Password")
@@ -347,3 +355,38 @@ def test_the_accessibility_check_finds_a_planted_violation(visitor: Visitor, axe
     visitor.open("/portal/")
     visitor.driver.execute_script("document.querySelector('label[for=code]').remove()")
     assert [(v["id"], v["targets"]) for v in violations(visitor.driver, axe_source)] == [("label", ["#code"])]
+
+
+def test_the_reflow_check_finds_a_page_wider_than_the_screen(visitor: Visitor) -> None:
+    """The measurement sees sideways scrolling: one unbreakable word wider than a phone."""
+    visitor.open("/portal/")
+    assert all(reflow.overflow(visitor.driver, width) is None for width in reflow.WIDTHS)
+    visitor.driver.execute_script("document.querySelector('h1').style.overflowWrap = 'normal';"
+                                  "document.querySelector('h1').textContent = 'W'.repeat(40)")
+    for width in reflow.WIDTHS:
+        found = reflow.overflow(visitor.driver, width)
+        assert found is not None and found["wide"] > width and any(c.startswith("h1") for c in found["culprits"])
+    assert visitor.driver.execute_script("return window.innerWidth") > 390     # the emulation is lifted again
+
+
+def test_narrow_tables_are_stacked_rows_labelled_by_their_column(app: Any, runtime: Any, visitor: Visitor,
+                                                                 axe_source: str) -> None:
+    """Below 40em each row of a table is a block of its cells, each cell shown with its column's
+    header, and axe finds nothing there either; wider, it is a table again."""
+    decide(app.test_client(), ar_auth(app))
+    debtor_signs_in(visitor, runtime)
+    layout = """return Array.from(document.querySelectorAll('tbody td')).map(td => [
+        getComputedStyle(td).display, getComputedStyle(td, '::before').content,
+        td.closest('table').querySelectorAll('thead th')[td.cellIndex].textContent])"""
+    headers = [th.text for th in visitor.driver.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert headers and all(display == "table-cell" for display, _, _ in visitor.driver.execute_script(layout))
+    visitor.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        cells = visitor.driver.execute_script(layout)
+        found = violations(visitor.driver, axe_source)
+    finally:
+        visitor.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert len(cells) == len(headers)
+    assert all(display == "block" and label == f'"{header}"' for display, label, header in cells), cells
+    assert not found, found

@@ -63,6 +63,13 @@ def test_an_open_dispute_event_makes_the_invoice_disputed_until_closed() -> None
     assert situate(case(disputed=True), (opened, closed)).disputed is True
 
 
+def test_a_closing_event_closes_the_claim() -> None:
+    closed = Activity(at=datetime(2026, 11, 10, tzinfo=UTC), activity="claim_closed")
+    assert situate(case()).closed is False
+    assert situate(case(), (closed,)).closed is True
+    assert situate(case(), (closed,)).settled is False      # written off or sold is not paid
+
+
 def test_payments_settle_and_promises_extend() -> None:
     partial = Activity(at=datetime(2026, 11, 10, tzinfo=UTC), activity="partial_payment",
                        on_date=date(2026, 11, 10))
