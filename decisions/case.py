@@ -16,6 +16,7 @@ __all__ = [
     "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES", "UK_NATIONS",
     "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
     "CreditorContact", "Creditor", "Principal", "Contract", "DEBTOR_ADDRESS_SOURCES", "BankTransfer", "Payment",
+    "TimeRange", "INCONVENIENT_PLACES",
 ]
 
 DebtorKind = Literal["consumer", "business"]
@@ -31,6 +32,9 @@ DEBTOR_ADDRESS_SOURCES = ("creditor", "research")
 # The UK's three legal systems (limitation differs: Limitation Act 1980; Prescription and
 # Limitation (Scotland) Act 1973; Limitation (Northern Ireland) Order 1989).
 UK_NATIONS = ("england_wales", "scotland", "northern_ireland")
+# Places a debtor can name as inconvenient (12 CFR 1006.6(b)(1)(ii)); "work" is read like the
+# no_work_contact flag (the channels that may reach the workplace).
+INCONVENIENT_PLACES = ("work",)
 DUNNING_KINDS = ("pre_due_reminder", "reminder", "final_notice", "payment_plan_offer")
 
 
@@ -66,6 +70,15 @@ class Flags:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeRange:
+    """A local time range the consumer said is inconvenient ("HH:MM", start inclusive, end
+    exclusive; a start after the end runs over midnight), 12 CFR 1006.6(b)(1)(i)."""
+
+    start: str
+    end: str
+
+
+@dataclass(frozen=True, slots=True)
 class Debtor:
     ref: str
     kind: DebtorKind
@@ -82,6 +95,16 @@ class Debtor:
     # GB debtors: the legal system of the UK nation (UK_NATIONS); None when the AR system does
     # not say, and the policies then apply the reading most protective of the debtor.
     uk_nation: str | None = None
+    # Regulation F facts (US debt collectors): the collector knows the consumer is represented
+    # by an attorney about the debt and knows the attorney's name and address (12 CFR
+    # 1006.6(b)(2)); times and places the consumer said are inconvenient (1006.6(b)(1)); the
+    # contact e-mail address is one the employer provides (1006.22(f)(3)), and whether the
+    # consumer e-mailed the collector from it or consented to its use directly.
+    represented_by_attorney: bool = False
+    inconvenient_times: tuple[TimeRange, ...] = ()
+    inconvenient_places: tuple[str, ...] = ()
+    email_is_work: bool = False
+    work_email_permitted: bool = False
 
     @property
     def country(self) -> str:
@@ -164,6 +187,9 @@ class Invoice:
     last_payment_on: date | None = None
     due_date_agreed: bool = False            # BGB § 286(2) Nr. 1: the due date was agreed by the calendar
     default_notice_in_invoice: bool = False  # BGB § 286(3): the invoice pointed out the 30-day default
+    # 12 CFR 1006.34: the day a debt collector sent the validation notice (events of type
+    # validation_notice_sent and messages that carried it count too: decisions.situation)
+    validation_notice_sent_on: date | None = None
     payment: Payment | None = None           # printed in messages only; never a feature or policy input
     contract: Contract | None = None         # printed in messages only (RDG § 13a(1) Nr. 2)
     substantiation_requested_on: date | None = None   # 23 NYCRR 1.4: the consumer asked for substantiation

@@ -30,7 +30,8 @@ __all__ = ["EVENT_TYPES", "CLOSE_REASONS", "DELIVERY_STATUSES", "ReportedEvent",
 log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
-               "contact_attempt", "delivery_result", "claim_closed", "channel_opted_out", "complaint_received")
+               "contact_attempt", "delivery_result", "claim_closed", "channel_opted_out", "complaint_received",
+               "validation_notice_sent")
 # Why a claim ended (``claim_closed``): the outcomes learning reads (issue 19) and no further dunning.
 CLOSE_REASONS = ("paid", "written_off", "sold", "cancelled")
 DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")
@@ -44,7 +45,7 @@ class ReportedEvent:
     at: datetime
     debtor_ref: str
     invoice_ref: str
-    channel: str | None = None          # contact_attempt, delivery_result
+    channel: str | None = None          # contact_attempt, delivery_result, validation_notice_sent
     connected: bool | None = None       # contact_attempt
     status: str | None = None           # delivery_result
     decision_id: str | None = None      # delivery_result: which decision's message

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from ledger.timestamps import rfc3339
 
 from .money import to_minor
+from .regf import assumed_receipt
 from .situation import Situation
 from .strategy import Candidate
 
@@ -67,6 +68,10 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                              "phone": debtor.consents.phone, "letter": debtor.consents.letter},
                 "opted_out_channels": list(situation.opted_out_channels),
                 "uk_nation": debtor.uk_nation,
+                "represented_by_attorney": debtor.represented_by_attorney,
+                "inconvenient_times": [{"from": r.start, "to": r.end} for r in debtor.inconvenient_times],
+                "email_is_work": debtor.email_is_work,
+                "work_email_permitted": debtor.work_email_permitted,
                 "flags": {
                     "vulnerable": flags.vulnerable,
                     "insolvency": flags.insolvency,
@@ -74,7 +79,8 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                     "breathing_space_until": _iso(flags.breathing_space_until),
                     "mental_health_crisis_moratorium": flags.mental_health_crisis_moratorium,
                     "cease_communication": flags.cease_communication,
-                    "no_work_contact": flags.no_work_contact,
+                    # 12 CFR 1006.6(b)(1)(ii), (iii): the workplace named inconvenient is read as the flag
+                    "no_work_contact": flags.no_work_contact or "work" in debtor.inconvenient_places,
                     "financial_difficulty": flags.financial_difficulty,
                 },
                 "objected_to_profiling": not risk["profiling"],
@@ -97,6 +103,7 @@ def policy_input(situation: Situation, candidates: tuple[Candidate, ...], *, ris
                 "escalation_paused": rights.escalation_paused,
                 "substantiation_requested_on": _iso(invoice.substantiation_requested_on),
                 "substantiation_provided_on": _iso(invoice.substantiation_provided_on),
+                **_validation_notice(situation.validation_notice_sent_on, today),
             },
             "history": {
                 "dunning": [{**_day(s.at, zone, today), "kind": s.kind, "level": s.level, "channel": s.channel,
@@ -144,6 +151,16 @@ def send_at_local(send_at: datetime, zones: tuple[ZoneInfo, ...], today: date) -
     local = [(zone.key, send_at.astimezone(zone)) for zone in zones]
     return {"date": day.isoformat(), "days_ahead": (day - today).days,
             "zones": [{"timezone": key, "hour": t.hour, "minute": t.minute} for key, t in local]}
+
+
+def _validation_notice(sent_on: date | None, today: date) -> dict[str, Any]:
+    """12 CFR 1006.34: the day the validation notice was sent and how many days before today the
+    consumer is assumed to have received it (1006.34(b)(5): five days after sending, not counting
+    Saturdays, Sundays and legal public holidays); negative while that day lies ahead."""
+    if sent_on is None:
+        return {"validation_notice_sent_on": None, "validation_notice_receipt_age_days": None}
+    return {"validation_notice_sent_on": sent_on.isoformat(),
+            "validation_notice_receipt_age_days": (today - assumed_receipt(sent_on)).days}
 
 
 def _iso(value: Any) -> str | None:

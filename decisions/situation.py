@@ -14,6 +14,7 @@ from .case import Case, ContactAttempt, DunningStep
 __all__ = ["Activity", "Situation", "situate"]
 
 UNDELIVERED = frozenset({"bounced", "failed", "returned"})
+VALIDATION_NOTICE = "validation_notice"   # the notice code of rules/us/validation_notice.rego
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,8 @@ class Activity:
     at: datetime
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
                                   # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
-                                  # claim_closed | channel_opted_out | complaint_received
+                                  # claim_closed | channel_opted_out | complaint_received |
+                                  # validation_notice_sent
     kind: str | None = None       # dunning kind
     level: int | None = None
     channel: str | None = None
@@ -47,6 +49,9 @@ class Situation:
     last_payment_on: date | None
     dunning: tuple[DunningStep, ...]      # delivered or presumed delivered, oldest first
     contacts: tuple[ContactAttempt, ...]  # oldest first
+    # 12 CFR 1006.34: the latest day (local at the debtor) a validation notice was sent: the
+    # request's date, an event validation_notice_sent, or a message that carried the notice
+    validation_notice_sent_on: date | None = None
 
     @property
     def level_reached(self) -> int:
@@ -72,6 +77,8 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
+    zone = ZoneInfo(case.debtor.timezone)
+    validation_days = {case.invoice.validation_notice_sent_on}
     for a in past:
         if a.activity == "dunning" and a.decision_id not in undelivered:
             step = DunningStep(at=a.at, kind=a.kind or "reminder", level=a.level or 0, channel=a.channel,
@@ -96,11 +103,17 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             closed = True
         elif a.activity == "channel_opted_out" and a.channel:
             opted_out.add(a.channel)
+        elif a.activity == "validation_notice_sent":
+            validation_days.add(a.at.astimezone(zone).date())
     # The AR system's own flag wins when it says "disputed"; an open dispute it
     # reported through /v1/events counts too (in dubio pro debitore).
     disputed = disputed or dispute_event == "dispute_opened"
 
-    today = case.as_of.astimezone(ZoneInfo(case.debtor.timezone)).date()
+    # a message that carried the notice: reported in the request's history, or one fairdun decided
+    # (its memory keeps the notices; an undelivered one is not in ``dunning``)
+    validation_days |= {s.at.astimezone(zone).date() for s in dunning.values() if VALIDATION_NOTICE in s.notices}
+    today = case.as_of.astimezone(zone).date()
+    sent_days = [d for d in validation_days if d is not None]
     return Situation(
         case=case,
         today=today,
@@ -113,4 +126,5 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         last_payment_on=last_payment,
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),
         contacts=tuple(sorted(contacts.values(), key=lambda c: c.at)),
+        validation_notice_sent_on=max(sent_days, default=None),
     )

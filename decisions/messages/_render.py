@@ -37,6 +37,7 @@ from ..case import Case
 from ..explanation import fee_basis
 from ..money import format_amount
 from ..privacy import Controller, law_of, notice_text, privacy_notice
+from ..regf import validation_period_end
 from ._templates import TemplateSet, TemplateSets, shipped_template_sets
 from .payment import group_iban
 
@@ -325,6 +326,7 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
                     "open_amount": money(invoice["open_amount"]),
                     "issued_on": dates(date.fromisoformat(invoice["issued_on"])), "due_on": dates(due_on)},
         "fees": fees, "total": money(str(total)), "send_date": dates(send_day), "pay_by": dates(pay_by),
+        "validation_end": dates(validation_period_end(send_day)),   # notices/validation_notice (12 CFR 1006.34)
         "payment": None if payment is None else {
             "url": payment.get("url"),
             "bank_transfer": None if transfer is None else {

@@ -14,6 +14,7 @@ from decisions.case import (
     CREDITOR_ROLES,
     DEBTOR_KINDS,
     DUNNING_KINDS,
+    INCONVENIENT_PLACES,
     TONES,
     UK_NATIONS,
     Case,
@@ -26,6 +27,7 @@ from decisions.case import (
     Flags,
     History,
     Invoice,
+    TimeRange,
 )
 from decisions.effective import EFFECTIVE_STATUSES
 from decisions.messages import limits as message_limits
@@ -118,6 +120,25 @@ class FlagsSchema(Schema):
         return Flags(**data)
 
 
+_CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="A local time HH:MM (00:00 to 23:59).")
+
+
+class TimeRangeSchema(Schema):
+    """A local time range the consumer said is inconvenient (start inclusive, end exclusive)."""
+
+    start = fields.String(data_key="from", required=True, validate=_CLOCK, metadata={"example": "18:00"})
+    end = fields.String(data_key="to", required=True, validate=_CLOCK, metadata={"example": "20:00"})
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check(self, data: dict[str, Any], **_: Any) -> None:
+        if data["start"] == data["end"]:
+            raise ValidationError({"to": ["Must differ from 'from' (a range from 22:00 to 07:00 runs over midnight)."]})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> TimeRange:
+        return TimeRange(**data)
+
+
 class DebtorSchema(Schema):
     ref = Ref(required=True, metadata={"description": "the AR system's customer number"})
     kind = fields.String(required=True, validate=validate.OneOf(DEBTOR_KINDS))
@@ -140,6 +161,30 @@ class DebtorSchema(Schema):
                                  "(england_wales, scotland, northern_ireland); limitation differs (six years in "
                                  "England, Wales and Northern Ireland, five in Scotland). Left out or null: the "
                                  "shortest period applies"})
+    represented_by_attorney = StrictBool(
+        load_default=False,
+        metadata={"description": "the creditor knows the debtor is represented by an attorney about this debt and "
+                                 "knows the attorney's name and address, and the attorney has neither consented to "
+                                 "direct contact nor failed to respond in a reasonable time; US debt collectors "
+                                 "then send nothing to the debtor (15 U.S.C. § 1692c(a)(2); 12 CFR 1006.6(b)(2))"})
+    inconvenient_times = fields.List(
+        fields.Nested(TimeRangeSchema), load_default=list, validate=validate.Length(max=10),
+        metadata={"description": "local time ranges the debtor said are inconvenient, e.g. [{\"from\": \"18:00\", "
+                                 "\"to\": \"20:00\"}] (from inclusive, to exclusive; from after to runs over "
+                                 "midnight); US debt collectors send nothing inside them in any of the debtor's "
+                                 "time zones (12 CFR 1006.6(b)(1)(i))"})
+    inconvenient_places = fields.List(
+        fields.String(validate=validate.OneOf(INCONVENIENT_PLACES)), load_default=list,
+        metadata={"description": "places the debtor said are inconvenient (12 CFR 1006.6(b)(1)(ii)): \"work\" "
+                                 "keeps e-mail and calls away as flags.no_work_contact does"})
+    email_is_work = StrictBool(
+        load_default=False,
+        metadata={"description": "the contact e-mail address is one the debtor's employer provides; US debt "
+                                 "collectors then send no e-mail unless work_email_permitted (12 CFR 1006.22(f)(3))"})
+    work_email_permitted = StrictBool(
+        load_default=False,
+        metadata={"description": "the debtor e-mailed the debt collector from the work address (and has not "
+                                 "opted out since) or consented to its use directly (12 CFR 1006.22(f)(3)(i), (ii))"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -149,7 +194,9 @@ class DebtorSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Debtor:
         return Debtor(**{**data, "other_timezones": tuple(data["other_timezones"]),
-                         "opted_out_channels": tuple(sorted(set(data["opted_out_channels"])))})
+                         "opted_out_channels": tuple(sorted(set(data["opted_out_channels"]))),
+                         "inconvenient_times": tuple(data["inconvenient_times"]),
+                         "inconvenient_places": tuple(sorted(set(data["inconvenient_places"])))})
 
 
 class InvoiceSchema(Schema):
@@ -176,6 +223,11 @@ class InvoiceSchema(Schema):
         load_default=None, allow_none=True,
         metadata={"description": "the day the debt collector provided written substantiation after the "
                                  "request (23 NYCRR 1.4(b)); needs substantiation_requested_on, not before it"})
+    validation_notice_sent_on = Day(
+        load_default=None, allow_none=True,
+        metadata={"description": "US debt collectors: the day the validation notice was sent (12 CFR 1006.34); "
+                                 "also reported as event validation_notice_sent. Unknown: the next message must "
+                                 "carry it, and the validation period's limits apply"})
     payment = fields.Nested(PaymentSchema, load_default=None, allow_none=True,
                             metadata={"description": "how to pay, printed in the message: bank_transfer (IBAN "
                                                      "with its check digits verified, BIC, reference) and/or a "

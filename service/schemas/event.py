@@ -28,6 +28,8 @@ EVENT_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "claim_closed": (frozenset({"reason"}), frozenset()),
     "channel_opted_out": (frozenset({"channel"}), frozenset()),
     "complaint_received": (frozenset(), frozenset({"channel"})),
+    # 12 CFR 1006.34: a debt collector sent the validation notice at `at` (by letter or e-mail)
+    "validation_notice_sent": (frozenset(), frozenset({"channel"})),
 }
 _COMMON = frozenset({"type", "at", "debtor_ref", "invoice_ref"})
 DISPUTE_REASONS = ("amount", "goods_or_service", "identity", "already_paid", "other",
@@ -41,7 +43,8 @@ class EventRequestSchema(Schema):
     payment answers); dispute_opened / dispute_closed: reason?; promise_to_pay: on_date, amount?,
     currency?; contact_attempt: channel, connected; delivery_result: channel, status, decision_id?;
     claim_closed: reason (paid, written_off, sold, cancelled; no further dunning of the claim);
-    channel_opted_out: channel (later decisions treat it as opted out); complaint_received: channel?.
+    channel_opted_out: channel (later decisions treat it as opted out); complaint_received: channel?;
+    validation_notice_sent (a debt collector sent the 12 CFR 1006.34 validation notice at ``at``): channel?.
     """
 
     type = fields.String(required=True, validate=validate.OneOf(EVENT_TYPES))

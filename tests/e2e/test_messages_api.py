@@ -133,7 +133,10 @@ def test_the_request_names_its_own_creditor(client: Any, auth: Any) -> None:
 
 
 US = {"creditor.role": "debt_collector", "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
-      "invoice.currency": "USD", "invoice.payment": {"url": "https://pay.example/i/42"}}
+      "invoice.currency": "USD", "invoice.payment": {"url": "https://pay.example/i/42"},
+      "invoice.validation_notice_sent_on": "2026-11-02"}
+# a debt collector's first message: no history, no validation notice yet (12 CFR 1006.34, 1006.18(e)(1))
+US_FIRST = {**US, "invoice.validation_notice_sent_on": None, "history.dunning": [], "history.contacts": []}
 FINAL = {"as_of": "2026-11-22T09:00:00Z", "invoice.due_on": "2026-10-10", "invoice.issued_on": "2026-09-10",
          "history.dunning": [{"at": "2026-10-15T09:00:00Z", "kind": "reminder", "level": 1, "channel": "letter"},
                              {"at": "2026-11-02T09:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}]}
@@ -149,11 +152,19 @@ OBLIGED = {
     "gdpr_art21_objection_right": ({"history.dunning": []}, {"de": ("Widerspruch", "Art. 21 DSGVO"),
                                                              "en": ("right to object", "Art. 21 GDPR")}),
     "electronic_opt_out": (US, {"de": ("STOP", "abbestellen"), "en": ("STOP", "opt out")}),
+    "debt_collector_disclosure": (US, {"de": ("von einem Inkassounternehmen",), "en": ("from a debt collector",)}),
+    "debt_collector_initial": (US_FIRST, {"de": ("Inkassounternehmen", "erhalten"),
+                                          "en": ("attempting to collect a debt", "any information obtained")}),
+    "validation_notice": (US_FIRST, {"de": ("bestreiten", "ursprünglichen Gläubigers"),
+                                     "en": ("dispute all or part of the debt", "original creditor")}),
     "credit_bureau_warning": (FINAL, {"de": ("Auskunftei", "§ 31"), "en": ("credit agency", "31(2)")}),
     "de_rdg_13a_information": (COLLECTOR, {"de": ("§ 13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1"),
                                            "en": ("13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1")}),
     "gdpr_art14_information": (COLLECTOR, {"de": ("Art. 14 DSGVO", "Kategorien der Daten"),
                                            "en": ("Art. 14 GDPR", "Categories of data")}),
+    "ny_initial_disclosure": (US, {"de": ("23 NYCRR 1.2", "New York"), "en": ("23 NYCRR 1.2", "income")}),
+    "ny_time_barred_disclosure": ({**US, "invoice.issued_on": "2021-12-15", "invoice.due_on": "2022-01-15"},
+                                  {"de": ("23 NYCRR 1.3", "abgelaufen"), "en": ("23 NYCRR 1.3", "time limit")}),
 }
 
 

@@ -43,7 +43,7 @@ def test_a_time_barred_new_york_debt_gets_the_final_notice_without_the_threat_of
     d = _decide(client, auth("ar_system"), **{
         "creditor.role": "debt_collector", "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
         "debtor.language": "en", "invoice.currency": "USD", "invoice.issued_on": "2021-12-15",
-        "invoice.due_on": "2022-01-15",
+        "invoice.due_on": "2022-01-15", "invoice.validation_notice_sent_on": "2026-10-01",
         "history.dunning": [
             {"at": "2026-10-01T14:00:00Z", "kind": "reminder", "level": 1, "channel": "letter"},
             {"at": "2026-10-20T14:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}],

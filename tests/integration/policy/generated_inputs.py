@@ -7,7 +7,8 @@ ones, GB debtors with and without their UK nation, both creditor roles and debto
 instants at DST changes in both hemispheres (and on the evenings before them, so that the message
 goes out after the change), leap days and year ends, other possible time zones, empty histories,
 flags, consents, opt-outs, disputes, promises and
-part payments, the facts of the rights workflows. The request goes through the pipeline's own
+part payments, Regulation F's facts (attorney, inconvenient times and places, work e-mail, the
+validation notice's day), the facts of the rights workflows. The request goes through the pipeline's own
 steps (validation, situation, model, ladder, ``policy_input``), so the input is one fairdun would
 send; then optional fields may be removed or nulled, as an input from an older pipeline or
 another client would be.
@@ -107,7 +108,15 @@ OPTIONAL_POINTERS = (
     "/case/history/dunning/0/age_days", "/case/history/dunning/0/notices", "/case/history/dunning/0/channel",
     "/case/history/contacts/0/age_days", "/case/history/contacts/0/connected",
     "/case/invoice/substantiation_requested_on", "/case/invoice/substantiation_provided_on",
+    "/case/debtor/represented_by_attorney", "/case/debtor/inconvenient_times", "/case/debtor/inconvenient_times/0",
+    "/case/debtor/inconvenient_times/0/to", "/case/debtor/email_is_work", "/case/debtor/work_email_permitted",
+    "/case/invoice/validation_notice_sent_on", "/case/invoice/validation_notice_receipt_age_days",
 )
+# Regulation F facts: local ranges the debtor calls inconvenient (around the ladder's hours and
+# over midnight) and days a validation notice was sent (long ago, inside the period, ahead).
+INCONVENIENT_RANGES = ({"from": "08:00", "to": "10:00"}, {"from": "12:00", "to": "12:01"},
+                       {"from": "18:00", "to": "09:00"}, {"from": "09:00", "to": "18:00"}, {"from": "20:59", "to": "21:00"})
+VALIDATION_SENT = ("2023-01-02", "2026-06-30", "2026-10-20", "2026-11-13", "2026-11-20", "2026-11-27", "2027-12-24")
 
 
 @st.composite
@@ -150,6 +159,13 @@ def scenarios(draw: Any) -> dict[str, Any]:
         flags[flag] = True
     if draw(st.integers(0, 9)) == 0:
         flags["breathing_space_until"] = draw(st.sampled_from(("2026-01-31", "2026-12-31", "2027-06-30", "2028-02-29")))
+    if draw(st.integers(0, 3)) == 0:   # Regulation F facts (US debt collectors)
+        debtor["represented_by_attorney"] = draw(st.integers(0, 4)) == 0
+        debtor["inconvenient_times"] = draw(st.lists(st.sampled_from(INCONVENIENT_RANGES), max_size=2, unique_by=str))
+        debtor["inconvenient_places"] = draw(st.sampled_from(([], ["work"])))
+        debtor["email_is_work"] = draw(st.booleans())
+        debtor["work_email_permitted"] = draw(st.booleans())
+        invoice["validation_notice_sent_on"] = draw(st.one_of(st.none(), st.sampled_from(VALIDATION_SENT)))
     if draw(st.integers(0, 9)) == 0:
         invoice["disputed"] = True
     if draw(st.integers(0, 9)) == 0:

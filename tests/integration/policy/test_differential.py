@@ -130,6 +130,49 @@ def test_limitation_by_uk_nation_and_the_baseline_agree(engines, role):
     COMPARED.append(len(inputs))
 
 
+REGF_RULES = ("US-REGF-1006.34-a", "US-REGF-1006.38-b", "US-REGF-1006.18-e", "US-REGF-1006.6-b2",
+              "US-REGF-1006.6-b1-i", "US-REGF-1006.22-f3")
+
+
+def test_regulation_f_facts_agree_and_reach_every_rule(engines):
+    """US debt collectors and their consumers with each Regulation F fact on and off (attorney,
+    inconvenient times and the workplace, a work e-mail, the validation notice's day before, inside
+    and after the validation period, or none): every engine agrees, and each rule fires."""
+    from datetime import UTC, datetime
+
+    from integration.policy.generated_inputs import INCONVENIENT_RANGES, VALIDATION_SENT
+
+    from decisions.policy_input import RightsStatus
+    from decisions.portfolio import generate_portfolio
+
+    inputs, seen = [], set()
+    for n, (sent_on, times) in enumerate(itertools.product((None, *VALIDATION_SENT), ([], list(INCONVENIENT_RANGES)))):
+        request = next(generate_portfolio(1, seed=n, as_of=datetime(2026, 11, 22, 14, tzinfo=UTC)))
+        request["debtor"].update(jurisdiction="US-NY", kind="consumer", timezone="America/New_York",
+                                 represented_by_attorney=n % 7 == 0, inconvenient_times=times,
+                                 inconvenient_places=["work"] if n % 5 == 0 else [],
+                                 email_is_work=n % 3 == 0, work_email_permitted=n % 6 == 0,
+                                 consents={"email": True, "sms": True, "phone": True, "letter": True})
+        request["invoice"].update(currency="USD", validation_notice_sent_on=sent_on, issued_on="2026-09-01",
+                                  due_on="2026-10-01")
+        if n % 2 == 0:
+            request["history"].update(dunning=[], contacts=[])
+        request["creditor"] = {"role": "debt_collector"}
+        document = policy_input_of({"request": request, "rights": RightsStatus(), "profiling": True,
+                                    "global_stop": False, "remove": [], "null": []})
+        assert document is not None, n
+        if n % 4 == 0:
+            for candidate in document["candidates"]:
+                candidate["legal_action_threat"] = candidate["communication"]
+        inputs.append(document)
+        verdicts = engines[0].evaluate(document).verdicts.values()
+        seen |= {d.rule for v in verdicts for d in v.deny} | {o.rule for v in verdicts for o in v.obligations}
+
+    _compare(engines, inputs)
+    COMPARED.append(len(inputs))
+    assert set(REGF_RULES) <= seen, set(REGF_RULES) - seen
+
+
 def test_the_engines_were_compared_on_at_least_ten_thousand_inputs():
     """(Runs after the tests above, in file order.)"""
     assert sum(COMPARED) >= MINIMUM, COMPARED

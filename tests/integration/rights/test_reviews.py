@@ -153,7 +153,8 @@ def test_a_modified_message_keeps_the_contact_hours_in_every_zone_at_its_send_ti
     """12 CFR 1006.6(b)(1)(i), comment 6(b)(1)(i)-2: the reviewer's send time (or the moment of the
     review, for "at once") is checked in every zone the debtor may be in, read at that instant."""
     us = {**HANDOVER, "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
-          "invoice.currency": "USD", "creditor": {"role": "debt_collector"}}
+          "invoice.currency": "USD", "creditor": {"role": "debt_collector"},
+          "invoice.validation_notice_sent_on": "2026-09-01"}   # 12 CFR 1006.34: its period is over
     decision = decide(**us, **{"debtor.other_timezones": ["America/Los_Angeles"]})
     assert decision["status"] == "needs_review", decision["status"]
     case_id = _open_case(runtime)

@@ -50,7 +50,14 @@ ANCHORS = {
     "gdpr_art14_information": {"en": ("Art. 14",), "de": ("Art. 14",)},
     "ny_initial_disclosure": {"en": ("23 NYCRR 1.2", "income"), "de": ("23 NYCRR 1.2", "New York")},
     "ny_time_barred_disclosure": {"en": ("23 NYCRR 1.3", "time limit"), "de": ("23 NYCRR 1.3", "abgelaufen")},
+    "validation_notice": {"en": ("dispute", "1006.34"), "de": ("bestreiten", "1006.34")},
+    "debt_collector_initial": {"en": ("debt collector", "collect a debt"), "de": ("Inkassounternehmen", "Angaben")},
+    "debt_collector_disclosure": {"en": ("debt collector",), "de": ("Inkassounternehmen",)},
 }
+# US notices no SMS carries: a text never carries the validation notice (US-REGF-1006.34-a denies
+# texts until it was sent, and obliges it no more after), and the initial debt-collector
+# disclosure excludes the subsequent one (the longer stays).
+NEVER_IN_AN_SMS = frozenset({"validation_notice", "debt_collector_disclosure"})
 THREATS = {"en": ("court", "legal action", "lawsuit"), "de": ("Gericht", "gericht", "Mahnbescheid", "Klage")}
 IBAN = "DE89370400440532013000"
 CONTROLLER_SETTINGS = {"CONTROLLER_NAME": "Muster Energie GmbH", "CONTROLLER_ADDRESS": "Hauptstraße 5, 10117 Berlin",
@@ -324,7 +331,7 @@ def _obliged_together(notices: dict[str, tuple[str, ...]]) -> list[list[str]]:
     and the others (the GDPR's and the ladder's German ones, EU/EEA and GB debtors) never meet."""
     us = sorted(code for code, origins in notices.items() if any(o.startswith("US-") for o in origins))
     assert all(all(o.startswith("US-") for o in notices[code]) for code in us), "a notice of US and other law"
-    return [us, sorted(set(notices) - set(us))]
+    return [sorted(set(us) - NEVER_IN_AN_SMS), sorted(set(notices) - set(us))]
 
 
 def test_an_sms_over_budget_is_refused_not_cut(sets: Any) -> None:

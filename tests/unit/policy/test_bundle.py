@@ -54,6 +54,8 @@ def test_the_catalogue_lists_every_rule_with_its_metadata():
         "US-REGF-1006.14-b2", "US-REGF-1006.6-c", "US-REGF-1006.6-e", "US-REGF-1006.14-h",
         "US-REGF-1006.26-b", "US-REGF-1006.30-a", "US-FCRA-605", "US-MA-940CMR-7.04-1-f", "US-WA-RCW-19.16.250",
         "US-NY-23NYCRR-1.2-a", "US-NY-23NYCRR-1.3-b", "US-NY-23NYCRR-1.4-b",
+        "US-REGF-1006.34-a", "US-REGF-1006.38-b", "US-REGF-1006.18-e", "US-REGF-1006.6-b2", "US-REGF-1006.6-b1-i",
+        "US-REGF-1006.22-f3",
         # UK
         "GB-FCA-CONC-7.3", "GB-FCA-CONC-7.7.5",
     }
