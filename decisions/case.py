@@ -15,7 +15,7 @@ from typing import Literal
 __all__ = [
     "ACTION_KINDS", "CHANNELS", "TONES", "DEBTOR_KINDS", "CREDITOR_ROLES", "UK_NATIONS",
     "Contact", "Consents", "Flags", "Debtor", "Invoice", "DunningStep", "ContactAttempt", "History", "Case",
-    "CreditorContact", "Creditor", "Principal", "Contract", "DEBTOR_ADDRESS_SOURCES", "BankTransfer", "Payment",
+    "CreditorContact", "Creditor", "Principal", "Contract", "Itemization", "DEBTOR_ADDRESS_SOURCES", "BankTransfer", "Payment",
     "TimeRange", "INCONVENIENT_PLACES",
 ]
 
@@ -175,6 +175,21 @@ class Contract:
 
 
 @dataclass(frozen=True, slots=True)
+class Itemization:
+    """What the validation notice itemizes (12 CFR 1006.34(c)(2)(iii)-(viii)); printed in messages
+    only. Since the itemization date the debt grew by interest and fees and shrank by payments and
+    credits to the invoice's open amount."""
+
+    on: date                                 # the itemization date (1006.34(b)(3))
+    creditor: str                            # the creditor to whom the debt was owed on that date
+    amount: Decimal                          # owed on that date
+    interest: Decimal = Decimal(0)
+    fees: Decimal = Decimal(0)
+    payments: Decimal = Decimal(0)
+    credits: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
 class Invoice:
     ref: str
     currency: str
@@ -192,6 +207,7 @@ class Invoice:
     validation_notice_sent_on: date | None = None
     payment: Payment | None = None           # printed in messages only; never a feature or policy input
     contract: Contract | None = None         # printed in messages only (RDG § 13a(1) Nr. 2)
+    itemization: Itemization | None = None   # printed in messages only (12 CFR 1006.34(c)(2))
     substantiation_requested_on: date | None = None   # 23 NYCRR 1.4: the consumer asked for substantiation
     substantiation_provided_on: date | None = None    # and the collector provided it in writing
 

@@ -138,6 +138,7 @@ def message_inputs(case: Case, settings: MessageSettings) -> dict[str, Any]:
             "account_holder": transfer.account_holder}}
     principal = requested.principal
     contract = invoice.contract
+    itemization = invoice.itemization
     return {
         "creditor": creditor,
         "principal": None if principal is None else {
@@ -150,7 +151,11 @@ def message_inputs(case: Case, settings: MessageSettings) -> dict[str, Any]:
                     "open_amount": format_amount(invoice.open_amount, invoice.currency),
                     "issued_on": invoice.issued_on.isoformat(), "due_on": invoice.due_on.isoformat(),
                     "contract": None if contract is None else {
-                        "subject": contract.subject, "concluded_on": contract.concluded_on.isoformat()}},
+                        "subject": contract.subject, "concluded_on": contract.concluded_on.isoformat()},
+                    "itemization": None if itemization is None else {
+                        "on": itemization.on.isoformat(), "creditor": itemization.creditor,
+                        **{name: format_amount(getattr(itemization, name), invoice.currency)
+                           for name in ("amount", "interest", "fees", "payments", "credits")}}},
         "payment": payment,
         "portal_url": settings.portal_url,
         "controller": settings.controller.document() if settings.controller is not None else None,
@@ -171,6 +176,8 @@ NOTICE_FIELDS = {
     "de_rdg_13a_information": ("creditor.principal", "invoice.contract", "creditor.supervisory_authority"),
     # GDPR / UK GDPR Art. 14(2)(f): the source of the data, the collector's client
     "gdpr_art14_information": ("creditor.principal",),
+    # 12 CFR 1006.34(c)(2): the itemization date, the creditor then, and the debt's itemization
+    "validation_notice": ("invoice.itemization",),
 }
 
 
@@ -188,6 +195,7 @@ def missing_fields(inputs: Mapping[str, Any], channel: str, notices: tuple[str, 
         missing.append("debtor.contact.address")
     present = {"creditor.principal": inputs.get("principal"),
                "invoice.contract": (inputs.get("invoice") or {}).get("contract"),
+               "invoice.itemization": (inputs.get("invoice") or {}).get("itemization"),
                "creditor.supervisory_authority": inputs.get("supervisory_authority")}
     for notice in notices:
         missing += [name for name in NOTICE_FIELDS.get(notice, ()) if not present[name] and name not in missing]
@@ -312,6 +320,7 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
                            "RDG § 13a(1) Nr. 3 requires")
     principal = inputs.get("principal")
     contract = invoice.get("contract")
+    itemization = invoice.get("itemization")
     supervisory_authority = inputs.get("supervisory_authority")
     return {
         "lang": language, "country": country, "channel": action["channel"], "kind": action["kind"],
@@ -342,6 +351,10 @@ def _context(inputs: Mapping[str, Any], document: Mapping[str, Any], *, language
         "contract": None if not contract else {
             "subject": contract["subject"], "concluded_on": dates(date.fromisoformat(contract["concluded_on"]))},
         "supervisory_authority": supervisory_authority,
+        "itemization": None if not itemization else {
+            "on": dates(date.fromisoformat(itemization["on"])), "creditor": itemization["creditor"],
+            **{name: money(itemization[name]) for name in ("amount", "interest", "fees")},
+            "payments_and_credits": money(str(Decimal(itemization["payments"]) + Decimal(itemization["credits"])))},
     }
 
 

@@ -46,7 +46,14 @@ from .fields import (
     Timestamp,
     TimeZone,
 )
-from .message import ContractSchema, CreditorContactSchema, MessageSchema, PaymentSchema, PrincipalSchema
+from .message import (
+    ContractSchema,
+    CreditorContactSchema,
+    ItemizationSchema,
+    MessageSchema,
+    PaymentSchema,
+    PrincipalSchema,
+)
 
 __all__ = ["DecisionRequestSchema", "DecisionResponseSchema", "MAX_HISTORY"]
 
@@ -237,6 +244,10 @@ class InvoiceSchema(Schema):
                                                       "debt_collector's first message to a private person (RDG "
                                                       "§ 13a(1) Nr. 2); without it that message is not served "
                                                       "(message_incomplete)"})
+    itemization = fields.Nested(ItemizationSchema, load_default=None, allow_none=True,
+                                metadata={"description": "US debt collectors: what the validation notice itemizes "
+                                                         "(12 CFR 1006.34(c)(2)); a message that must carry the "
+                                                         "notice is not served without it (message_incomplete)"})
 
     @validates_schema(skip_on_field_errors=True)
     def _check(self, data: dict[str, Any], **_: Any) -> None:
@@ -250,6 +261,9 @@ class InvoiceSchema(Schema):
             errors["open_amount"] = ["Must not exceed amount."]
         if data["issued_on"] > data["due_on"]:
             errors["due_on"] = ["Must not lie before issued_on."]
+        if data["itemization"] is not None and not errors:
+            errors.update(_itemization_problems(data["itemization"], data["currency"], exponent,
+                                                Decimal(data["open_amount"])))
         requested, provided = data["substantiation_requested_on"], data["substantiation_provided_on"]
         if provided is not None and requested is None:
             errors["substantiation_provided_on"] = ["Needs substantiation_requested_on."]
@@ -261,6 +275,22 @@ class InvoiceSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Invoice:
         return Invoice(**{**data, "amount": Decimal(data["amount"]), "open_amount": Decimal(data["open_amount"])})
+
+
+def _itemization_problems(itemization: Any, currency: str, exponent: int | None,
+                          open_amount: Decimal) -> dict[str, list[str]]:
+    """The itemization's amounts are in the invoice's currency and lead to its open amount."""
+    parts = {"amount": itemization.amount, "interest": itemization.interest, "fees": itemization.fees,
+             "payments": itemization.payments, "credits": itemization.credits}
+    for name, value in parts.items():
+        if value < 0 or (value != 0 and -value.as_tuple().exponent != exponent):
+            return {f"itemization.{name}": [f"A non-negative {currency} amount with exactly {exponent} digits "
+                                            f"after the point."]}
+    now = itemization.amount + itemization.interest + itemization.fees - itemization.payments - itemization.credits
+    if now != open_amount:
+        return {"itemization": [f"amount + interest + fees - payments - credits is {now}, not open_amount "
+                                f"{open_amount} (12 CFR 1006.34(c)(2)(viii))."]}
+    return {}
 
 
 class DunningStepSchema(Schema):

@@ -3,17 +3,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from decisions.case import DEBTOR_ADDRESS_SOURCES, BankTransfer, Contract, CreditorContact, Payment, Principal
+from decisions.case import (
+    DEBTOR_ADDRESS_SOURCES,
+    BankTransfer,
+    Contract,
+    CreditorContact,
+    Itemization,
+    Payment,
+    Principal,
+)
 from decisions.messages import limits
 from decisions.messages.payment import BIC_PATTERN, iban_problem, normalise_iban
 
-from .fields import Day, Text
+from .fields import Day, DecimalString, Text
 
-__all__ = ["CreditorContactSchema", "PrincipalSchema", "ContractSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems",
+__all__ = ["CreditorContactSchema", "PrincipalSchema", "ContractSchema", "ItemizationSchema", "PaymentSchema", "MessageSchema", "creditor_settings_problems",
            "controller_settings_problems"]
 
 
@@ -104,6 +113,27 @@ class ContractSchema(Schema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Contract:
         return Contract(**data)
+
+
+class ItemizationSchema(Schema):
+    """What a US debt collector's validation notice itemizes (12 CFR 1006.34(c)(2)(iii)-(viii)),
+    amounts in the invoice's currency. amount + interest + fees - payments - credits must be the
+    invoice's open_amount (checked with the invoice)."""
+
+    on = Day(required=True, metadata={"description": "the itemization date (1006.34(b)(3)): e.g. the last "
+                                                     "statement, charge-off, last payment or transaction day"})
+    creditor = Text(required=True, min_length=1, max_length=limits.CREDITOR_NAME_MAX,
+                    metadata={"description": "the creditor to whom the debt was owed on the itemization date"})
+    amount = DecimalString(required=True, metadata={"description": "owed on the itemization date"})
+    interest = DecimalString(load_default=None, metadata={"description": "interest charged since (default 0)"})
+    fees = DecimalString(load_default=None, metadata={"description": "fees charged since (default 0)"})
+    payments = DecimalString(load_default=None, metadata={"description": "payments made since (default 0)"})
+    credits = DecimalString(load_default=None, metadata={"description": "credits applied since (default 0)"})
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Itemization:
+        amounts = {name: Decimal(data[name] or "0") for name in ("amount", "interest", "fees", "payments", "credits")}
+        return Itemization(on=data["on"], creditor=data["creditor"], **amounts)
 
 
 class BankTransferSchema(Schema):

@@ -135,8 +135,12 @@ def test_the_request_names_its_own_creditor(client: Any, auth: Any) -> None:
 US = {"creditor.role": "debt_collector", "debtor.jurisdiction": "US-NY", "debtor.timezone": "America/New_York",
       "invoice.currency": "USD", "invoice.payment": {"url": "https://pay.example/i/42"},
       "invoice.validation_notice_sent_on": "2026-11-02"}
-# a debt collector's first message: no history, no validation notice yet (12 CFR 1006.34, 1006.18(e)(1))
-US_FIRST = {**US, "invoice.validation_notice_sent_on": None, "history.dunning": [], "history.contacts": []}
+# a debt collector's first message: no history, no validation notice yet (12 CFR 1006.34, 1006.18(e)(1)),
+# with what the validation notice itemizes (1006.34(c)(2))
+ITEMIZATION = {"on": "2026-10-31", "creditor": "Example Power Co.", "amount": "110.00", "interest": "4.00",
+               "fees": "10.00", "payments": "4.00", "credits": "0.00"}
+US_FIRST = {**US, "invoice.validation_notice_sent_on": None, "history.dunning": [], "history.contacts": [],
+            "invoice.itemization": ITEMIZATION}
 FINAL = {"as_of": "2026-11-22T09:00:00Z", "invoice.due_on": "2026-10-10", "invoice.issued_on": "2026-09-10",
          "history.dunning": [{"at": "2026-10-15T09:00:00Z", "kind": "reminder", "level": 1, "channel": "letter"},
                              {"at": "2026-11-02T09:00:00Z", "kind": "reminder", "level": 2, "channel": "letter"}]}
@@ -155,8 +159,9 @@ OBLIGED = {
     "debt_collector_disclosure": (US, {"de": ("von einem Inkassounternehmen",), "en": ("from a debt collector",)}),
     "debt_collector_initial": (US_FIRST, {"de": ("Inkassounternehmen", "erhalten"),
                                           "en": ("attempting to collect a debt", "any information obtained")}),
-    "validation_notice": (US_FIRST, {"de": ("bestreiten", "ursprünglichen Gläubigers"),
-                                     "en": ("dispute all or part of the debt", "original creditor")}),
+    "validation_notice": (US_FIRST, {"de": ("bestreiten", "ursprünglichen Gläubigers", "Example Power Co.: 110,00"),
+                                     "en": ("dispute all or part of the debt", "original creditor",
+                                            "Example Power Co.: $110.00", "in fees: + $10.00")}),
     "credit_bureau_warning": (FINAL, {"de": ("Auskunftei", "§ 31"), "en": ("credit agency", "31(2)")}),
     "de_rdg_13a_information": (COLLECTOR, {"de": ("§ 13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1"),
                                            "en": ("13a RDG", "Stadtwerke Beispiel GmbH, Am Markt 1")}),
@@ -389,3 +394,25 @@ def test_a_collectors_first_demand_without_the_requests_facts_is_never_served(ap
     response = _get(client, auth, decision["decision_id"], "/message")
     assert response.status_code == 409 and response.json["error"]["code"] == "message_incomplete"
 
+
+
+def test_a_validation_notice_without_its_itemization_is_never_served(client: Any, auth: Any) -> None:
+    decision = _decide(client, auth, **{**{k: v for k, v in US_FIRST.items() if k != "invoice.itemization"},
+                                        "debtor.language": "en"})
+    assert "validation_notice" in decision["action"]["notices"]
+    assert decision["message"]["missing"] == ["invoice.itemization"] and decision["message"]["text"] is None
+    response = _get(client, auth, decision["decision_id"], "/message")
+    assert response.status_code == 409 and response.json["error"]["code"] == "message_incomplete"
+
+
+@pytest.mark.parametrize("itemization, field", [
+    ({**ITEMIZATION, "fees": "11.00"}, "invoice.itemization"),          # does not add up to open_amount
+    ({**ITEMIZATION, "interest": "4.5"}, "invoice.itemization.interest"),
+    ({**ITEMIZATION, "payments": "-4.00"}, "invoice.itemization.payments"),
+    ({k: v for k, v in ITEMIZATION.items() if k != "creditor"}, "invoice.itemization.creditor"),
+])
+def test_an_itemization_that_does_not_hold_is_refused_naming_the_field(client: Any, auth: Any,
+                                                                      itemization: dict[str, Any], field: str) -> None:
+    response = client.post("/v1/decisions", headers=auth("ar_system"),
+                           json=request_with(**{**US_FIRST, "invoice.itemization": itemization}))
+    assert response.status_code == 422 and field in response.json["error"]["fields"], response.json

@@ -15,7 +15,9 @@ COLLECTOR = {"creditor": {"role": "debt_collector", "name": "Acme Collections LL
                           "contact": {"address": "1 Main St, Albany, NY 12207", "email": "help@acme.example"}}, "debtor.jurisdiction": "US-NY",
              "debtor.timezone": "America/New_York", "debtor.language": "en", "invoice.currency": "USD",
              "debtor.consents": {"email": True, "sms": True, "phone": True, "letter": True}}
-FIRST = {**COLLECTOR, "history.dunning": [], "history.contacts": []}
+# the first message, with what its validation notice itemizes (12 CFR 1006.34(c)(2))
+FIRST = {**COLLECTOR, "history.dunning": [], "history.contacts": [],
+         "invoice.itemization": {"on": "2026-10-31", "creditor": "Example Power Co.", "amount": "120.00"}}
 
 
 def _decide(client: Any, auth: Any, **changes: Any) -> dict[str, Any]:
@@ -37,6 +39,8 @@ def test_the_first_message_carries_the_validation_notice_and_the_full_disclosure
     assert d["message"]["text"], d["message"]
     words = " ".join(d["message"]["text"].split())
     assert "attempting to collect a debt" in words and "dispute all or part of the debt" in words
+    assert "As of October 31, 2026, you owed Example Power Co.: $120.00" in words
+    assert "Creditor to whom the debt is owed now: Example Power Co." in words
     obliged = [p for p in d["explanation"]["policy"] if p["rule"] == "US-REGF-1006.34-a"]
     assert obliged and all(p["effect"] == "obligation" for p in obliged)
     assert all(p["citation"] == "15 U.S.C. § 1692g(a); 12 CFR 1006.34(a)(1)" for p in obliged)

@@ -84,7 +84,10 @@ def inputs(**changes: Any) -> dict[str, Any]:
         "debtor": {"name": "Erika Mustermann", "address": "Musterstraße 1, 10115 Berlin"},
         "invoice": {"ref": "INV-42", "currency": "EUR", "amount": "120.00", "open_amount": "120.00",
                     "issued_on": "2026-10-01", "due_on": "2026-10-31",
-                    "contract": {"subject": "Stromlieferung, Zähler 4711", "concluded_on": "2025-03-01"}},
+                    "contract": {"subject": "Stromlieferung, Zähler 4711", "concluded_on": "2025-03-01"},
+                    # what a US collector's validation notice itemizes (12 CFR 1006.34(c)(2))
+                    "itemization": {"on": "2026-10-31", "creditor": "Muster Energie GmbH", "amount": "110.00",
+                                    "interest": "4.00", "fees": "10.00", "payments": "4.00", "credits": "0.00"}},
         # a collection agency's client and supervisory authority (RDG § 13a(1) Nr. 1, 7, 8; GDPR Art. 14(2)(f))
         "principal": {"name": "Muster Energie GmbH", "address": "Hauptstraße 5, 10117 Berlin",
                       "debtor_address_source": "creditor"},
