@@ -141,3 +141,5 @@ def test_the_legal_public_holidays_of_5_usc_6103a() -> None:
                 date(2026, 7, 4), date(2026, 7, 3), date(2026, 9, 7), date(2026, 10, 12), date(2026, 11, 11),
                 date(2026, 11, 26), date(2026, 12, 25)}
     assert holidays == expected
+    assert date(2020, 6, 19) not in legal_public_holidays(2020)     # Juneteenth became one in 2021
+    assert date(2021, 12, 31) in legal_public_holidays(2021)        # New Year's Day 2022 (a Saturday), observed
