@@ -14,10 +14,12 @@ import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from itertools import islice
 from typing import Any
 
+from decisions.experiments import Experiment
 from decisions.pipeline import Decision, DecisionContext, Job, evaluate_jobs
 from decisions.runs import RunItem
 from decisions.strategy import load_ladder
@@ -39,9 +41,10 @@ def _start_worker(config: dict[str, Any]) -> None:
                                ladder=load_ladder(config.get("LADDER")), global_stop=global_stop_of(config))
 
 
-def _evaluate(jobs: list[Job]) -> list[Decision]:
+def _evaluate(jobs: list[Job], experiments: tuple[Experiment, ...]) -> list[Decision]:
     assert _context is not None, "worker not started"
-    return evaluate_jobs(jobs, _context)
+    # the running experiments are the run's, read from its database when the batch began
+    return evaluate_jobs(jobs, replace(_context, experiments=experiments))
 
 
 class ProcessEvaluator:
@@ -59,8 +62,8 @@ class ProcessEvaluator:
     def submit(self, jobs: list[Job], context: DecisionContext) -> _Evaluation:
         # a few chunks per worker, each evaluated with one policy query
         size = max(1, -(-len(jobs) // (self._workers * 4)))
-        return _Evaluation([self._pool.submit(_evaluate, jobs[i:i + size]) for i in range(0, len(jobs), size)],
-                           context)
+        return _Evaluation([self._pool.submit(_evaluate, jobs[i:i + size], context.experiments)
+                            for i in range(0, len(jobs), size)], context)
 
     def __call__(self, jobs: list[Job], context: DecisionContext) -> list[Decision]:
         return self.submit(jobs, context).result()

@@ -158,3 +158,60 @@ def test_results_before_any_decision_say_nothing_rather_than_zero(client: Any, a
                                                                   "n": 0, "count": 0}
     assert all(e["difference"] is None for e in results.json["effects"])
     assert client.get(f"/v1/experiments/{experiment_id}/results", headers=auth("ar_system")).status_code == 403
+
+
+def test_batch_runs_allocate_as_single_decisions_do(client: Any, auth: Any, app: Any) -> None:
+    """A batch run allocates each claim to the arm a single decision would: the draw depends on
+    the claim, never on the path."""
+    from decisions.experiments import allocate, experiment
+    from decisions.portfolio import generate_portfolio
+    from decisions.tables import DecisionRow
+
+    population = {"jurisdictions": ["DE", "GB", "FR", "NL", "AT"], "debtor_kinds": ["consumer"]}
+    experiment_id = register(client, auth, population=population).json["id"]
+    client.post(f"/v1/experiments/{experiment_id}/start", headers=auth("compliance_officer"))
+    items = list(generate_portfolio(40, seed=3, as_of=clock_now(app)))
+    run_id = client.post("/v1/runs", json={"items": items}, headers=auth("ar_system")).json["run_id"]
+    app.extensions["fairdun"].runner.join(run_id, timeout=120)
+    runtime = app.extensions["fairdun"]
+    with runtime.db.reading() as session:
+        registered = experiment(session, experiment_id)
+        rows = session.query(DecisionRow).filter(DecisionRow.run_id == run_id).all()
+    allocated = [row for row in rows if row.experiment_id is not None]
+    assert allocated, "the run allocated no claim"
+    for row in allocated:
+        assert row.experiment_id == experiment_id
+        drawn = allocate([registered], claim_id=row.claim_id, jurisdiction="DE", debtor_kind="consumer",
+                         vulnerable=False, profiling=True, under_review=False)
+        assert drawn is not None and drawn.arm == row.experiment_arm
+    assert verify(app).entries == len(ledger_kinds(app))
+
+
+def clock_now(app: Any) -> Any:
+    return app.extensions["fairdun"].clock()
+
+
+def test_worker_processes_allocate_as_the_run_process_would(client: Any, auth: Any, app: Any) -> None:
+    from decisions.experiments import experiment
+    from decisions.pipeline import DecisionContext, Job, evaluate_jobs
+    from decisions.portfolio import generate_portfolio
+    from decisions.strategy import load_ladder
+    from service.parallel import ProcessEvaluator
+    from service.runtime import load_policy_engine, load_risk_model
+    from service.schemas import DecisionRequestSchema
+
+    experiment_id = register(client, auth, population={"jurisdictions": ["DE", "GB"],
+                                                       "debtor_kinds": ["consumer", "business"]}).json["id"]
+    client.post(f"/v1/experiments/{experiment_id}/start", headers=auth("compliance_officer"))
+    with app.extensions["fairdun"].db.reading() as session:
+        running = (experiment(session, experiment_id),)
+    schema = DecisionRequestSchema()
+    jobs = [Job(case=schema.load(r), decision_id=f"d-{i}", remembered=(), claim_id=f"claim-{i}")
+            for i, r in enumerate(generate_portfolio(30, seed=5, as_of=clock_now(app)))]
+    context = DecisionContext(model=load_risk_model({}), policy=load_policy_engine({}), ladder=load_ladder(),
+                              experiments=running)
+    with ProcessEvaluator({}, workers=2) as pool:
+        parallel = pool(jobs, context)
+    here = evaluate_jobs(jobs, context)
+    assert [d.document() for d in parallel] == [d.document() for d in here]
+    assert any(d.experiment is not None for d in here)
