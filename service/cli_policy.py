@@ -44,12 +44,14 @@ def _bundle(bundle_dir: Path | None, config: dict[str, Any] | None = None) -> Po
 
 
 def _configured_bundle_dir() -> str | None:
+    """FAIRDUN_POLICY_BUNDLE, read without the service's other settings (a bundle can be tested or
+    written where no controller or creditor is configured)."""
     from flask import Flask
 
-    from .config import configure
+    from .config import read_config
 
     app = Flask("fairdun-policy-cli")
-    configure(app, None)
+    read_config(app, None)
     return app.config.get("POLICY_BUNDLE")
 
 

@@ -13,7 +13,7 @@ from decisions.messages import CreditorDefaults, MessageSettings
 from decisions.messages.limits import PORTAL_URL_MAX, url_problem
 from decisions.privacy import CONFIGURABLE_TEXTS, LANGUAGES, Controller
 
-__all__ = ["configure", "message_settings", "controller_settings"]
+__all__ = ["configure", "read_config", "message_settings", "controller_settings"]
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": "./instance",
@@ -75,6 +75,17 @@ DEFAULTS: dict[str, Any] = {
 
 
 def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Read the settings and refuse any a request or message would fail on (the service's start)."""
+    read_config(app, overrides)
+    from .ratelimit import parse_rate_limit
+
+    parse_rate_limit(app.config["API_RATE_LIMIT"])   # a limit that cannot be read stops the start
+    message_settings(app.config)   # a creditor, controller or portal address messages could not print stops the start
+
+
+def read_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """The settings (defaults, FAIRDUN_* variables, overrides) without checking those only the
+    service needs: commands that neither decide nor write messages (``fairdun policy test``)."""
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("FAIRDUN")
     if overrides:
@@ -85,10 +96,6 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'fairdun.sqlite3'}"
     for limit in ("MAX_CONTENT_LENGTH", "RUNS_MAX_CONTENT_LENGTH", "RUNS_MAX_ITEMS"):
         app.config[limit] = int(app.config[limit])
-    from .ratelimit import parse_rate_limit
-
-    parse_rate_limit(app.config["API_RATE_LIMIT"])   # a limit that cannot be read stops the start
-    message_settings(app.config)   # a creditor, controller or portal address messages could not print stops the start
 
 
 _CREDITOR = ("name", "address", "email", "phone", "website")

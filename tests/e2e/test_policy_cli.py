@@ -59,6 +59,17 @@ def test_policy_test_reports_each_rego_test_on_every_engine_and_fails_on_a_broke
     assert "PASS" not in failed.output and "regopy" not in failed.output
 
 
+def test_testing_a_bundle_needs_no_controller_or_creditor(fairdun: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service refuses to start without its controller (GDPR Art. 13/14); testing the Rego of a
+    bundle, on a developer's machine or in a pipeline, needs none."""
+    for name in ("FAIRDUN_CONTROLLER_NAME", "FAIRDUN_CONTROLLER_ADDRESS", "FAIRDUN_CONTROLLER_EMAIL",
+                 "FAIRDUN_CONTROLLER_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    result = fairdun("policy", "test", "--engine", "regopy", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert " 0 failed" in result.output
+
+
 def test_policy_bundle_writes_a_reproducible_opa_bundle(fairdun: Any, tmp_path: Path) -> None:
     first, second = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
 
