@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from selenium.webdriver.support.wait import WebDriverWait
+
 __all__ = ["WIDTHS", "overflow", "report"]
 
 WIDTHS = (390, 320)
@@ -36,6 +38,9 @@ def overflow(driver: Any, width: int) -> dict[str, Any] | None:
         measured: dict[str, Any] = driver.execute_script(_MEASURE)
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        # the window takes its own size again at its next layout, not within the command: wait for
+        # it, so what runs next sees the usual viewport
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.innerWidth") != width)
     assert measured["view"] == width, f"the emulated viewport is {measured['view']} px, not {width} px"
     return measured if measured["wide"] > measured["view"] else None
 
