@@ -173,7 +173,7 @@ def _compare(report: ReplayReport, body: Mapping[str, Any], policy_input: Mappin
     jurisdiction = str(((policy_input.get("case") or {}).get("debtor") or {}).get("jurisdiction"))
     before = _recorded(body)
     try:
-        after = _evaluated(engine.evaluate(policy_input), policy_input["candidates"])
+        after = _evaluated(engine.evaluate(policy_input), policy_input["candidates"], _arm_option(body))
     except PolicyError:
         # The candidate bundle cannot decide this case: the pipeline would hold it.
         report.engine_errors += 1
@@ -205,15 +205,28 @@ def _recorded(body: Mapping[str, Any]) -> Outcome:
                    rules=frozenset(t["rule"] for t in trace))
 
 
-def _evaluated(outcome: PolicyOutcome, candidates: Sequence[Mapping[str, Any]]) -> Outcome:
-    """The outcome the pipeline would derive from the verdicts: the first allowed candidate, its
-    status, and its fees after the caps (as ``pipeline._apply_obligations`` does)."""
+def _arm_option(body: Mapping[str, Any]) -> str | None:
+    """The candidate an experiment arm had the decision take in place of the first lawful one."""
+    if (body.get("experiment") or {}).get("applied"):
+        return (body.get("selection") or {}).get("chosen")
+    return None
+
+
+def _evaluated(outcome: PolicyOutcome, candidates: Sequence[Mapping[str, Any]],
+               arm_option: str | None = None) -> Outcome:
+    """The outcome the pipeline would derive from the verdicts: the first allowed candidate (or the
+    experiment arm's option the decision took, while it stays allowed), its status, and its fees
+    after the caps (as ``pipeline._apply_obligations`` does). An arm's option the recorded bundle
+    refused is not known by id, so a candidate bundle allowing it is not seen to change the choice."""
     rules: set[str] = set()
+    arm = next((c for c in candidates if c["id"] == arm_option and outcome.verdicts[c["id"]].allow), None)
     for candidate in candidates:
         verdict = outcome.verdicts[candidate["id"]]
         if not verdict.allow:
             rules |= {d.rule for d in verdict.deny}
             continue
+        if arm is not None and candidate.get("channel") is not None:   # as pipeline._arm_choice
+            candidate, verdict = arm, outcome.verdicts[arm["id"]]
         rules |= {o.rule for o in verdict.obligations}
         if candidate["kind"] == "none":
             return Outcome("decided", "none", None, None, (), None, frozenset(rules))

@@ -107,3 +107,26 @@ def test_the_cli_prints_json_and_a_summary(decided: Any, cheaper_reminders: Path
     refused = CliRunner().invoke(main, ["policy", "replay", "--bundle", str(cheaper_reminders), "--since", "soon"],
                                  env=env)
     assert refused.exit_code == 2 and "--since" in refused.stderr
+
+
+def test_decisions_an_experiment_arm_shaped_replay_unchanged_under_the_same_bundle(app: Any, client: Any,
+                                                                                  auth: Any) -> None:
+    """A decision that took its arm's option (a letter where the first lawful candidate was an
+    e-mail) is what the same bundle decides again: replay reports no change."""
+    spec = {"name": "letters", "hypothesis": "h", "factor": "channel",
+            "arms": [{"name": "email", "value": "email"}, {"name": "letter", "value": "letter"}],
+            "population": {"jurisdictions": ["DE"], "debtor_kinds": ["consumer"]},
+            "guardrails": [{"metric": "dispute_rate", "max": 0.5}], "seed": 7}
+    officer = auth("compliance_officer")
+    experiment_id = client.post("/v1/experiments", json=spec, headers=officer).json["id"]
+    client.post(f"/v1/experiments/{experiment_id}/start", headers=officer)
+    channels = set()
+    for n in range(8):
+        decision = client.post("/v1/decisions", json=request_with(**{"invoice.ref": f"INV-E{n}"}),
+                               headers=auth("ar_system")).json
+        assert decision["experiment"]["applied"] is True
+        channels.add(decision["action"]["channel"])
+    assert channels == {"email", "letter"}
+    runtime = app.extensions["fairdun"]
+    report = replay(runtime.db, runtime.vault, OpaEmbeddedEngine(load_bundle())).to_dict()
+    assert (report["compared"], report["changed"]) == (8, 0), report
