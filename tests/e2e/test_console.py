@@ -250,11 +250,14 @@ def test_request_queue_and_request_page(make_app: Any) -> None:
 
 
 def test_ledger_status_page(make_app: Any) -> None:
+    from service.api_ledger import checkpoint_signer, notary
+
     app, _, runtime = _setup(make_app)
     decide(app.test_client(), ar_auth(app))
+    # the decision's checkpoint is signed on a background thread: the page shows it once signed
+    assert checkpoint_signer(app).wait(timeout=60)
     client = _as(app, "admin")
     assert "has not been verified yet" in client.get("/console/ledger").get_data(as_text=True)
-    from service.api_ledger import notary
 
     rights.verify_and_record(runtime.db, notary(app), now=runtime.clock())
     page = client.get("/console/ledger").get_data(as_text=True)
