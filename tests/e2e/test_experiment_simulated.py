@@ -9,6 +9,7 @@ option falls back to another channel, which the simulator's truth follows too).
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 
@@ -33,9 +34,11 @@ SPEC = {"name": "letter-vs-email", "hypothesis": "Letters get non-punctual consu
 
 
 @pytest.fixture
-def app(make_app: Any) -> Any:
+def app(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """An AR system deciding a portfolio at once: the per-key rate limit would count a day's
-    requests within the fake clock's one minute."""
+    requests within the fake clock's one minute. The pseudonym key is fixed: claims are allocated
+    by their pseudonymous id, so with the seeds it makes each run the same experiment."""
+    monkeypatch.setenv("FAIRDUN_PSEUDONYM_KEY", base64.b64encode(bytes(range(32))).decode())
     return make_app(API_RATE_LIMIT="off")
 
 
