@@ -119,9 +119,14 @@ async def retry_stalled_chunks(app: procrastinate.App, stalled_seconds: float) -
     for ``stalled_seconds`` (killed, or cut off from the database) go back to the queue."""
     stalled = list(await app.job_manager.get_stalled_jobs(queue=QUEUE, task_name=CHUNK_TASK,
                                                           seconds_since_heartbeat=stalled_seconds))
+    retried = 0
     for job in stalled:
-        await app.job_manager.retry_job(job)
-    return len(stalled)
+        # another worker may have retried (or the job finished) since it was listed: the job is no
+        # longer 'doing' and the retry is refused; that is the outcome wanted, not a failure
+        with suppress(ProcrastinateException):
+            await app.job_manager.retry_job(job)
+            retried += 1
+    return retried
 
 
 class RunQueue:
