@@ -16,6 +16,7 @@ from conftest import CI
 from werkzeug.serving import make_server
 
 from .axe import AXE, report, violations
+from .visitor import Visitor
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -86,3 +87,13 @@ def axe(axe_source: str) -> Callable[[Any], None]:
         assert not found, report(driver.current_url, found)
 
     return check
+
+
+@pytest.fixture
+def visitor(browser: Any, live_url: str, app: Any, axe: Any) -> Visitor:
+    return Visitor(browser, live_url, app, axe)
+
+
+@pytest.fixture
+def runtime(app: Any) -> Any:
+    return app.extensions["fairdun"]
