@@ -238,6 +238,34 @@ def features_command(ar_history: Path, mapping: Path | None, settings_file: Path
                                           **settings)))
 
 
+@model_group.command("dataset", help="Write a leak-free training set of fairdun's own scored decisions from the "
+                                     "verified ledger (features as decided, labels from later payments) as CSV; "
+                                     "its SHA-256 is recorded in the ledger.")
+@click.option("--from-ledger", "from_ledger", is_flag=True, required=True,
+              help="build it from this installation's ledger (the only source so far)")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-open", is_flag=True,
+              help="keep rows whose label is not known yet, with an empty label (to score, never to train)")
+@click.option("--late-after-days", type=click.IntRange(min=0),
+              help="the target's days after the due date (default: the approved model's)")
+@click.option("--horizon-days", type=click.IntRange(min=0),
+              help="the target's days after the decision (default: the approved model's)")
+def dataset_command(from_ledger: bool, out: Path, include_open: bool, late_after_days: int | None,
+                    horizon_days: int | None) -> None:
+    from .cli import open_app
+    from .training_export import export_training_set
+
+    target = None
+    if late_after_days is not None and horizon_days is not None:
+        target = {"late_after_days": late_after_days, "horizon_days": horizon_days}
+    elif (late_after_days, horizon_days) != (None, None):
+        _fail("bad_target", "name both --late-after-days and --horizon-days, or neither (the approved model's)")
+    app = open_app()
+    runtime = app.extensions["fairdun"]
+    _echo(_guard(lambda: export_training_set(app, out, now=runtime.clock(), include_open=include_open,
+                                             target=target, actor=CLI_ACTOR)))
+
+
 def _runtime() -> Any:
     from .cli import open_app
 
