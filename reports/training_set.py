@@ -13,7 +13,8 @@ Subjects are left out entirely when any of their keys was shredded (erasure or t
 retention), when they asked for erasure, objected to profiling (Art. 21: training a model on them
 is profiling's processing too) or have their processing restricted (Art. 18). Rows name the
 decision, the claim and the subject only by their pseudonyms (the subject clusters evaluation
-intervals; it is never a feature).
+intervals; it is never a feature), and carry the target they were labelled for. The columns are
+``explain.ledger_set``'s, which trains a challenger on them.
 """
 
 from __future__ import annotations
@@ -32,16 +33,15 @@ from sqlalchemy.orm import Session
 
 from decisions.rights.tables import SubjectStatusRow
 from explain.features import FEATURE_NAMES
+from explain.ledger_set import COLUMNS
 from ledger.offline import SHREDDED_KIND
 from ledger.tables import LedgerEntry
 from ledger.timestamps import as_utc
 
 from .monitoring import outcome, read_scored, resolved_on
 
-__all__ = ["TrainingSet", "training_set", "excluded_subjects", "COLUMNS"]
+__all__ = ["TrainingSet", "training_set", "excluded_subjects"]
 
-COLUMNS = ("decided_on", "decision_id", "claim", "customer", "jurisdiction", "model_id", "p_late",
-           *FEATURE_NAMES, "label", "label_known_on")
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -117,7 +117,8 @@ def training_set(session: Session, *, size: int, end: datetime, target: Mapping[
         known_on = (day + timedelta(days=1)).isoformat() if label is not None and day is not None else ""
         writer.writerow([case.decided_on.isoformat(), case.decision_id, case.claim, case.subject, case.jurisdiction,
                          case.model, _cell(case.p_late), *(_cell(case.inputs.get(name)) for name in FEATURE_NAMES),
-                         "" if label is None else label, known_on])
+                         "" if label is None else label, known_on, target["late_after_days"],
+                         target["horizon_days"]])
     return TrainingSet(csv=buffer.getvalue().encode("utf-8"), rows=rows, open_rows=open_rows, left_open=left_open,
                        excluded_subjects=len(excluded), excluded_rows=excluded_rows, late=late)
 

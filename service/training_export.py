@@ -1,11 +1,14 @@
-"""``fairdun model dataset --from-ledger``: the training set of fairdun's own decisions
-(``reports.training_set``), from a ledger verified first, its SHA-256 recorded in the ledger
-(``training_set_exported``) before the file appears under its name."""
+"""Retraining from the ledger, the installation's side: ``fairdun model dataset --from-ledger``
+writes the training set of fairdun's own decisions (``reports.training_set``) from a ledger verified
+first, its SHA-256 recorded in the ledger (``training_set_exported``) before the file appears under
+its name; ``fairdun model compare`` compares a challenger trained on such a set with the champion
+(``explain.comparison``) on a set the ledger recorded, and records the result for the approval
+gate (``explain.registry``)."""
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +17,14 @@ from flask import Flask
 from decisions.errors import Conflict
 from explain import ModelError
 from ledger import append
+from ledger.tables import LedgerEntry
 from ledger.timestamps import rfc3339
 from reports.training_set import training_set
 
 from .api_ledger import notary
 from .api_reports import _verified
 
-__all__ = ["export_training_set", "champion_target", "EXPORT_KIND"]
+__all__ = ["export_training_set", "champion_target", "compare_challenger", "EXPORT_KIND"]
 
 EXPORT_KIND = "training_set_exported"
 
@@ -64,3 +68,34 @@ def export_training_set(app: Flask, out: Path, *, now: datetime, include_open: b
         raise
     os.replace(partial, out)
     return {**built.summary(), "target": chosen, "ledger_seq": appended.seq, "out": str(out)}
+
+
+def compare_challenger(app: Flask, model_id: str, ledger_set: Path, *, now: datetime, since: date | None,
+                       bootstrap: int, seed: int, actor: dict[str, Any], **margins: float) -> dict[str, Any]:
+    """Compare candidate ``model_id`` with the model scoring live decisions on ``ledger_set`` (a
+    set whose export the ledger recorded) and record the result (``model_compared``)."""
+    from sqlalchemy import select
+
+    from explain._dataset import file_sha256
+    from explain._model import Model
+    from explain.comparison import compare_models
+    from explain.ledger_set import read_ledger_set
+
+    runtime = app.extensions["fairdun"]
+    models = runtime.models
+    digest = file_sha256(ledger_set)
+    with runtime.db.reading() as session:
+        exports = session.scalars(select(LedgerEntry.entry).where(LedgerEntry.kind == EXPORT_KIND)).all()
+    if not any(f'"sha256":"{digest}"' in entry for entry in exports):
+        raise Conflict(f"{ledger_set.name} is no training set this installation's ledger recorded "
+                       "(fairdun model dataset --from-ledger)", code="unknown_training_set")
+    champion = models.model(models.state())
+    artifact, sha256 = models.artifact(model_id)
+    challenger = Model(artifact=artifact, sha256=sha256)
+    holdout_from = (artifact.get("training") or {}).get("split", {}).get("holdout_from")
+    start = since or (date.fromisoformat(holdout_from) if holdout_from else None)
+    if start is None:
+        raise Conflict(f"model {model_id} names no holdout: give --since", code="bad_comparison")
+    result = compare_models(champion, challenger, read_ledger_set(ledger_set), since=start, bootstrap=bootstrap,
+                            seed=seed, **margins)
+    return models.record_comparison(model_id, {**result, "data_sha256": digest}, now=now, actor=actor)

@@ -19,7 +19,7 @@ from decisions import rights
 from decisions.errors import Conflict
 from explain.features import FEATURE_NAMES
 from ledger.tables import LedgerEntry
-from reports.training_set import COLUMNS
+from explain.ledger_set import COLUMNS
 from service.cli import main
 from service.training_export import EXPORT_KIND, export_training_set
 
@@ -121,3 +121,16 @@ def test_the_command_writes_the_file_and_refuses_half_a_target(tmp_path: Path, d
     summary = json.loads(done.output)
     assert summary["rows"] == 0 and out.read_text("utf-8").splitlines() == [",".join(COLUMNS)]
     assert summary["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_a_challenger_is_compared_only_on_a_set_the_ledger_recorded(tmp_path: Path, database_url: str) -> None:
+    env = {"FAIRDUN_INSTANCE_PATH": str(tmp_path / "instance"), "FAIRDUN_DATABASE_URL": database_url,
+           "FAIRDUN_LOG_LEVEL": "WARNING"}
+    runner = CliRunner()
+    forged = tmp_path / "forged.csv"
+    forged.write_text(",".join(COLUMNS) + "\n", "utf-8")
+    refused = runner.invoke(main, ["model", "compare", "ebm-ledger-x", "--ledger-set", str(forged)], env=env)
+    assert refused.exit_code == 2
+    assert json.loads(refused.output.splitlines()[-1])["error"]["code"] == "unknown_training_set"
+    both = runner.invoke(main, ["model", "train", "--ledger-set", str(forged), "--csv", str(forged)], env=env)
+    assert both.exit_code == 2 and "give one of" in both.output
