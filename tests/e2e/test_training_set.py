@@ -18,8 +18,8 @@ from fakes import ledger_kinds, request_with, tamper
 from decisions import rights
 from decisions.errors import Conflict
 from explain.features import FEATURE_NAMES
-from ledger.tables import LedgerEntry
 from explain.ledger_set import COLUMNS
+from ledger.tables import LedgerEntry
 from service.cli import main
 from service.training_export import EXPORT_KIND, export_training_set
 
