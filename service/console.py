@@ -331,7 +331,7 @@ def assign(case_id: Any) -> Any:
 @staff_requires(*REVIEWERS)
 def explanation(case_id: Any) -> Any:
     """The explanation the debtor received; serving it is what the outcome records as opened."""
-    document = rights.review_case(_ctx(), str(case_id))
+    document = rights.review_desk_case(_ctx(), str(case_id))
     opened = [c for c in g.staff.get("opened", []) if c != str(case_id)] + [str(case_id)]
     web.keep(SESSION_KEY, opened=opened[-_OPENED_KEEP:])
     return render_template("console/explanation.html", case=document, shown=_as_shown(document["decision"]))

@@ -116,6 +116,9 @@ def test_the_case_shows_the_claims_facts_its_timeline_and_why_it_is_in_review(ma
     for personal in ("Erika", "Mustermann", "erika@example.invalid", "C-10023", "+49", "Musterstraße"):
         assert personal not in page, personal
 
+    explanation = _text(client.get(f"/console/reviews/{cases['INV-42']}/explanation"))
+    assert "Invoice INV-42, decision of 22 November 2026, 10:00 (CET)." in explanation
+
     # the debtor's request: why, and the statement in the timeline
     page = _text(client.get(f"/console/reviews/{cases['INV-77']}"))
     assert "The debtor asked for a person to review this decision (GDPR Art. 22(3))." in page
