@@ -250,7 +250,8 @@ def reviews() -> Any:
     choices = queue["choices"]
     options = {
         "reason": [("", "any reason")] + [(code, REASON_LABELS[code]) for code in choices["reasons"]],
-        "jurisdiction": [("", "any jurisdiction")] + [(j, j) for j in choices["jurisdictions"]],
+        "jurisdiction": [("", "any jurisdiction")] + [(j, j) for j in sorted(
+            set(choices["jurisdictions"]) | ({query["jurisdiction"]} if query["jurisdiction"] else set()))],
         "assignee": [("", "anyone or no one"), ("me", "assigned to me"), ("none", "not assigned")]
                     + [(s["id"], s["name"]) for s in rights.assignable_staff(_ctx()) if s["id"] != _actor()],
         "sort": list(_SORTS.items())}
