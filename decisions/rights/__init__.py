@@ -17,6 +17,7 @@ from .matters import decision_of, matters_of, privacy_of
 from .portal_access import PortalAccess, SignInLocked, SignInRefused, access_code
 from .requests import EXTENSION_REASONS, extend_request, get_request, request_queue, requests_of
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
+from .review_desk import assign_case, assignable_staff, review_desk_case, review_desk_queue
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
 from .staff import SIGNING_ROLES, STAFF_ROLES, StaffUser, create_staff_user, signing_staff, verify_staff_sign_in
 from .status import RightsFacts, rights_facts
@@ -40,7 +41,7 @@ __all__ = [
     "get_request", "request_queue", "requests_of", "legal_holds", "place_legal_hold", "release_legal_hold",
     "retention_run", "record_outcome", "resume_escalation", "review_case", "review_of_decision", "review_queue",
     "STAFF_ROLES", "SIGNING_ROLES", "StaffUser", "create_staff_user", "signing_staff", "verify_staff_sign_in",
-    "RightsFacts", "rights_facts",
+    "RightsFacts", "rights_facts", "assign_case", "assignable_staff", "review_desk_case", "review_desk_queue",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",
 ]

@@ -67,7 +67,7 @@ def test_every_console_route_refuses_anonymous_users_and_wrong_roles(make_app: A
                 else:
                     assert response.status_code == 403, (path, role)
                     assert "Not allowed for your role" in response.get_data(as_text=True)
-    assert checked == 14
+    assert checked == 15
     assert ledger_size(runtime) == before
 
 
@@ -227,7 +227,7 @@ def test_a_modified_action_is_checked_by_the_policy_gate_and_bad_forms_write_not
     assert ledger_size(runtime) == before
     modified = client.post(url, data={"csrf_token": token, "outcome": "modify", "rationale": "a letter instead",
                                       "kind": "reminder", "level": "2", "channel": "letter", "tone": "gentle",
-                                      "send_at": "2026-11-23T09:00:00+01:00"})
+                                      "send_at": "2026-11-23T09:00", "send_zone": "Europe/Berlin"})
     assert modified.status_code == 303
     action = entries(runtime, "review_outcome")[-1]["body"]["action"]
     assert action["channel"] == "letter" and action["send_at"] == "2026-11-23T08:00:00Z" and action["fees"] == []

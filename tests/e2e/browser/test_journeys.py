@@ -54,8 +54,8 @@ def test_debtor_asks_for_review_and_sees_the_reviewers_outcome(app: Any, runtime
     # (2) A reviewer finds the case, reads the explanation, and sets the decision aside.
     staff_signs_in(visitor, make_staff(runtime, "reviewer", "reviewer"))
     visitor.click("Review queue")
-    assert "debtor request" in row_of(visitor, f"Case {case_id[:8]}")
-    visitor.click(f"Case {case_id[:8]}")
+    assert "debtor asked" in row_of(visitor, "Invoice INV-42")
+    visitor.click("Invoice INV-42")
     assert "I paid on 1 November.\nPlease check." in visitor.main and "opened by you: no" in visitor.main
     visitor.click("Open the explanation the debtor received")
     assert decision["explanation"]["summary"] in visitor.main
@@ -200,9 +200,8 @@ def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
     staff_signs_in(visitor, name)
 
     visitor.click("Review queue")
-    cases = {c["decision_id"]: c["case_id"] for c in rights.review_queue(runtime.rights)}
-    assert "automatic" in row_of(visitor, f"Case {cases[automatic['decision_id']][:8]}")
-    visitor.click(f"Case {cases[automatic['decision_id']][:8]}")
+    assert "significant effect" in row_of(visitor, "Invoice INV-42")
+    visitor.click("Invoice INV-42")
     visitor.choose("outcome-modify")                                     # modify, but no action named
     visitor.send("Record the outcome", rationale="a different step")
     assert "There is a problem" in visitor.main
