@@ -443,3 +443,7 @@ def report() -> Any:
         return render_template("console/reports.html", errors={exc.field or "from": [str(exc)]},
                                form=request.form), 422
     return pdf_response(pdf, f"audit-report-{period['first_day']}-{period['last_day']}.pdf")
+
+
+# pages kept in modules of their own join the blueprint once it exists
+from . import console_experiments  # noqa: E402, F401
