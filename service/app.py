@@ -25,6 +25,7 @@ from .api_rights import bp as rights_bp
 from .api_webhooks import init_app as init_webhooks
 from .config import configure
 from .console import bp as console_bp
+from .console_dashboard import dashboard as _dashboard  # noqa: F401  (registers its route on the console blueprint)
 from .openapi import bp as openapi_bp
 from .portal import bp as portal_bp
 from .run_queue import run_queue_of

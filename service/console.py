@@ -13,6 +13,7 @@ registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 review queue, case, explanation, outcome, resume        reviewer, compliance_officer
 subject-request queue and request, reports page         compliance_officer
 ledger status                                           compliance_officer, admin
+risk model, dashboard (``console_dashboard``)           compliance_officer, admin
 home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 

@@ -67,7 +67,7 @@ def test_every_console_route_refuses_anonymous_users_and_wrong_roles(make_app: A
                 else:
                     assert response.status_code == 403, (path, role)
                     assert "Not allowed for your role" in response.get_data(as_text=True)
-    assert checked == 14
+    assert checked == 15
     assert ledger_size(runtime) == before
 
 
