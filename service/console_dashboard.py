@@ -109,10 +109,10 @@ def dashboard() -> Any:
         if exc.code != "ledger_unverified":
             raise
         current_app.logger.error("dashboard not shown: the ledger does not verify")
-        raise ApiError(503, "ledger_unverified", f"{exc} No figure is shown.") from exc
+        raise ApiError(503, "ledger_unverified", str(exc)) from exc
     form = {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")}
     return render_template("console/dashboard.html", errors={}, form=form, figures=figures,
-                           page=_page(figures), min_n=MIN_N)
+                           page=_page(figures), min_n=MIN_N, entries=_count(figures["verified_entries"]))
 
 
 def _form_page(errors: dict[str, list[str]], form: dict[str, str]) -> str:
@@ -166,7 +166,7 @@ def _dso(currency: str) -> Callable[[dict[str, Any]], Cell]:
         return {"value": row["value"], "text": _days(row["value"]) + (" (too few)" if thin else ""),
                 "n": row["claims"], "thin": thin,
                 "detail": f"T {_money(row['ending'], currency)} / N {_money(row['new'], currency)} "
-                          f"({_count(row['new_claims'])} claims first referred) × {row['days']} days"}
+                          f"({_count(row['new_claims'])} claims first referred) × {_count(row['days'])} days"}
     return cell
 
 
@@ -214,6 +214,10 @@ def _held(f: dict[str, Any]) -> Cell:
     return _rate(h["value"], h["decisions"], f"{_count(h['held'])} of {_count(h['decisions'])} decisions held")
 
 
+def _numbered(cell: Cell) -> Cell:
+    return {**cell, "n_text": _count(cell["n"])}
+
+
 def _currencies(figures: dict[str, Any]) -> list[str]:
     total = figures["total"]
     return sorted({c["currency"] for key in ("dso", "cei", "recovered") for c in total[key]["by_currency"]})
@@ -240,7 +244,7 @@ def _page(figures: dict[str, Any]) -> list[dict[str, Any]]:
     for anchor, key, title, cell, scale in metrics:
         breakdowns = []
         for by, rows in (("month", months), ("jurisdiction", places)):
-            cells = [{"label": label, **cell(f)} for label, f in rows]
+            cells = [{"label": label, **_numbered(cell(f))} for label, f in rows]
             bars = [Bar(c["label"], c["value"], c["text"] if c["value"] is not None else "–", c["thin"])
                     for c in cells]
             svg = bar_chart_svg(bars, chart_id=f"chart-{anchor}-{by}", title=f"{title} by {by}",
@@ -249,5 +253,5 @@ def _page(figures: dict[str, Any]) -> list[dict[str, Any]]:
                                 scale_max=scale)
             breakdowns.append({"by": by, "cells": cells, "svg": Markup(svg)})   # every text escaped there
         page.append({"anchor": anchor, "key": key, "title": title, "formula": formulas[key],
-                     "total": cell(figures["total"]), "breakdowns": breakdowns})
+                     "total": _numbered(cell(figures["total"])), "breakdowns": breakdowns})
     return page
