@@ -71,7 +71,9 @@ FORMULAS: dict[str, dict[str, str]] = {
                    "period; fairdun knows neither (an invoice paid on time is never referred), so N, the amount "
                    "referred to fairdun, stands for the credit sales, as in the CEI. The figure is the number of "
                    "days an amount referred to fairdun stays open (stock / inflow per day), not the creditor's "
-                   "DSO. Not computable when no claim was first referred in the period (N = 0).",
+                   "DSO. Like the textbook DSO it assumes referrals spread over the period: if they all came at its end, "
+                   "it comes out near the period's length. Not computable when no claim was first referred in the "
+                   "period (N = 0).",
     },
     "cei": {
         "name": "Collection effectiveness index (CEI), referred claims",
