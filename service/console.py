@@ -13,6 +13,7 @@ registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 review queue, case, explanation and their forms         reviewer, compliance_officer
 subject-request queue and request, reports page         compliance_officer
 ledger status                                           compliance_officer, admin
+risk model, dashboard (``console_dashboard``)           compliance_officer, admin
 home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 
@@ -446,4 +447,4 @@ def report() -> Any:
 
 
 # pages kept in modules of their own join the blueprint once it exists
-from . import console_experiments  # noqa: E402, F401
+from . import console_dashboard, console_experiments  # noqa: E402, F401

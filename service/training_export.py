@@ -22,7 +22,7 @@ from ledger.timestamps import rfc3339
 from reports.training_set import training_set
 
 from .api_ledger import notary
-from .api_reports import _verified
+from .api_reports import verified_ledger
 
 __all__ = ["export_training_set", "champion_target", "compare_challenger", "EXPORT_KIND"]
 
@@ -50,7 +50,7 @@ def export_training_set(app: Flask, out: Path, *, now: datetime, include_open: b
     """Write the training set as of ``now`` to ``out``; returns its summary and ledger entry."""
     runtime = app.extensions["fairdun"]
     chosen = target or champion_target(app)
-    verified = _verified(app, notary(app), "no training set is exported from it")
+    verified = verified_ledger(app, notary(app), "no training set is exported from it")
     with runtime.db.reading() as session:
         built = training_set(session, size=verified.entries, end=now, target=chosen, include_open=include_open)
     # written beside its name first: a file under the name exists only once the ledger records it

@@ -68,7 +68,7 @@ def test_every_console_route_refuses_anonymous_users_and_wrong_roles(make_app: A
                 else:
                     assert response.status_code == 403, (path, role)
                     assert "Not allowed for your role" in response.get_data(as_text=True)
-    assert checked == 20
+    assert checked == 21
     assert ledger_size(runtime) == before
 
 
