@@ -12,7 +12,8 @@ from sqlalchemy import text
 from decisions.risk import ModelUnavailable
 from ledger import Database
 
-from . import auth, edge, errors, ratelimit, web
+# console_admin and console_requests add their routes to the console blueprint
+from . import auth, console_admin, console_requests, edge, errors, ratelimit, web  # noqa: F401
 from .api import bp as api_bp
 from .api_experiments import bp as experiments_bp
 from .api_keys import bp as api_keys_bp

@@ -12,7 +12,9 @@ registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 =====================================================  ==========================================
 review queue, case, explanation, outcome, resume        reviewer, compliance_officer
 subject-request queue and request, reports page         compliance_officer
-ledger status                                           compliance_officer, admin
+request extension and resolution, staff look-up         compliance_officer (``console_requests``)
+ledger status, "Verify now"                             compliance_officer, admin
+API keys, staff accounts                                admin (``console_admin``)
 home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 
@@ -46,7 +48,7 @@ from . import web
 from .api_reports import audit_report, pdf_response, unavailable_as_503, verified_monitoring
 from .auth import ROLES_ATTRIBUTE, Role
 from .errors import ApiError
-from .schemas.rights import RequestQuerySchema, ReviewQuerySchema
+from .schemas.rights import ReviewQuerySchema
 from .schemas.web import OutcomeFormSchema, ReportFormSchema, ResumeFormSchema, StaffSignInSchema
 
 __all__ = ["bp", "SESSION_KEY", "staff_requires", "STAFF"]
@@ -307,23 +309,6 @@ def resume(case_id: Any) -> Any:
         return _case_page(str(case_id), failure=str(exc)), 409
     flash("Automated escalation resumed.", "console")
     return redirect(url_for("console.case", case_id=case_id), 303)
-
-
-# -- data-subject requests -------------------------------------------------------------------
-
-@bp.get("/requests")
-@staff_requires(*OFFICERS)
-def requests() -> Any:
-    """Data-subject requests by deadline (Art. 12(3)), overdue flagged."""
-    query = RequestQuerySchema().load(request.args.to_dict())
-    return render_template("console/requests.html", requests=rights.request_queue(
-        _ctx(), status=query["status"], type_=query["type"]), status=query["status"], type=query["type"])
-
-
-@bp.get("/requests/<uuid:request_id>")
-@staff_requires(*OFFICERS)
-def request_detail(request_id: Any) -> Any:
-    return render_template("console/request.html", item=rights.get_request(_ctx(), str(request_id)))
 
 
 # -- ledger and reports ----------------------------------------------------------------------

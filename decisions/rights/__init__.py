@@ -18,10 +18,20 @@ from .portal_access import PortalAccess, SignInLocked, SignInRefused, access_cod
 from .requests import EXTENSION_REASONS, extend_request, get_request, request_queue, requests_of
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
-from .staff import SIGNING_ROLES, STAFF_ROLES, StaffUser, create_staff_user, signing_staff, verify_staff_sign_in
+from .staff import (
+                    SIGNING_ROLES,
+                    STAFF_ROLES,
+                    StaffUser,
+                    create_staff_user,
+                    signing_staff,
+                    staff_account,
+                    staff_accounts,
+                    verify_staff_sign_in,
+)
 from .status import RightsFacts, rights_facts
 from .subjects import (
                        GROUNDS,
+                       LOOKUP_PURPOSES,
                        OBJECTION_SCOPES,
                        RECTIFICATION_CONCERNS,
                        RESOLUTIONS,
@@ -31,6 +41,7 @@ from .subjects import (
                        request_rectification,
                        request_review,
                        resolve_rectification,
+                       staff_lookup,
 )
 
 __all__ = [
@@ -43,4 +54,5 @@ __all__ = [
     "RightsFacts", "rights_facts",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",
+    "LOOKUP_PURPOSES", "staff_lookup", "staff_accounts", "staff_account",
 ]
