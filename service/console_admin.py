@@ -27,7 +27,8 @@ from ledger.offline import VerificationFailed
 
 from . import web
 from .api_ledger import notary
-from .auth import MAX_NAME, Role, issue_api_key, list_api_keys, revoke_api_key
+from .auth import MAX_NAME, Role, issue_api_key, list_api_keys
+from .auth import revoke_api_key as revoke_key
 from .console import LEDGER_READERS, _actor, _ctx, bp, staff_requires
 from .schemas.fields import Text
 from .web_sessions import disable_staff
@@ -100,12 +101,12 @@ def create_api_key() -> Any:
 
 @bp.post("/admin/api-keys/<uuid:key_id>/revoke")
 @staff_requires(*ADMINS)
-def revoke_api_key_(key_id: Any) -> Any:
+def revoke_api_key(key_id: Any) -> Any:
     """Refuse the key from now on; the last active admin key is refused here (the CLI's
     ``--force`` is the way for that)."""
     runtime = _runtime()
     try:
-        key = revoke_api_key(runtime.db, str(key_id), now=runtime.clock(), actor=_actor())
+        key = revoke_key(runtime.db, str(key_id), now=runtime.clock(), actor=_actor())
     except Conflict as exc:
         return _keys_page(failure=str(exc)), 409
     flash(f"API key “{key.name}” is revoked.", "console")

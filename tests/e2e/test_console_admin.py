@@ -244,6 +244,7 @@ def test_an_admin_creates_and_disables_staff_accounts(app: Any, clock: Any) -> N
     assert own.status_code == 409 and "your own account" in _text(own)
     again = admin.post(f"/console/admin/staff/{new_id}/disable", data={"csrf_token": token})
     assert again.status_code == 409
+    assert admin.post(f"/console/admin/staff/{uuid.UUID(int=999)}/disable", data={"csrf_token": token}).status_code == 404
 
 
 def test_admin_pages_refuse_reviewers_and_officers(app: Any) -> None:
