@@ -11,9 +11,11 @@ registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 
 =====================================================  ==========================================
 review queue, case, explanation and their forms         reviewer, compliance_officer
-subject-request queue and request, reports page         compliance_officer
-ledger status                                           compliance_officer, admin
+subject-request queue and request, reports, experiments  compliance_officer
+request extension and resolution, staff look-up         compliance_officer (``console_requests``)
+ledger status, "Verify now"                             compliance_officer, admin
 risk model, dashboard (``console_dashboard``)           compliance_officer, admin
+API keys, staff accounts                                admin (``console_admin``)
 home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 
@@ -50,7 +52,6 @@ from . import web
 from .api_reports import audit_report, pdf_response, unavailable_as_503, verified_monitoring
 from .auth import ROLES_ATTRIBUTE, Role
 from .errors import ApiError
-from .schemas.rights import RequestQuerySchema
 from .schemas.web import (
     AssignFormSchema,
     OutcomeFormSchema,
@@ -384,23 +385,6 @@ def resume(case_id: Any) -> Any:
     return redirect(url_for("console.case", case_id=case_id), 303)
 
 
-# -- data-subject requests -------------------------------------------------------------------
-
-@bp.get("/requests")
-@staff_requires(*OFFICERS)
-def requests() -> Any:
-    """Data-subject requests by deadline (Art. 12(3)), overdue flagged."""
-    query = RequestQuerySchema().load(request.args.to_dict())
-    return render_template("console/requests.html", requests=rights.request_queue(
-        _ctx(), status=query["status"], type_=query["type"]), status=query["status"], type=query["type"])
-
-
-@bp.get("/requests/<uuid:request_id>")
-@staff_requires(*OFFICERS)
-def request_detail(request_id: Any) -> Any:
-    return render_template("console/request.html", item=rights.get_request(_ctx(), str(request_id)))
-
-
 # -- ledger and reports ----------------------------------------------------------------------
 
 @bp.get("/ledger")
@@ -447,4 +431,4 @@ def report() -> Any:
 
 
 # pages kept in modules of their own join the blueprint once it exists
-from . import console_dashboard, console_experiments  # noqa: E402, F401
+from . import console_admin, console_dashboard, console_experiments, console_requests  # noqa: E402, F401

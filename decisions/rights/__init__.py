@@ -19,10 +19,20 @@ from .requests import EXTENSION_REASONS, extend_request, get_request, request_qu
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
 from .review_desk import assign_case, assignable_staff, review_desk_case, review_desk_queue
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
-from .staff import SIGNING_ROLES, STAFF_ROLES, StaffUser, create_staff_user, signing_staff, verify_staff_sign_in
+from .staff import (
+                    SIGNING_ROLES,
+                    STAFF_ROLES,
+                    StaffUser,
+                    create_staff_user,
+                    signing_staff,
+                    staff_account,
+                    staff_accounts,
+                    verify_staff_sign_in,
+)
 from .status import RightsFacts, rights_facts
 from .subjects import (
                        GROUNDS,
+                       LOOKUP_PURPOSES,
                        OBJECTION_SCOPES,
                        RECTIFICATION_CONCERNS,
                        RESOLUTIONS,
@@ -32,6 +42,7 @@ from .subjects import (
                        request_rectification,
                        request_review,
                        resolve_rectification,
+                       staff_lookup,
 )
 
 __all__ = [
@@ -44,4 +55,5 @@ __all__ = [
     "RightsFacts", "rights_facts", "assign_case", "assignable_staff", "review_desk_case", "review_desk_queue",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",
+    "LOOKUP_PURPOSES", "staff_lookup", "staff_accounts", "staff_account",
 ]

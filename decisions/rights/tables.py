@@ -130,6 +130,7 @@ class StaffUserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PortalSubjectRow(Base):
