@@ -56,13 +56,18 @@ class _Unit:
     decision_id: str
 
 
-def results(session: Session, experiment: Experiment, *, now: datetime, zone: str = "UTC") -> dict[str, Any]:
+def results(session: Session, experiment: Experiment, *, now: datetime, zone: str = "UTC",
+            until: datetime | None = None) -> dict[str, Any]:
     """Per arm: ``n`` claims, each outcome and guardrail metric with its rate, 95 % interval and
     the claims it counts over; the difference of each arm from the first. Days are counted in
-    ``zone`` (the controller's)."""
+    ``zone`` (the controller's). With ``until``, only decisions and events before it count."""
     units = _units(session, experiment.id)
     activity = _activity(session, [u.claim_id for u in units])
     reviews = _reviews(session, [u.claim_id for u in units])
+    if until is not None:   # an audit report's period: what was decided and happened before its end
+        units = [u for u in units if u.decided_at < until]
+        activity = {claim: [a for a in found if a[1] < until] for claim, found in activity.items()}
+        reviews = {claim: [at for at in found if at < until] for claim, found in reviews.items()}
     tz = ZoneInfo(zone)
     by_arm: dict[str, list[_Unit]] = defaultdict(list)
     for unit in units:

@@ -145,11 +145,14 @@ def running(session: Session) -> tuple[Experiment, ...]:
     return tuple(e for e in experiments(session).values() if e.status == "running")
 
 
-def experiments(session: Session) -> dict[str, Experiment]:
-    """Every experiment as its ledger entries make it, in registration order."""
+def experiments(session: Session, *, size: int | None = None) -> dict[str, Experiment]:
+    """Every experiment as its ledger entries make it, in registration order; with ``size``, as
+    the first ``size`` entries make it (an audit report's period end)."""
     found: dict[str, Experiment] = {}
-    rows = session.execute(select(LedgerEntry.seq, LedgerEntry.kind, LedgerEntry.entry)
-                           .where(LedgerEntry.kind.in_(EXPERIMENT_KINDS)).order_by(LedgerEntry.seq))
+    query = select(LedgerEntry.seq, LedgerEntry.kind, LedgerEntry.entry).where(LedgerEntry.kind.in_(EXPERIMENT_KINDS))
+    if size is not None:
+        query = query.where(LedgerEntry.seq < size)
+    rows = session.execute(query.order_by(LedgerEntry.seq))
     for seq, kind, entry in rows:
         body = json.loads(entry)["body"]
         at = body["at"]

@@ -40,6 +40,7 @@ from ledger.tables import LedgerCheckpoint, LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 from ledger.verify import ChainReport
 
+from .experiments import experiment_figures
 from .kpis import FORMULAS, MIN_N, DecisionFact, LedgerFacts, PaymentFact, PromiseFact, key_figures
 from .monitoring import model_monitoring
 from .review import review_events, review_figures
@@ -97,6 +98,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         facts = scan.facts(review_events(session, end, verified.entries))
         monitoring = model_monitoring(session, size=verified.entries, start=start, end=end,
                                       artifact=lambda model_id: _artifact_or_none(models, model_id))
+        trials = experiment_figures(session, start=start, end=end, size=scan.size_at_end)
     checkpoint = _covering_checkpoint(db, notary, scan.size_at_end)
     return {
         "report": {
@@ -120,6 +122,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         "model": _model_figures(models, scan, start, end),
         "monitoring": monitoring,
         "kpis": {**_kpis(key_figures(facts, start=start, end=end, today=now.date())), "formulas": FORMULAS},
+        "experiments": trials,
     }
 
 

@@ -17,7 +17,8 @@ EVIDENCE_CHECKPOINT = "checkpoint.txt"
 
 _SECTIONS = (("summary", "Summary"), ("integrity", "Integrity of the record"), ("decisions", "Decisions"),
              ("policy", "Policy"), ("review", "Human review"), ("requests", "Data-subject requests"),
-             ("model", "Risk model"), ("kpis", "Collection KPIs"), ("appendix-formulas", "Appendix A: KPI formulas"),
+             ("model", "Risk model"), ("kpis", "Collection KPIs"), ("experiments", "Experiments"),
+             ("appendix-formulas", "Appendix A: KPI formulas"),
              ("appendix-recheck", "Appendix B: How to re-check this report"))
 
 
