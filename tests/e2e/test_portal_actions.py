@@ -132,6 +132,8 @@ def test_a_payment_plan_request_opens_a_review_case_and_pauses_escalation(make_a
     assert len(cases) == 1 and cases[0]["origin"] == "debtor" and cases[0]["decision_id"] == decision["decision_id"]
     event = entries(runtime, "event")[-1]["body"]
     assert event["type"] == "payment_plan_requested" and event["details"]["case_id"] == cases[0]["case_id"]
+    asked = rights.plan_request_of(runtime.rights, cases[0]["case_id"])   # what the reviewer reads
+    assert asked is not None and asked["note"] == "I can pay 30 a month." and asked["decision_id"] == decision["decision_id"]
     assert "30 a month" not in json.dumps(entries(runtime))
     shown = client.get(_page(decision)).get_data(as_text=True)
     assert "request for a payment plan was received" in shown and "A person will answer by" in shown
