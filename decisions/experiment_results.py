@@ -53,6 +53,7 @@ class _Unit:
     claim_id: str
     arm: str
     decided_at: datetime
+    decision_id: str
 
 
 def results(session: Session, experiment: Experiment, *, now: datetime, zone: str = "UTC") -> dict[str, Any]:
@@ -118,10 +119,11 @@ def enforce_guardrails(session: Session, *, now: datetime) -> list[dict[str, Any
 
 def _units(session: Session, experiment_id: str) -> list[_Unit]:
     first: dict[str, _Unit] = {}
-    rows = session.execute(select(DecisionRow.claim_id, DecisionRow.experiment_arm, DecisionRow.as_of)
+    rows = session.execute(select(DecisionRow.claim_id, DecisionRow.experiment_arm, DecisionRow.as_of,
+                                  DecisionRow.decision_id)
                            .where(DecisionRow.experiment_id == experiment_id).order_by(DecisionRow.ledger_seq))
-    for claim_id, arm, as_of in rows:
-        first.setdefault(claim_id, _Unit(claim_id, str(arm), as_utc(as_of)))
+    for claim_id, arm, as_of, decision_id in rows:
+        first.setdefault(claim_id, _Unit(claim_id, str(arm), as_utc(as_of), decision_id))
     return list(first.values())
 
 
@@ -159,13 +161,7 @@ def _metrics(units: list[_Unit], activity: Mapping[str, list[tuple[str, datetime
              tz: ZoneInfo) -> tuple[dict[str, Any], dict[str, tuple[int, int]]]:
     metrics: dict[str, Any] = {}
     counts: dict[str, tuple[int, int]] = {}
-    paid_after: dict[str, int | None] = {}
-    for unit in units:
-        start = unit.decided_at.astimezone(tz).date()
-        days = [((on_date or at.astimezone(tz).date()) - start).days
-                for kind, at, on_date in activity.get(unit.claim_id, ()) if kind == "payment_received"]
-        days = [d for d in days if d >= 0]
-        paid_after[unit.claim_id] = min(days) if days else None
+    paid_after = {unit.claim_id: _paid_after(unit, activity, tz) for unit in units}
     for metric, window in WINDOWS.items():
         closed = [u for u in units if u.decided_at + timedelta(days=window) <= now]
         hits = sum(1 for u in closed if (d := paid_after[u.claim_id]) is not None and d <= window)
@@ -184,6 +180,29 @@ def _metrics(units: list[_Unit], activity: Mapping[str, list[tuple[str, datetime
             hits += any(unit.decided_at <= at <= until for at in moments)
         metrics[metric], counts[metric] = _rate(hits, len(units)), (hits, len(units))
     return metrics, counts
+
+
+def _paid_after(unit: _Unit, activity: Mapping[str, list[tuple[str, datetime, date | None]]],
+                tz: ZoneInfo) -> int | None:
+    """Days from the unit's decision day to its claim's first full payment on or after it."""
+    start = unit.decided_at.astimezone(tz).date()
+    days = [((on_date or at.astimezone(tz).date()) - start).days
+            for kind, at, on_date in activity.get(unit.claim_id, ()) if kind == "payment_received"]
+    days = [d for d in days if d >= 0]
+    return min(days) if days else None
+
+
+def paid_within(units: list[_Unit], activity: Mapping[str, list[tuple[str, datetime, date | None]]], metric: str,
+                *, now: datetime, tz: ZoneInfo) -> dict[str, int]:
+    """Per unit whose window of ``metric`` (``paid_7d`` ...) has closed at ``now``: 1 when its
+    claim was paid within it, else 0 (the outcome the arm rates count)."""
+    window = WINDOWS[metric]
+    found = {}
+    for unit in units:
+        if unit.decided_at + timedelta(days=window) <= now:
+            days = _paid_after(unit, activity, tz)
+            found[unit.decision_id] = int(days is not None and days <= window)
+    return found
 
 
 def _rate(hits: int, n: int) -> dict[str, Any]:

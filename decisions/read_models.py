@@ -13,7 +13,8 @@ What is compared, per table (each row is a projection of entries written in its 
   the ladder read them for the next decision).
 - ``review_cases`` and ``subject_requests``: each row matches the entry that opened it, and is
   closed exactly by the entry that closed it (outcome, reviewer, times, a modify's action: what
-  a decision's ``effective`` action is read from).
+  a decision's ``effective`` action is read from); a review case's assignee is its latest
+  ``review_case_assigned`` entry's.
 - ``subject_status``: rebuilt from the rights entries (objection to profiling and its withdrawal, documented
   grounds, restrictions, erasure request) and compared field by field.
 - ``model_versions`` and ``policy_activations``: the model registry's statuses (and each
@@ -229,7 +230,9 @@ def _review_cases(session: Session, found: _Findings) -> None:
     opened: set[str] = set()
     closed_by: dict[str, int] = {}
     due: dict[str, tuple[int, Any]] = {}     # the due_at in force: the opening's, or a later join's
-    for seq, kind, ts, body in _bodies(session, ("review_case_opened", "review_case_joined", "review_outcome")):
+    assigned: dict[str, tuple[int, str, Any]] = {}   # the latest assignment: (seq, ts, assignee)
+    for seq, kind, ts, body in _bodies(session, ("review_case_opened", "review_case_joined", "review_outcome",
+                                                  "review_case_assigned")):
         case_id = str(body.get("case_id"))
         row = cases.get(case_id)
         where = f"review_cases row {case_id}"
@@ -248,6 +251,8 @@ def _review_cases(session: Session, found: _Findings) -> None:
             due[case_id] = (seq, body.get("due_at"))
         elif kind == "review_case_joined":
             due[case_id] = (seq, body.get("due_at"))
+        elif kind == "review_case_assigned":
+            assigned[case_id] = (seq, ts, body.get("assignee"))
         else:
             closed_by[case_id] = seq
             for column, stored, written in (
@@ -265,6 +270,12 @@ def _review_cases(session: Session, found: _Findings) -> None:
             continue
         due_seq, due_at = due[case_id]
         found.compare(due_seq, where, "due_at", _moment(row.due_at), due_at)
+        # who reviews it (migration 0015): the latest review_case_assigned entry, or nobody
+        assign_seq, assign_ts, assignee = assigned.get(case_id, (row.opened_seq, None, None))
+        for column, stored, written in (("assignee", row.assignee, assignee),
+                                        ("assigned_at", _moment(row.assigned_at), assign_ts),
+                                        ("assigned_seq", row.assigned_seq, assign_seq if case_id in assigned else None)):
+            found.compare(assign_seq, where, column, stored, written)
         if case_id not in closed_by:
             found.compare(row.opened_seq, where, "status", row.status, "open")
             found.compare(row.opened_seq, where, "outcome_seq", row.outcome_seq, None)

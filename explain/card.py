@@ -87,6 +87,16 @@ def _limitations(artifact: dict) -> list[str]:
             "on your own recent outcomes (the console's Risk model page and the audit report show live "
             "calibration by month and jurisdiction).",
         ]
+    elif tr["mode"] == "ledger":
+        data = tr["data"]
+        items += [
+            f"Trained on this installation's own decisions ({data['rows']} of {data['customers']} debtors, "
+            f"decided {data['first_decided_on']} to {data['last_decided_on']}), which the scoring models "
+            f"{', '.join(data['scored_by'])} and the ladder chose: the outcomes are those of the dunning "
+            "actually done, so the model learns payment under the current strategy, not without it.",
+            "Labels come from the payments the AR system reported; a payment never reported counts as "
+            "unpaid. Debtors who were erased, objected to profiling or are restricted are not in the data.",
+        ]
     else:
         items += [
             "Trained on the user's CSV as given: its rows are taken as independent and in time "
@@ -136,6 +146,9 @@ def _reproduce(artifact: dict) -> dict[str, Any]:
         if tr["data"]["layout"]["name"] != "ibm":
             command += ["--mapping", "MAPPING.json"]
         command += ["--settings", "settings.json", "--out", f"{artifact['model_id']}.json"]
+    elif tr["mode"] == "ledger":
+        command = ["fairdun", "model", "train", "--ledger-set", tr["data"]["file"], "--settings", "settings.json",
+                   "--out", f"{artifact['model_id']}.json"]
     else:
         cols = tr["columns"]
         command = ["fairdun", "model", "train", "--csv", tr["data"]["file"], "--target", cols["target"],
@@ -236,6 +249,19 @@ def _data_lines(card: dict) -> list[str]:
             f"outcome was not yet known), holdout on decisions from {split['holdout_from']} on "
             f"({split['holdout']} snapshots). The model is the model evaluated below (it has not "
             "been refit on the holdout).",
+        ]
+    if d["mode"] == "ledger":
+        snaps, split = d["snapshots"], d["split"]
+        return [
+            f"This installation's scored decisions (`{data['file']}`, `fairdun model dataset --from-ledger`): "
+            f"{data['rows']} decisions of {data['customers']} debtors, decided {data['first_decided_on']} to "
+            f"{data['last_decided_on']}; {data['late_share']:.0%} were late by the target. The inputs are those "
+            "each decision recorded.",
+            "",
+            f"Time-ordered split: training before {split['calibration_from']}, calibration until "
+            f"{split['holdout_from']} (labels known by each cutoff; {split['dropped_label_unknown_at_cutoff']} "
+            f"dropped), holdout from {split['holdout_from']} ({split['holdout']} decisions; "
+            f"{snaps['positives']} late in all).",
         ]
     split = d["split"]
     return [
@@ -511,21 +537,29 @@ def _risk_card_lines(card: dict) -> list[str]:
     add("")
     add("## Data and populations")
     add("")
-    source = ("IBM's \"Accounts Receivable\" sample (Watson Analytics)" if data["layout"]["name"] == "ibm"
-              else f"The AR history `{data['file']}` (column mapping `{data['layout']['name']}`)")
-    add(f"{source}: {data['invoices']} paid invoices of {data['customers']} customers, issued from "
-        f"{data['first_issued_on']}, settled until {data['last_settled_on']}; {data['late_share']:.0%} were "
-        f"paid after their due date, at most {data['max_days_late']} days late."
-        + (f" Invoices due after {data['censored_due_after']} are left out (censored: the history "
-           "holds only those of them that were paid early enough)." if data.get("censored_due_after") else ""))
-    add("")
     windows = " and ".join(f"{w[0]} to {w[1]}" for w in snaps["windows"])
-    add(f"The population is the ladder's: a snapshot for every day an invoice was open on which the "
-        f"ladder decides ({windows} days relative to the due date): {snaps['total']} snapshots, decided "
-        f"{snaps['first_decided_on']} to {snaps['last_decided_on']}, {snaps['positives']} positive. A "
-        "snapshot uses only what was known at the start of its day: the customer's invoices settled "
-        "before it, and the customer's paperless flag.")
-    add("")
+    if card["data"]["mode"] == "ledger":
+        add(f"This installation's own scored decisions (`{data['file']}`, `fairdun model dataset --from-ledger`): "
+            f"{data['rows']} decisions of {data['customers']} debtors, decided {data['first_decided_on']} to "
+            f"{data['last_decided_on']} and scored by {', '.join(data['scored_by'])}; {data['late_share']:.0%} "
+            "were late by the target. Each row holds the inputs its decision recorded, so only what was known "
+            "then; labels come from the payments the AR system reported later.")
+        add("")
+    else:
+        source = ("IBM's \"Accounts Receivable\" sample (Watson Analytics)" if data["layout"]["name"] == "ibm"
+                  else f"The AR history `{data['file']}` (column mapping `{data['layout']['name']}`)")
+        add(f"{source}: {data['invoices']} paid invoices of {data['customers']} customers, issued from "
+            f"{data['first_issued_on']}, settled until {data['last_settled_on']}; {data['late_share']:.0%} were "
+            f"paid after their due date, at most {data['max_days_late']} days late."
+            + (f" Invoices due after {data['censored_due_after']} are left out (censored: the history "
+               "holds only those of them that were paid early enough)." if data.get("censored_due_after") else ""))
+        add("")
+        add(f"The population is the ladder's: a snapshot for every day an invoice was open on which the "
+            f"ladder decides ({windows} days relative to the due date): {snaps['total']} snapshots, decided "
+            f"{snaps['first_decided_on']} to {snaps['last_decided_on']}, {snaps['positives']} positive. A "
+            "snapshot uses only what was known at the start of its day: the customer's invoices settled "
+            "before it, and the customer's paperless flag.")
+        add("")
     dropped = split["dropped_label_unknown_at_cutoff"]
     add("Three periods in time order (no label from after the end of the period it is used in):")
     add("")

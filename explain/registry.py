@@ -18,6 +18,12 @@ personal data: it is about the model, not about a debtor, so it stays readable i
 Without one, ``approve`` raises ``SignOffRequired`` naming the findings. The edges check that
 the named account exists, is enabled and is a compliance officer or an admin.
 
+**Challengers from the ledger.** A version trained on this installation's own decisions
+(``training.mode == "ledger"``) replaces the champion only after a comparison with it on the same
+recent outcomes (``explain.comparison``), recorded as ``model_compared`` against the version
+approved now; without one, ``approve`` raises ``ComparisonRequired``. A failed non-inferiority check
+is a finding like the artifact's own: approval then needs a sign-off recorded after that comparison.
+
 **Cut-offs at approval.** The artifact carries its band cut-offs with the target shares they were
 derived for and the calibration period's score distribution. Approval derives them again from that
 distribution for those shares (``explain._bands.derive_cutoffs``), refuses the version if they
@@ -63,11 +69,15 @@ from explain._model import Model, load_model
 from explain.tables import ModelVersionRow
 from ledger import Database, append
 from ledger.chain import lock_head
+from ledger.tables import LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 
 __all__ = [
     "Registry",
     "RegistryError",
+    "ComparisonRequired",
+    "latest_comparison",
+    "COMPARED_KIND",
     "UnknownModel",
     "ArtifactRefused",
     "TransitionRefused",
@@ -125,6 +135,26 @@ class SignOffRequired(TransitionRefused):
             f"{len(findings)} finding{'' if len(findings) == 1 else 's'} ({'; '.join(findings)}). A compliance "
             f"officer or admin records one with `fairdun model sign-off {model_id} --by NAME --rationale TEXT` "
             f"or POST /v1/models/{model_id}/sign-off")
+
+
+class ComparisonRequired(TransitionRefused):
+    """Approval of a challenger trained on the ledger that was not compared with the champion."""
+
+    code = "comparison_required"
+
+
+COMPARED_KIND = "model_compared"
+
+
+def latest_comparison(session: Session, model_id: str) -> tuple[int, dict[str, Any]] | None:
+    """(seq, body) of the latest ``model_compared`` entry of ``model_id``."""
+    query = (select(LedgerEntry.seq, LedgerEntry.entry).where(LedgerEntry.kind == COMPARED_KIND)
+             .order_by(LedgerEntry.seq.desc()))
+    for seq, entry in session.execute(query):
+        body = json.loads(entry).get("body") or {}
+        if body.get("model_id") == model_id:
+            return int(seq), body
+    return None
 
 
 @dataclass(frozen=True)
@@ -422,10 +452,12 @@ class Registry:
             self._check_transition(row, "approved")
             artifact = self._stored_artifact(row)
             governance = artifact.get("governance") or {}
+            current = session.scalars(select(ModelVersionRow).where(ModelVersionRow.status == "approved")).first()
+            if (artifact.get("training") or {}).get("mode") == "ledger":
+                self._check_comparison(session, row, current)
             if governance.get("sign_off_required") and row.signed_off_seq is None:
                 raise SignOffRequired(model_id, list(governance.get("findings") or []))
             bands = _approval_bands(artifact)
-            current = session.scalars(select(ModelVersionRow).where(ModelVersionRow.status == "approved")).first()
             replaces = None
             if current is not None:
                 self._retire_row(session, current, now=now, actor=actor,
@@ -435,6 +467,38 @@ class Registry:
             self._approve_row(session, row, now=now, actor=actor, note=note, replaces=replaces, bands=bands)
             uow.commit()
             return _version(row)
+
+    def record_comparison(self, model_id: str, comparison: Mapping[str, Any], *, now: datetime,
+                          actor: Actor) -> dict[str, Any]:
+        """Record the comparison of candidate ``model_id`` with the approved version
+        (``explain.comparison.compare_models``) as a ``model_compared`` event."""
+        with self._db.unit_of_work() as uow:
+            session = uow.session
+            lock_head(session)
+            row = self._row(session, model_id)
+            if row.status != "candidate":
+                raise TransitionRefused(f"model {model_id} is {row.status}; only a candidate is compared")
+            challenger = comparison.get("challenger") or {}
+            if (challenger.get("model_id"), challenger.get("sha256")) != (row.model_id, row.sha256):
+                raise RegistryError(f"the comparison is not of model {model_id} as registered")
+            appended = append(session, kind=COMPARED_KIND, ts=now, body={
+                "model_id": row.model_id, "sha256": row.sha256, **comparison, "actor": dict(actor)})
+            uow.commit()
+            return {**comparison, "ledger_seq": appended.seq}
+
+    @staticmethod
+    def _check_comparison(session: Session, row: ModelVersionRow, current: ModelVersionRow | None) -> None:
+        found = latest_comparison(session, row.model_id)
+        champion = (found[1].get("champion") or {}) if found else {}
+        if current is None or found is None or (champion.get("model_id"), champion.get("sha256")) != (
+                current.model_id, current.sha256):
+            name = current.model_id if current is not None else "the approved version"
+            raise ComparisonRequired(
+                f"model {row.model_id} was trained on this installation's decisions: compare it with {name} "
+                f"first (`fairdun model compare {row.model_id} --ledger-set FILE`)")
+        seq, body = found
+        if not body.get("passed") and (row.signed_off_seq is None or row.signed_off_seq < seq):
+            raise SignOffRequired(row.model_id, list(body.get("findings") or []))
 
     def retire(self, model_id: str, *, now: datetime, actor: Actor, note: str | None = None) -> ModelVersion:
         """Retire a version. Retiring the approved one leaves no approved version: decisions
@@ -513,9 +577,11 @@ class Registry:
     def _sign_off_row(session: Session, row: ModelVersionRow, artifact: dict, *, now: datetime, actor: Actor,
                       signed_off_by: str, rationale: str) -> None:
         governance = artifact.get("governance") or {}
+        compared = latest_comparison(session, row.model_id)
+        findings = [*(governance.get("findings") or []), *((compared[1].get("findings") or []) if compared else [])]
         appended = append(session, kind="model_signed_off", ts=now, body={
             "model_id": row.model_id, "sha256": row.sha256, "signed_off_by": signed_off_by,
-            "rationale": rationale, "findings": list(governance.get("findings") or []),
+            "rationale": rationale, "findings": findings,
             "calibration_check": governance.get("calibration_check"), "actor": dict(actor)})
         row.signed_off_at, row.signed_off_seq, row.signed_off_by = now, appended.seq, signed_off_by
         session.flush()

@@ -418,6 +418,39 @@ def train_from_ar_history(
     :class:`TrainingSettings` fields (unknown names raise TypeError). ``n_jobs`` only changes
     speed, never the result.
     """
+    cfg = TrainingSettings(**settings)
+    csv_path = Path(csv_path)
+    layout = layout or IBM_LAYOUT
+    attributes = ProtectedAttributes(protected_attributes, extra=protected)
+    header = csv_columns(csv_path)
+    measured = _measured_columns(layout, group_by, attributes, header)
+
+    # (1) data: leak-free snapshots of the ladder's decision days, three periods in time order
+    data = load_training_data(csv_path, cfg, layout=layout, measure=measured)
+    source = {
+        "file": csv_path.name,
+        "sha256": data.data_sha256,
+        "layout": layout.as_dict(),
+        "invoices": len(data.invoices),
+        "customers": len({i.customer for i in data.invoices}),
+        "first_issued_on": min(i.issued_on for i in data.invoices).isoformat(),
+        "last_settled_on": max(i.settled_on for i in data.invoices).isoformat(),
+        "late_share": sum(1 for i in data.invoices if i.days_late > 0) / len(data.invoices),
+        "max_days_late": max(i.days_late for i in data.invoices),
+        "censored_due_after": data.censored_due_after.isoformat() if data.censored_due_after else None,
+    }
+    return train_on_snapshots(data, cfg, measured=measured,
+                              excluded=excluded_attributes(layout, header, measured, attributes),
+                              attributes=attributes, n_jobs=n_jobs, mode="ar-history", source=source,
+                              prefix=f"ebm-ar-{layout.name}-")
+
+
+def train_on_snapshots(data: TrainingData, cfg: TrainingSettings, *, measured: tuple[str, ...],
+                       excluded: dict[str, str], attributes: ProtectedAttributes, n_jobs: int, mode: str,
+                       source: dict[str, Any], prefix: str) -> tuple[dict, dict]:
+    """Fit, calibrate, evaluate and export a model on ``data``'s snapshots (steps 2 to 9 of
+    ``train_from_ar_history``); ``source`` describes the data in the artifact (``training.data``)
+    under ``mode``, and ``measured`` names the snapshots' fairness groups in order."""
     from explain.calibration import (
         CALIBRATION_METHOD,
         SAFEGUARD_METHOD,
@@ -434,15 +467,6 @@ def train_from_ar_history(
     )
     from explain.fairness import calibration_fairness
 
-    cfg = TrainingSettings(**settings)
-    csv_path = Path(csv_path)
-    layout = layout or IBM_LAYOUT
-    attributes = ProtectedAttributes(protected_attributes, extra=protected)
-    header = csv_columns(csv_path)
-    measured = _measured_columns(layout, group_by, attributes, header)
-
-    # (1) data: leak-free snapshots of the ladder's decision days, three periods in time order
-    data = load_training_data(csv_path, cfg, layout=layout, measure=measured)
     snapshots = data.snapshots
     X_train, y_train = data.matrix(data.train)
     X_cal, y_cal = data.matrix(data.calibration)
@@ -460,9 +484,7 @@ def train_from_ar_history(
     violations = monotonicity_violations(body)
     if violations:
         raise _fail("EBM breaks its monotone constraints: " + "; ".join(violations))
-    artifact = assemble_artifact(
-        body, settings=cfg, excluded=excluded_attributes(layout, header, measured, attributes)
-    )
+    artifact = assemble_artifact(body, settings=cfg, excluded=excluded)
 
     # (3) the artifact scorer must reproduce interpret on the calibration and holdout periods
     probe = Model(artifact=artifact, sha256="0" * 64)
@@ -522,7 +544,9 @@ def train_from_ar_history(
     black_box = next(b for b in baselines if b["name"] == "black_box")
 
     # (7) what the candidates left out would add out of time (same settings, same periods)
-    evidence = _feature_evidence(cfg, data, n_jobs, p_test, y_test, masks, boot) if cfg.feature_evidence else []
+    # (a ledger's snapshots carry no candidates: there is nothing to measure them by)
+    with_candidates = cfg.feature_evidence and all(len(x.candidates) == len(CANDIDATES) for x in snapshots)
+    evidence = _feature_evidence(cfg, data, n_jobs, p_test, y_test, masks, boot) if with_candidates else []
 
     # (8) fairness on the holdout, by every measured attribute: calibration within groups first
     fairness = calibration_fairness(
@@ -563,19 +587,8 @@ def train_from_ar_history(
     _check_domains(artifact)
     decided = [s.decided_on for s in snapshots]
     artifact["training"] = {
-        "mode": "ar-history",
-        "data": {
-            "file": csv_path.name,
-            "sha256": data.data_sha256,
-            "layout": layout.as_dict(),
-            "invoices": len(data.invoices),
-            "customers": len({i.customer for i in data.invoices}),
-            "first_issued_on": min(i.issued_on for i in data.invoices).isoformat(),
-            "last_settled_on": max(i.settled_on for i in data.invoices).isoformat(),
-            "late_share": sum(1 for i in data.invoices if i.days_late > 0) / len(data.invoices),
-            "max_days_late": max(i.days_late for i in data.invoices),
-            "censored_due_after": data.censored_due_after.isoformat() if data.censored_due_after else None,
-        },
+        "mode": mode,
+        "data": source,
         "snapshots": {
             "total": len(snapshots),
             "positives": int(sum(s.label for s in snapshots)),
@@ -600,7 +613,7 @@ def train_from_ar_history(
         "software": software(),
         "estimator": "interpret.glassbox.ExplainableBoostingClassifier",
     }
-    artifact = with_model_id(artifact, prefix=f"ebm-ar-{layout.name}-")
+    artifact = with_model_id(artifact, prefix=prefix)
     validate_artifact(artifact)
     return artifact, training_summary(artifact)
 

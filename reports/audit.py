@@ -40,11 +40,12 @@ from ledger.tables import LedgerCheckpoint, LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 from ledger.verify import ChainReport
 
-from .kpis import FORMULAS, DecisionFact, PaymentFact, PromiseFact, collection_kpis
+from .kpis import FORMULAS, MIN_N, DecisionFact, LedgerFacts, PaymentFact, PromiseFact, key_figures
 from .monitoring import model_monitoring
-from .review import review_figures
+from .review import review_events, review_figures
 
-__all__ = ["Period", "audit_figures", "REPORT_KIND", "REPORT_VERSION", "TOP_FEATURES"]
+__all__ = ["Period", "audit_figures", "dashboard_figures", "month_period", "REPORT_KIND", "REPORT_VERSION",
+           "TOP_FEATURES"]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         scan = _scan(session, start, end, verified.entries)
         bundles = _policy_bundles(session, start, end, scan.decisions_by_bundle)
         rights = review_figures(session, start=start, end=end, size=verified.entries)
+        facts = scan.facts(review_events(session, end, verified.entries))
         monitoring = model_monitoring(session, size=verified.entries, start=start, end=end,
                                       artifact=lambda model_id: _artifact_or_none(models, model_id))
     checkpoint = _covering_checkpoint(db, notary, scan.size_at_end)
@@ -117,9 +119,69 @@ def audit_figures(db: Database, *, period: Period, now: datetime, notary: Notary
         **rights,
         "model": _model_figures(models, scan, start, end),
         "monitoring": monitoring,
-        "kpis": {**collection_kpis(scan.decision_facts, scan.payments, scan.promises, start=start, end=end,
-                                   today=now.date()),
-                 "formulas": FORMULAS},
+        "kpis": {**_kpis(key_figures(facts, start=start, end=end, today=now.date())), "formulas": FORMULAS},
+    }
+
+
+def _kpis(figures: dict[str, Any]) -> dict[str, Any]:
+    """The report's KPI section: the key figures but the review section (the report has its own,
+    computed by the same function from the same entries), with its review SLA and overturn rate."""
+    review = figures.pop("review")
+    return {**figures,
+            "review_sla": {"value": review["sla_met_rate"], "on_time": review["closed_on_time"],
+                           "closed": review["closed_on_time"] + review["closed_late"],
+                           "overdue_at_end": review["overdue_at_end"],
+                           "computable": review["sla_met_rate"] is not None},
+            "overturn_rate": {"value": review["overturn_rate"], "overturned": review["outcomes"]["overturn"],
+                              "outcomes": review["closed"], "by_outcome": review["outcomes"],
+                              "computable": review["overturn_rate"] is not None}}
+
+
+# ---------------------------------------------------------------------------------- dashboard
+
+
+def month_period(first_month: date, last_month: date) -> Period:
+    """The whole UTC days from the first day of ``first_month`` to the last of ``last_month``."""
+    following = date(last_month.year + last_month.month // 12, last_month.month % 12 + 1, 1)
+    return Period(first_month.replace(day=1), following - timedelta(days=1))
+
+
+def dashboard_figures(db: Database, *, first_month: date, last_month: date, now: datetime,
+                      verified: ChainReport) -> dict[str, Any]:
+    """The console dashboard's figures: ``key_figures`` (the audit report's computation) for
+    the whole period, for each of its months and for each jurisdiction, from the ``verified``
+    ledger's entries recorded before the period's end (cut at ``now``). The whole period's
+    figures are the audit report's KPI and review figures of the same days."""
+    now = as_utc(now)
+    period = month_period(first_month, last_month)
+    start, end = period.bounds(now)
+    with db.reading() as session:
+        scan = _scan(session, start, end, verified.entries)
+        facts = scan.facts(review_events(session, end, verified.entries))
+    today = now.date()
+    months = []
+    month = period.first_day
+    while True:
+        m_start = datetime.combine(month, time(), tzinfo=UTC)
+        if m_start >= end:
+            break
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        m_end = min(datetime.combine(following, time(), tzinfo=UTC), end)
+        months.append({"month": month.strftime("%Y-%m"), "start": rfc3339(m_start), "end": rfc3339(m_end),
+                       "figures": _kpis(key_figures(facts, start=m_start, end=m_end, today=today))})
+        month = following
+    jurisdictions = sorted(set(facts.jurisdictions(end).values()))
+    return {
+        "period": {"from": period.first_day.isoformat(), "to": period.last_day.isoformat(),
+                   "start": rfc3339(start), "end": rfc3339(end), "cut_at_now": end < datetime.combine(
+                       period.last_day + timedelta(days=1), time(), tzinfo=UTC)},
+        "generated_at": rfc3339(now), "verified_entries": verified.entries,
+        "total": _kpis(key_figures(facts, start=start, end=end, today=today)),
+        "by_month": months,
+        "by_jurisdiction": [{"jurisdiction": j, "figures": _kpis(key_figures(facts, start=start, end=end, today=today,
+                                                                            jurisdiction=j))}
+                            for j in jurisdictions],
+        "formulas": FORMULAS, "min_n": MIN_N,
     }
 
 
@@ -156,7 +218,8 @@ class _Scan:
         self.decision_facts.append(DecisionFact(
             claim=str(body.get("claim")), ts=ts, status=str(body.get("status")),
             action_kind=str(action.get("kind") or "none"), currency=facts.get("currency"),
-            open_amount=_decimal(facts.get("open_amount")), due_on=_date(facts.get("due_on"))))
+            open_amount=_decimal(facts.get("open_amount")), due_on=_date(facts.get("due_on")),
+            jurisdiction=facts.get("jurisdiction")))
         if not in_period:
             return
         self.total += 1
@@ -204,7 +267,11 @@ class _Scan:
         elif kind == "promise_to_pay":
             self.promises.append(PromiseFact(claim=claim, made_on=at.date(), due_on=on,
                                              amount=_decimal(details.get("amount")),
-                                             currency=details.get("currency")))
+                                             currency=details.get("currency"), ts=ts))
+
+    def facts(self, rights_events: list[tuple[str, datetime, dict[str, Any]]]) -> LedgerFacts:
+        return LedgerFacts(decisions=self.decision_facts, payments=self.payments, promises=self.promises,
+                           rights_events=rights_events)
 
     def decision_figures(self) -> dict[str, Any]:
         from decisions.explanation import text

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from ledger.tables import LedgerEntry
 from ledger.timestamps import as_utc, rfc3339
 
-__all__ = ["model_monitoring", "psi", "clustered_mean", "MIN_DRIFT_DECISIONS", "MIN_CUSTOMERS", "PSI_LEVELS",
+__all__ = ["model_monitoring", "read_scored", "resolved_on", "outcome", "psi", "clustered_mean", "MIN_DRIFT_DECISIONS", "MIN_CUSTOMERS", "PSI_LEVELS",
            "METHOD"]
 
 MIN_DRIFT_DECISIONS = 50
@@ -78,6 +78,7 @@ class _Scored:
     due_on: date | None
     decided_on: date
     inputs: Mapping[str, Any]
+    decision_id: str = ""
 
 
 # ---------------------------------------------------------------------------------- arithmetic
@@ -144,7 +145,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _read(session: Session, size: int, start: datetime, end: datetime
+def read_scored(session: Session, size: int, start: datetime, end: datetime
           ) -> tuple[list[_Scored], dict[str, date]]:
     """The scored decisions of ``[start, end)`` and, per claim, the earliest day a reported full
     payment says it was paid."""
@@ -167,7 +168,7 @@ def _read(session: Session, size: int, start: datetime, end: datetime
                               month=decided_on.strftime("%Y-%m"),
                               jurisdiction=str(facts.get("jurisdiction") or "not recorded"),
                               p_late=float(risk["p_late"]), due_on=_day(facts.get("due_on")), decided_on=decided_on,
-                              inputs=risk.get("inputs") or {}))
+                              inputs=risk.get("inputs") or {}, decision_id=str(body.get("decision_id"))))
     return scored, paid
 
 
@@ -199,12 +200,23 @@ def _drift(artifact: Mapping[str, Any], cases: list[_Scored]) -> list[dict[str, 
     return rows
 
 
-def _resolved_on(case: _Scored, target: Mapping[str, Any]) -> date | None:
+def resolved_on(case: _Scored, target: Mapping[str, Any]) -> date | None:
     """The day at whose end the target is decided (None without a due date)."""
     if case.due_on is None:
         return None
     return max(case.due_on + timedelta(days=int(target["late_after_days"])),
                case.decided_on + timedelta(days=int(target["horizon_days"])))
+
+
+def outcome(case: _Scored, paid: Mapping[str, date], target: Mapping[str, Any], end: datetime) -> int | None:
+    """1 when the decision's claim was late by its target's day, 0 when a reported full payment is
+    dated on or before that day, None while that day has not ended before ``end`` (unresolved) or
+    without a due date."""
+    day = resolved_on(case, target)
+    if day is None or datetime.combine(day + timedelta(days=1), datetime.min.time(), end.tzinfo) > end:
+        return None
+    on = paid.get(case.claim)
+    return 0 if on is not None and on <= day else 1
 
 
 def _group(key: str, rows: list[tuple[_Scored, int]], min_customers: int) -> dict[str, Any]:
@@ -230,12 +242,11 @@ def _calibration(artifact: Mapping[str, Any], cases: list[_Scored], paid: Mappin
     resolved: list[tuple[_Scored, int]] = []
     unresolved = 0
     for case in cases:
-        day = _resolved_on(case, target)
-        if day is None or datetime.combine(day + timedelta(days=1), datetime.min.time(), end.tzinfo) > end:
+        late = outcome(case, paid, target, end)
+        if late is None:
             unresolved += 1
-            continue
-        on = paid.get(case.claim)
-        resolved.append((case, 0 if on is not None and on <= day else 1))
+        else:
+            resolved.append((case, late))
 
     def grouped(key: Callable[[_Scored], str]) -> list[dict[str, Any]]:
         groups: dict[str, list[tuple[_Scored, int]]] = defaultdict(list)
@@ -255,7 +266,7 @@ def model_monitoring(session: Session, *, size: int, start: datetime, end: datet
     the first ``size`` ledger entries (the verified ones). ``artifact(model_id)`` gives a model's
     artifact (None when it is unavailable: then only its count is reported)."""
     start, end = as_utc(start), as_utc(end)
-    scored, paid = _read(session, size, start, end)
+    scored, paid = read_scored(session, size, start, end)
     by_model: dict[str, list[_Scored]] = defaultdict(list)
     for case in scored:
         by_model[case.model].append(case)

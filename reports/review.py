@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from ledger.tables import LedgerEntry
 from ledger.timestamps import as_utc
 
-__all__ = ["review_figures", "erasure_figures", "RIGHTS_KINDS", "REQUEST_TYPES", "OUTCOMES"]
+__all__ = ["review_figures", "review_section", "review_events", "erasure_figures", "RIGHTS_KINDS", "REQUEST_TYPES", "OUTCOMES"]
 
 REQUEST_TYPES = ("access", "objection", "review", "rectification", "erasure")
 OUTCOMES = ("uphold", "modify", "overturn")
@@ -44,7 +44,7 @@ RIGHTS_KINDS = ("review_case_opened", "review_outcome", "subject_request_receive
                 "subject_request_fulfilled", "objection_recorded", *SHREDDING_KINDS)
 
 
-def _events(session: Session, end: datetime, size: int) -> list[tuple[str, datetime, dict[str, Any]]]:
+def review_events(session: Session, end: datetime, size: int) -> list[tuple[str, datetime, dict[str, Any]]]:
     rows = session.execute(select(LedgerEntry.kind, LedgerEntry.ts, LedgerEntry.entry)
                            .where(LedgerEntry.seq < size, LedgerEntry.kind.in_(RIGHTS_KINDS), LedgerEntry.ts < end)
                            .order_by(LedgerEntry.seq))
@@ -60,8 +60,8 @@ def _moment(value: Any, default: datetime) -> datetime:
 
 def review_figures(session: Session, *, start: datetime, end: datetime, size: int) -> dict[str, Any]:
     """The ``review``, ``requests`` and ``erasure`` sections, from the first ``size`` entries (those verified)."""
-    events = _events(session, end, size)
-    return {"review": _reviews(events, start, end), "requests": _requests(events, start, end),
+    events = review_events(session, end, size)
+    return {"review": review_section(events, start, end), "requests": _requests(events, start, end),
             "erasure": erasure_figures(events, start)}
 
 
@@ -69,7 +69,11 @@ def _hours(seconds: float) -> float:
     return round(seconds / 3600, 2)
 
 
-def _reviews(events: list[tuple[str, datetime, dict[str, Any]]], start: datetime, end: datetime) -> dict[str, Any]:
+def review_section(events: list[tuple[str, datetime, dict[str, Any]]], start: datetime, end: datetime
+                   ) -> dict[str, Any]:
+    """The human-review figures of ``[start, end)`` from the rights entries recorded before
+    ``end`` (the audit report's section and the dashboard's review cells). SLA met = cases
+    closed in the period on time / cases closed in the period."""
     cases: dict[str, dict[str, Any]] = {}
     outcomes: list[tuple[datetime, dict[str, Any]]] = []
     for kind, ts, body in events:
@@ -100,6 +104,7 @@ def _reviews(events: list[tuple[str, datetime, dict[str, Any]]], start: datetime
         "explanation_opened": sum(bool(body.get("explanation_opened")) for _, body in outcomes),
         "closed_on_time": on_time,
         "closed_late": len(closed) - on_time,
+        "sla_met_rate": on_time / len(closed) if closed else None,
         "hours_to_outcome": {"median": median(taken) if taken else None, "max": max(taken) if taken else None},
         "sla_hours": {"median": median(sla) if sla else None},
         "open_at_end": len(still_open),

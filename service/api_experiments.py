@@ -13,12 +13,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from decisions import experiments as registry
 from decisions.errors import storage_guard
 from decisions.experiment_results import results
+from decisions.off_policy import estimate
 
 from .api import json_body
 from .auth import Role, requires
 from .errors import ApiError
 from .openapi import operation
 from .schemas.experiment import (
+    EstimateRequestSchema,
+    EstimateSchema,
     ExperimentListSchema,
     ExperimentNoteSchema,
     ExperimentRequestSchema,
@@ -33,6 +36,7 @@ READERS = (Role.COMPLIANCE_OFFICER, Role.AUDITOR)
 _ID = "<uuid:experiment_id>"
 _request = ExperimentRequestSchema()
 _note = ExperimentNoteSchema()
+_estimate = EstimateRequestSchema()
 
 
 @contextmanager
@@ -116,3 +120,17 @@ def experiment_results(experiment_id: Any) -> Response:
     with _errors(), runtime.db.reading() as session:
         return jsonify(results(session, registry.experiment(session, str(experiment_id)), now=runtime.clock(),
                                zone=zone))
+
+
+@bp.post(f"/experiments/{_ID}/estimates")
+@requires(*READERS)
+@operation(summary="What a candidate strategy (an arm per risk band) would have achieved: off-policy IPS and SNIPS "
+                   "estimates from the logged propensities, with 95 % intervals (computes; writes nothing)",
+           request=EstimateRequestSchema, responses={200: EstimateSchema})
+def experiment_estimate(experiment_id: Any) -> Response:
+    body = _estimate.load(json_body())
+    runtime = current_app.extensions["fairdun"]
+    zone = runtime.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin"   # the controller's days, as the results
+    with _errors(), runtime.db.reading() as session:
+        return jsonify(estimate(session, registry.experiment(session, str(experiment_id)), strategy=body["strategy"],
+                                metric=body["metric"], now=runtime.clock(), zone=zone))

@@ -29,7 +29,7 @@ from .errors import ApiError
 from .openapi import operation
 from .schemas.report import AuditQuerySchema
 
-__all__ = ["bp", "audit_report", "verified_audit_figures", "explanation_letter", "REPORT_ROLES"]
+__all__ = ["bp", "audit_report", "verified_audit_figures", "verified_ledger", "explanation_letter", "REPORT_ROLES"]
 
 bp = Blueprint("reports", __name__, url_prefix="/v1")
 REPORT_ROLES = (Role.COMPLIANCE_OFFICER, Role.AUDITOR)
@@ -60,12 +60,12 @@ def verified_audit_figures(app: Flask, *, first_day: date, last_day: date, now: 
     period = Period(first_day, last_day)
     period.bounds(as_utc(now))      # a period that makes no sense is refused before the long part
     ledger_notary = notary(app)
-    verified = _verified(app, ledger_notary, "no audit report is produced from it")
+    verified = verified_ledger(app, ledger_notary, "no audit report is produced from it")
     return audit_figures(runtime.db, period=period, now=now, notary=ledger_notary, models=runtime.models,
                          verified=verified)
 
 
-def _verified(app: Flask, ledger_notary: Any, refusal: str) -> Any:
+def verified_ledger(app: Flask, ledger_notary: Any, refusal: str) -> Any:
     """The whole ledger and every read model verified (the result kept for the console), or
     ``Conflict`` ``ledger_unverified``."""
     runtime = app.extensions["fairdun"]
@@ -87,7 +87,7 @@ def verified_monitoring(app: Flask, *, now: datetime, days: int = MONITORING_DAY
     after the whole ledger and every read model verified; the registry's versions beside it."""
     runtime = app.extensions["fairdun"]
     now = as_utc(now)
-    verified = _verified(app, notary(app), "no monitoring is shown from it")
+    verified = verified_ledger(app, notary(app), "no monitoring is shown from it")
     models = runtime.models
 
     def artifact(model_id: str) -> dict | None:

@@ -100,11 +100,16 @@ def _created(document: dict[str, Any]) -> Response:
 
 @bp.get(f"/subjects/{_REF}/access")
 @requires(*OFFICERS)
-@operation(summary="Everything fairdun holds on a debtor (GDPR Art. 15); ?format=pdf for the PDF",
+@operation(summary="Everything fairdun holds on a debtor (GDPR Art. 15); ?format=pdf for the PDF; "
+                   "?purpose=… for a staff look-up (not the debtor's request)",
            responses={200: AccessExportSchema})
 def subject_access(ref: str) -> Response:
     query = AccessQuerySchema().load(request.args.to_dict())
-    export = rights.access_export(_ctx(), _subject(ref), lang=query["lang"], channel="staff", actor=_actor())
+    if query["purpose"] is not None:   # a staff look-up, not the debtor's request
+        export = rights.staff_lookup(_ctx(), _subject(ref), purpose=query["purpose"], lang=query["lang"],
+                                     actor=_actor())
+    else:
+        export = rights.access_export(_ctx(), _subject(ref), lang=query["lang"], channel="staff", actor=_actor())
     if query["format"] == "json":
         return jsonify(export)
     from reports import render_access_report

@@ -122,11 +122,15 @@ def model_group() -> None:
 
 
 @model_group.command("train", help="Train an EBM and print a JSON summary (metrics, baseline, fairness). "
-                                   "AR-history mode (--ar-history) or generic mode (--csv --target).")
+                                   "AR-history mode (--ar-history), a challenger on fairdun's own decisions "
+                                   "(--ledger-set, from `fairdun model dataset --from-ledger`) or generic mode "
+                                   "(--csv --target).")
 @click.option("--ar-history", "ar_history", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="an AR invoice history (the IBM layout, or another export with --mapping)")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="column mapping file for an AR export that is not in the IBM layout")
+@click.option("--ledger-set", "ledger_set", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="a training set of this installation's decisions (fairdun model dataset --from-ledger)")
 @click.option("--csv", "csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="generic mode: any tabular CSV with a binary target")
 @click.option("--target", help="generic mode: the target column")
@@ -144,13 +148,14 @@ def model_group() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="write the artifact here")
 @click.option("--card", "card_dir", type=click.Path(file_okay=False, path_type=Path),
               help="also write the model card (Markdown, JSON, SVG charts) into this folder")
-def train_command(ar_history: Path | None, mapping: Path | None, csv_file: Path | None, target: str | None,
+def train_command(ar_history: Path | None, mapping: Path | None, ledger_set: Path | None, csv_file: Path | None,
+                  target: str | None,
                   positive: str | None, features: tuple[str, ...], monotone: tuple[str, ...],
                   order_by: str | None, protected: tuple[str, ...], group_by: str | None,
                   settings_file: Path | None, set_pairs: tuple[str, ...], jobs: int, out: Path | None,
                   card_dir: Path | None) -> None:
-    if (ar_history is None) == (csv_file is None):
-        _fail("usage", "give either --ar-history CSV or --csv CSV --target COL")
+    if sum(source is not None for source in (ar_history, ledger_set, csv_file)) != 1:
+        _fail("usage", "give one of --ar-history CSV, --ledger-set CSV or --csv CSV --target COL")
     generic_only = {"--target": target, "--positive": positive, "--feature": features,
                     "--monotone": monotone, "--order-by": order_by}
     settings = _settings(settings_file, set_pairs)
@@ -166,10 +171,19 @@ def train_command(ar_history: Path | None, mapping: Path | None, csv_file: Path 
         missing = [name for name in ("interpret", "pandas", "sklearn") if importlib.util.find_spec(name) is None]
         if missing:
             _fail("missing_extra", f"training needs {missing}: pip install 'fairdun[train]'")
-        if ar_history is not None:
+        if ar_history is not None or ledger_set is not None:
             used = [flag for flag, value in generic_only.items() if value]
             if used:
                 _fail("usage", f"{used} belong to generic mode (--csv)")
+        if ledger_set is not None:
+            if mapping is not None or group_by or protected:
+                _fail("usage", "a ledger set has its own columns: no --mapping, --group-by or --protected")
+            from explain.ledger_set import train_from_ledger_set
+            from explain.training import TrainingSettings
+
+            checked(TrainingSettings)
+            return train_from_ledger_set(ledger_set, n_jobs=jobs, **settings)
+        if ar_history is not None:
             from explain.layout import load_layout
             from explain.training import TrainingSettings, train_from_ar_history
 
@@ -238,6 +252,34 @@ def features_command(ar_history: Path, mapping: Path | None, settings_file: Path
                                           **settings)))
 
 
+@model_group.command("dataset", help="Write a leak-free training set of fairdun's own scored decisions from the "
+                                     "verified ledger (features as decided, labels from later payments) as CSV; "
+                                     "its SHA-256 is recorded in the ledger.")
+@click.option("--from-ledger", "from_ledger", is_flag=True, required=True,
+              help="build it from this installation's ledger (the only source so far)")
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-open", is_flag=True,
+              help="keep rows whose label is not known yet, with an empty label (to score, never to train)")
+@click.option("--late-after-days", type=click.IntRange(min=0),
+              help="the target's days after the due date (default: the approved model's)")
+@click.option("--horizon-days", type=click.IntRange(min=0),
+              help="the target's days after the decision (default: the approved model's)")
+def dataset_command(from_ledger: bool, out: Path, include_open: bool, late_after_days: int | None,
+                    horizon_days: int | None) -> None:
+    from .cli import open_app
+    from .training_export import export_training_set
+
+    target = None
+    if late_after_days is not None and horizon_days is not None:
+        target = {"late_after_days": late_after_days, "horizon_days": horizon_days}
+    elif (late_after_days, horizon_days) != (None, None):
+        _fail("bad_target", "name both --late-after-days and --horizon-days, or neither (the approved model's)")
+    app = open_app()
+    runtime = app.extensions["fairdun"]
+    _echo(_guard(lambda: export_training_set(app, out, now=runtime.clock(), include_open=include_open,
+                                             target=target, actor=CLI_ACTOR)))
+
+
 def _runtime() -> Any:
     from .cli import open_app
 
@@ -277,6 +319,31 @@ def sign_off_command(model_id: str, by: str, rationale: str) -> None:
                                        signed_off_by=f"staff:{signer.user_id}", rationale=rationale)
 
     _echo(_guard(sign).as_dict())
+
+
+@model_group.command("compare", help="Compare a candidate trained on the ledger (--ledger-set) with the model "
+                                     "scoring live decisions, on the same recent outcomes (paired bootstrap over "
+                                     "debtors), and record the result; a failed non-inferiority check needs a "
+                                     "sign-off before approval.")
+@click.argument("model_id")
+@click.option("--ledger-set", "ledger_set", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="a training set this installation exported (fairdun model dataset --from-ledger)")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="compare on decisions from this day on (default: the candidate's holdout start)")
+@click.option("--bootstrap", default=1000, show_default=True, type=click.IntRange(min=100))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--auc-margin", default=0.02, show_default=True, type=click.FloatRange(min=0.0, max=0.5))
+@click.option("--brier-margin", default=0.01, show_default=True, type=click.FloatRange(min=0.0, max=0.25))
+def compare_command(model_id: str, ledger_set: Path, since: Any, bootstrap: int, seed: int, auc_margin: float,
+                    brier_margin: float) -> None:
+    from .cli import open_app
+    from .training_export import compare_challenger
+
+    app = open_app()
+    runtime = app.extensions["fairdun"]
+    _echo(_guard(lambda: compare_challenger(app, model_id, ledger_set, now=runtime.clock(),
+                                            since=since.date() if since else None, bootstrap=bootstrap, seed=seed,
+                                            actor=CLI_ACTOR, auc_margin=auc_margin, brier_margin=brier_margin)))
 
 
 @model_group.command("approve", help="Approve a candidate: from now on it scores live decisions (a ledger event). "

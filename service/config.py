@@ -13,7 +13,7 @@ from decisions.messages import CreditorDefaults, MessageSettings
 from decisions.messages.limits import PORTAL_URL_MAX, url_problem
 from decisions.privacy import CONFIGURABLE_TEXTS, LANGUAGES, Controller
 
-__all__ = ["configure", "read_config", "message_settings", "controller_settings"]
+__all__ = ["configure", "read_config", "message_settings", "controller_settings", "payment_settings"]
 
 DEFAULTS: dict[str, Any] = {
     "INSTANCE_PATH": "./instance",
@@ -63,6 +63,13 @@ DEFAULTS: dict[str, Any] = {
     "CREDITOR_PHONE": None,
     "CREDITOR_WEBSITE": None,
     "PORTAL_BASE_URL": None,         # e.g. https://dunning.example.com (the portal is at <it>/portal/)
+    # How a debtor pays, shown on the portal for an invoice whose request gave no invoice.payment: a
+    # bank transfer (IBAN, BIC, payee: default the creditor's name; the reference is the invoice
+    # number) and/or a payment page (https). Unset: the portal shows no payment details.
+    "PAYMENT_IBAN": None,
+    "PAYMENT_BIC": None,
+    "PAYMENT_PAYEE": None,
+    "PAYMENT_LINK": None,
     # The controller of the debtors' data (GDPR Art. 13/14), printed in every letter and e-mail, on the
     # portal and in the access export: FAIRDUN_CONTROLLER_NAME, _ADDRESS, _EMAIL (required), _PHONE, _DPO,
     # and per language _LEGITIMATE_INTEREST_EN/_DE, _RECIPIENTS_*, _RETENTION_*, _SOURCE_* (optional:
@@ -81,6 +88,7 @@ def configure(app: Flask, overrides: dict[str, Any] | None) -> None:
 
     parse_rate_limit(app.config["API_RATE_LIMIT"])   # a limit that cannot be read stops the start
     message_settings(app.config)   # a creditor, controller or portal address messages could not print stops the start
+    payment_settings(app.config)   # payment details the portal could not show stop the start
 
 
 def read_config(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -120,6 +128,40 @@ def message_settings(config: Mapping[str, Any]) -> MessageSettings:
                                                                   for name, texts in sorted(problems.items())))
     return MessageSettings(creditor=CreditorDefaults(**creditor), portal_url=portal,
                            controller=controller_settings(config))
+
+
+def payment_settings(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The installation's payment details for the portal (``PAYMENT_IBAN``, ``_BIC``, ``_PAYEE``,
+    ``_LINK``), checked like a request's ``invoice.payment`` (IBAN check digits, BIC, https link):
+    ``{"bank_transfer": {"iban", "bic", "account_holder"} | None, "url": str | None}`` or None when
+    none is set. A value a request would be refused for raises ValueError naming its variable."""
+    from marshmallow import ValidationError
+
+    from .schemas.message import PaymentSchema
+
+    iban, bic, payee, link = (_text(config.get(f"PAYMENT_{key}")) for key in ("IBAN", "BIC", "PAYEE", "LINK"))
+    if iban is None and link is None:
+        if bic is not None or payee is not None:
+            raise ValueError("invalid payment settings: FAIRDUN_PAYMENT_BIC and FAIRDUN_PAYMENT_PAYEE need "
+                             "FAIRDUN_PAYMENT_IBAN")
+        return None
+    given: dict[str, Any] = {"url": link}
+    if iban is not None:
+        given["bank_transfer"] = {"iban": iban, "bic": bic, "account_holder": payee}
+    try:
+        payment = PaymentSchema().load(given)
+    except ValidationError as exc:
+        names = {"url": "FAIRDUN_PAYMENT_LINK", "iban": "FAIRDUN_PAYMENT_IBAN", "bic": "FAIRDUN_PAYMENT_BIC",
+                 "account_holder": "FAIRDUN_PAYMENT_PAYEE"}
+        problems = []
+        for key, texts in exc.normalized_messages().items():
+            inner = texts.items() if isinstance(texts, dict) else [(key, texts)]
+            for field, words in inner:
+                problems.append(f"{names.get(str(field), str(field))}: {' '.join(map(str, words))}")
+        raise ValueError("invalid payment settings: " + "; ".join(sorted(problems))) from exc
+    transfer = payment.bank_transfer
+    return {"url": payment.url, "bank_transfer": None if transfer is None else {
+        "iban": transfer.iban, "bic": transfer.bic, "account_holder": transfer.account_holder}}
 
 
 _CONTROLLER = ("name", "address", "email", "phone", "dpo")

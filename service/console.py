@@ -10,9 +10,12 @@ account and re-issues this browser's. Every page declares the staff roles it adm
 registered (``@staff_requires``), as ``/v1`` does with ``@requires``:
 
 =====================================================  ==========================================
-review queue, case, explanation, outcome, resume        reviewer, compliance_officer
-subject-request queue and request, reports page         compliance_officer
-ledger status                                           compliance_officer, admin
+review queue, case, explanation and their forms         reviewer, compliance_officer
+subject-request queue and request, reports, experiments  compliance_officer
+request extension and resolution, staff look-up         compliance_officer (``console_requests``)
+ledger status, "Verify now"                             compliance_officer, admin
+risk model, dashboard (``console_dashboard``)           compliance_officer, admin
+API keys, staff accounts                                admin (``console_admin``)
 home, password change                                   any signed-in staff member
 =====================================================  ==========================================
 
@@ -27,9 +30,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, TypeVar
 
+from babel.numbers import format_currency
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -39,6 +44,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from decisions import rights
 from decisions.errors import Conflict, InvalidInput
 from decisions.explanation import for_debtor
+from decisions.rights.review_desk import REASON_LABELS
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.staff import StaffDevice, StaffUser, change_staff_password, staff_member
 
@@ -46,8 +52,14 @@ from . import web
 from .api_reports import audit_report, pdf_response, unavailable_as_503, verified_monitoring
 from .auth import ROLES_ATTRIBUTE, Role
 from .errors import ApiError
-from .schemas.rights import RequestQuerySchema, ReviewQuerySchema
-from .schemas.web import OutcomeFormSchema, ReportFormSchema, ResumeFormSchema, StaffSignInSchema
+from .schemas.web import (
+    AssignFormSchema,
+    OutcomeFormSchema,
+    ReportFormSchema,
+    ResumeFormSchema,
+    ReviewQueueQuerySchema,
+    StaffSignInSchema,
+)
 
 __all__ = ["bp", "SESSION_KEY", "staff_requires", "STAFF"]
 
@@ -230,35 +242,99 @@ def change_password() -> Any:
 @bp.get("/reviews")
 @staff_requires(*REVIEWERS)
 def reviews() -> Any:
-    """The review queue, soonest due first, with SLA state."""
-    query = ReviewQuerySchema().load(request.args.to_dict())
-    return render_template("console/reviews.html", cases=rights.review_queue(_ctx(), status=query["status"]),
-                           status=query["status"])
+    """The review queue: each case with its invoice, amount, jurisdiction, reasons and assignee;
+    filtered by reason, jurisdiction and assignee, sorted by review due date (default), invoice
+    due date, amount, jurisdiction or assignee."""
+    query = ReviewQueueQuerySchema().load({k: v for k, v in request.args.items() if v})   # blank: any
+    queue = rights.review_desk_queue(_ctx(), status=query["status"], reason=query["reason"],
+                                     jurisdiction=query["jurisdiction"], assignee=query["assignee"],
+                                     sort=query["sort"], me=_actor())
+    choices = queue["choices"]
+    options = {
+        "reason": [("", "any reason")] + [(code, REASON_LABELS[code]) for code in choices["reasons"]],
+        "jurisdiction": [("", "any jurisdiction")] + [(j, j) for j in sorted(
+            set(choices["jurisdictions"]) | ({query["jurisdiction"]} if query["jurisdiction"] else set()))],
+        "assignee": [("", "anyone or no one"), ("me", "assigned to me"), ("none", "not assigned")]
+                    + [(s["id"], s["name"]) for s in rights.assignable_staff(_ctx()) if s["id"] != _actor()],
+        "sort": list(_SORTS.items())}
+    return render_template("console/reviews.html", queue=queue, query=query, options=options, sorts=_SORTS)
+
+
+_SORTS = {"due": "review due date, soonest first", "invoice_due": "invoice due date, oldest first",
+          "amount_desc": "open amount, largest first", "amount_asc": "open amount, smallest first",
+          "jurisdiction": "jurisdiction", "assignee": "assignee"}
+
+
+@bp.app_template_filter("console_money")
+def console_money(amount: Any, currency: Any) -> str:
+    """An amount (the contract's decimal string) as the console shows it: Babel, English (€120.00)."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        return str(format_currency(Decimal(str(amount)), str(currency or ""), locale="en"))
+    except (InvalidOperation, ValueError):
+        return f"{amount} {currency or ''}".strip()
 
 
 def _opened(case_id: str) -> bool:
     return case_id in g.staff.get("opened", [])
 
 
+def _zones(case: dict[str, Any]) -> list[tuple[str, str]]:
+    """The zones a send time may be given in: the debtor's, the officer's (the controller's, which
+    the console shows times in), UTC."""
+    officer = current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin"
+    debtor = (case.get("facts") or {}).get("timezone")
+    zones = [(debtor, f"{debtor} (the debtor's time zone)")] if debtor else []
+    if officer != debtor:
+        zones.append((officer, f"{officer} (the console's time zone)"))
+    zones.append(("UTC", "UTC"))
+    return zones
+
+
 def _case_page(case_id: str, *, errors: dict[str, list[str]] | None = None, failure: str | None = None) -> str:
-    return render_template("console/case.html", case=rights.review_case(_ctx(), case_id), opened=_opened(case_id),
-                           errors=errors or {}, failure=failure, form=request.form,
+    case = rights.review_desk_case(_ctx(), case_id)
+    zones = _zones(case)
+    return render_template("console/case.html", case=case, opened=_opened(case_id),
+                           errors=errors or {}, failure=failure, form=request.form, zones=zones,
+                           zone=request.form.get("send_zone") or zones[0][0],
+                           staff_options=[(s["id"], s["name"]) for s in rights.assignable_staff(_ctx())
+                                          if s["id"] != _actor()],
                            kinds=[(kind, kind.replace("_", " ")) for kind in MODIFIABLE_KINDS])
 
 
 @bp.get("/reviews/<uuid:case_id>")
 @staff_requires(*REVIEWERS)
 def case(case_id: Any) -> Any:
-    """The decision, its contributions, uncertainty and policy trace, the debtor's statement and
-    the outcome form."""
+    """The claim's facts and timeline, why it is in review, the decision, its contributions,
+    uncertainty and policy trace, the debtor's statement, assignment and the outcome form."""
     return _case_page(str(case_id))
+
+
+@bp.post("/reviews/<uuid:case_id>/assignment")
+@staff_requires(*REVIEWERS)
+def assign(case_id: Any) -> Any:
+    """Take the case, give it to a named reviewer or compliance officer, or unassign it (a
+    ledger event naming staff ids)."""
+    try:
+        body = web.form_data(AssignFormSchema())
+        assignee = {"me": _actor(), "none": None}.get(body["assignee"], body["assignee"])
+        rights.assign_case(_ctx(), str(case_id), assignee=assignee, actor=_actor())
+    except ValidationError as exc:
+        return _case_page(str(case_id), errors=web.field_errors(exc)), 422
+    except InvalidInput as exc:
+        return _case_page(str(case_id), errors={exc.field or "assignee": [str(exc)]}), 422
+    except Conflict as exc:
+        return _case_page(str(case_id), failure=str(exc)), 409
+    flash("Assignment recorded." if assignee else "The case is unassigned.", "console")
+    return redirect(url_for("console.case", case_id=case_id), 303)
 
 
 @bp.get("/reviews/<uuid:case_id>/explanation")
 @staff_requires(*REVIEWERS)
 def explanation(case_id: Any) -> Any:
     """The explanation the debtor received; serving it is what the outcome records as opened."""
-    document = rights.review_case(_ctx(), str(case_id))
+    document = rights.review_desk_case(_ctx(), str(case_id))
     opened = [c for c in g.staff.get("opened", []) if c != str(case_id)] + [str(case_id)]
     web.keep(SESSION_KEY, opened=opened[-_OPENED_KEEP:])
     return render_template("console/explanation.html", case=document, shown=_as_shown(document["decision"]))
@@ -281,7 +357,7 @@ def _as_shown(decision: dict[str, Any]) -> dict[str, Any]:
 @staff_requires(*REVIEWERS)
 def outcome(case_id: Any) -> Any:
     try:
-        body = web.form_data(OutcomeFormSchema())
+        body = web.form_data(OutcomeFormSchema(now=_ctx().clock()))
         rights.record_outcome(_ctx(), str(case_id), outcome=body["outcome"], rationale=body["rationale"],
                               explanation_opened=_opened(str(case_id)), action=body["action"], actor=_actor(),
                               policy=_ctx().policy)
@@ -307,23 +383,6 @@ def resume(case_id: Any) -> Any:
         return _case_page(str(case_id), failure=str(exc)), 409
     flash("Automated escalation resumed.", "console")
     return redirect(url_for("console.case", case_id=case_id), 303)
-
-
-# -- data-subject requests -------------------------------------------------------------------
-
-@bp.get("/requests")
-@staff_requires(*OFFICERS)
-def requests() -> Any:
-    """Data-subject requests by deadline (Art. 12(3)), overdue flagged."""
-    query = RequestQuerySchema().load(request.args.to_dict())
-    return render_template("console/requests.html", requests=rights.request_queue(
-        _ctx(), status=query["status"], type_=query["type"]), status=query["status"], type=query["type"])
-
-
-@bp.get("/requests/<uuid:request_id>")
-@staff_requires(*OFFICERS)
-def request_detail(request_id: Any) -> Any:
-    return render_template("console/request.html", item=rights.get_request(_ctx(), str(request_id)))
 
 
 # -- ledger and reports ----------------------------------------------------------------------
@@ -369,3 +428,7 @@ def report() -> Any:
         return render_template("console/reports.html", errors={exc.field or "from": [str(exc)]},
                                form=request.form), 422
     return pdf_response(pdf, f"audit-report-{period['first_day']}-{period['last_day']}.pdf")
+
+
+# pages kept in modules of their own join the blueprint once it exists
+from . import console_admin, console_dashboard, console_experiments, console_requests  # noqa: E402, F401

@@ -21,8 +21,10 @@ from marshmallow import ValidationError
 
 from decisions import rights
 from decisions.errors import storage_guard
+from decisions.messages.payment import group_iban, normalise_iban
 
 from . import web
+from .config import message_settings, payment_settings
 from .errors import ApiError
 from .schemas.web import AccessFormSchema, PortalSignInSchema, StatementFormSchema
 
@@ -37,6 +39,38 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _ctx() -> rights.RightsContext:
     return current_app.extensions["fairdun"].rights
+
+
+def _installation() -> dict[str, Any]:
+    """The installation's creditor and payment details (``FAIRDUN_CREDITOR_*``,
+    ``FAIRDUN_PAYMENT_*``; checked at start), read once per app."""
+    settings = current_app.extensions.get("fairdun.portal")
+    if settings is None:
+        creditor = message_settings(current_app.config).creditor
+        settings = {"creditor": {key: getattr(creditor, key) for key in ("name", "address", "email", "phone",
+                                                                          "website")},
+                    "payment": payment_settings(current_app.config)}
+        current_app.extensions["fairdun.portal"] = settings
+    return settings
+
+
+def _shown(matter: dict[str, Any]) -> dict[str, Any]:
+    """A matter with who writes and how to pay: the decision's (its request's) where it named
+    them, else the installation's; the payment reference is the request's, else the invoice number."""
+    installation = _installation()
+    creditor = matter.get("creditor") or installation["creditor"]
+    matter["creditor"] = creditor if creditor.get("name") or any(creditor.values()) else None
+    payment = matter.get("payment") or installation["payment"]
+    shown = None
+    if payment:
+        transfer = payment.get("bank_transfer") or {}
+        shown = {"url": payment.get("url"), "iban": None}
+        if transfer.get("iban"):
+            shown.update(iban=group_iban(normalise_iban(str(transfer["iban"]))), bic=transfer.get("bic"),
+                         payee=transfer.get("account_holder") or (creditor or {}).get("name"),
+                         reference=transfer.get("reference") or matter.get("invoice_ref"))
+    matter["payment"] = shown
+    return matter
 
 
 def debtor_required(view: F) -> F:
@@ -122,15 +156,18 @@ def set_language(lang: str) -> Any:
 @bp.get("/matters")
 @debtor_required
 def matters() -> Any:
-    """My open matters and what was decided."""
-    return render_template("portal/matters.html", matters=rights.matters_of(_ctx(), g.subject))
+    """My open matters: who writes, what is owed (with each fee and its basis), how to pay, what
+    was paid and disputed, what was decided, and my rights."""
+    matters = [_shown(matter) for matter in rights.matters_of(_ctx(), g.subject, lang=web.language())]
+    return render_template("portal/matters.html", matters=matters)
 
 
 @bp.get("/decisions/<uuid:decision_id>")
 @debtor_required
 def decision(decision_id: Any) -> Any:
     """Why? The plain-language explanation, the review state and the review request form."""
-    return render_template("portal/decision.html", decision=rights.decision_of(_ctx(), g.subject, str(decision_id)))
+    return render_template("portal/decision.html",
+                           decision=rights.decision_of(_ctx(), g.subject, str(decision_id), lang=web.language()))
 
 
 @bp.post("/decisions/<uuid:decision_id>/review")
@@ -139,7 +176,7 @@ def request_review(decision_id: Any) -> Any:
     try:
         body = web.form_data(StatementFormSchema())
     except ValidationError as exc:
-        document = rights.decision_of(_ctx(), g.subject, str(decision_id))
+        document = rights.decision_of(_ctx(), g.subject, str(decision_id), lang=web.language())
         return render_template("portal/decision.html", decision=document, errors=web.field_errors(exc)), 422
     rights.request_review(_ctx(), g.subject, decision_id=str(decision_id), statement=body["statement"],
                           channel="portal", actor=ACTOR)

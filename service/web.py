@@ -191,9 +191,19 @@ def _zone(name: str | None = None) -> ZoneInfo:
         return ZoneInfo(current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin")
 
 
+# Babel's locale of each page language (CLDR): dates, times and money as the language writes them.
+_LOCALES = {"en": "en_GB", "de": "de_DE"}
+
+
+def _locale() -> str:
+    return _LOCALES.get(language(), "en_GB")
+
+
 def _date_words(day: date) -> str:
-    month = texts(language())["months"][day.month - 1]
-    return f"{day.day}. {month} {day.year}" if language() == "de" else f"{day.day} {month} {day.year}"
+    """22 November 2026 / 22. November 2026 (Babel's long date of the page's language)."""
+    from babel.dates import format_date
+
+    return str(format_date(day, format="long", locale=_locale()))
 
 
 def _day(value: Any) -> str:
@@ -219,7 +229,9 @@ def moment(value: Any, zone: str | None = None) -> str:
         local = moment.astimezone(_zone(zone))
     except ValueError:
         return str(value)
-    return f"{_date_words(local.date())}, {local:%H:%M} ({local.tzname()})"
+    from babel.dates import format_time
+
+    return f"{_date_words(local.date())}, {format_time(local, 'HH:mm', locale=_locale())} ({local.tzname()})"
 
 
 def _last_day(end: Any) -> tuple[date, datetime] | None:
@@ -254,12 +266,22 @@ def due_moment(end: Any) -> str:
 
 
 def _money(amount: Any, currency: Any = "") -> str:
-    if amount is None:
+    """An amount in its currency as the page's language writes it (Babel): 120,00 € / €120.00."""
+    if amount is None or amount == "":
         return ""
-    text = str(amount)
-    if language() == "de":
-        text = text.replace(".", ",")
-    return f"{text} {currency or ''}".strip()
+    from decimal import Decimal, InvalidOperation
+
+    from babel.numbers import format_currency
+
+    try:
+        number = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    if not currency:
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(number, locale=_locale()))
+    return str(format_currency(number, str(currency), locale=_locale()))
 
 
 # -- forms -----------------------------------------------------------------------------------

@@ -21,11 +21,22 @@ from .matters import decision_of, matters_of, privacy_of
 from .portal_access import PortalAccess, SignInLocked, SignInRefused, access_code
 from .requests import EXTENSION_REASONS, extend_request, get_request, request_queue, requests_of
 from .retention_ops import legal_holds, place_legal_hold, release_legal_hold, retention_run
+from .review_desk import assign_case, assignable_staff, review_desk_case, review_desk_queue
 from .reviews import record_outcome, resume_escalation, review_case, review_of_decision, review_queue
-from .staff import SIGNING_ROLES, STAFF_ROLES, StaffUser, create_staff_user, signing_staff, verify_staff_sign_in
+from .staff import (
+                    SIGNING_ROLES,
+                    STAFF_ROLES,
+                    StaffUser,
+                    create_staff_user,
+                    signing_staff,
+                    staff_account,
+                    staff_accounts,
+                    verify_staff_sign_in,
+)
 from .status import RightsFacts, rights_facts
 from .subjects import (
                        GROUNDS,
+                       LOOKUP_PURPOSES,
                        OBJECTION_SCOPES,
                        RECTIFICATION_CONCERNS,
                        RESOLUTIONS,
@@ -35,6 +46,7 @@ from .subjects import (
                        request_rectification,
                        request_review,
                        resolve_rectification,
+                       staff_lookup,
 )
 
 __all__ = [
@@ -44,9 +56,10 @@ __all__ = [
     "get_request", "request_queue", "requests_of", "legal_holds", "place_legal_hold", "release_legal_hold",
     "retention_run", "record_outcome", "resume_escalation", "review_case", "review_of_decision", "review_queue",
     "STAFF_ROLES", "SIGNING_ROLES", "StaffUser", "create_staff_user", "signing_staff", "verify_staff_sign_in",
-    "RightsFacts", "rights_facts",
-    "DISPUTE_GROUNDS", "actions_of", "dispute", "objection_in_force", "opt_out", "plan_request_of", "report_payment", "request_payment_plan",
-    "withdraw_objection",
+    "RightsFacts", "rights_facts", "assign_case", "assignable_staff", "review_desk_case", "review_desk_queue",
+    "DISPUTE_GROUNDS", "actions_of", "dispute", "objection_in_force", "opt_out", "plan_request_of", "report_payment",
+    "request_payment_plan", "withdraw_objection",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",
+    "LOOKUP_PURPOSES", "staff_lookup", "staff_accounts", "staff_account",
 ]

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger import Database, append
+from ledger.timestamps import as_utc
 
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from .portal_access import SignInLocked, SignInRefused, Throttle
@@ -38,7 +40,7 @@ from .tables import StaffUserRow
 
 __all__ = ["STAFF_ROLES", "StaffUser", "StaffDevice", "create_staff_user", "verify_staff_sign_in", "staff_member",
            "change_staff_password", "reset_staff_password", "disable_staff_user", "MIN_PASSWORD_LENGTH",
-           "SIGNING_ROLES", "signing_staff"]
+           "SIGNING_ROLES", "signing_staff", "staff_accounts", "staff_account"]
 
 STAFF_ROLES = ("reviewer", "compliance_officer", "admin")
 SIGNING_ROLES = ("compliance_officer", "admin")   # who may sign off a model version's findings
@@ -146,6 +148,7 @@ def verify_staff_sign_in(db: Database, *, name: str, password: str, client: str,
         assert row is not None
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
+        row.last_signed_in_at = now
         throttle.clear(session, [device_key])
         throttle.forget_stale(session, now=now)
         uow.commit()
@@ -212,9 +215,35 @@ def disable_staff_user(session: Session, *, name: str, now: datetime, actor: str
         raise NotFound("no staff account with this name")
     if row.disabled_at is not None:
         raise Conflict("this staff account is disabled already", code="disabled")
+    if actor == f"staff:{row.user_id}":
+        raise Conflict("you cannot disable your own account: ask another admin", code="own_account")
     append(session, kind="staff_user_disabled", ts=now, body={"user_id": row.user_id, "actor": actor})
     row.disabled_at = now
     return _user(row)
+
+
+def _account(row: StaffUserRow) -> dict[str, Any]:
+    return {"user_id": row.user_id, "name": row.name, "role": row.role, "created_at": as_utc(row.created_at),
+            "last_signed_in_at": as_utc(row.last_signed_in_at) if row.last_signed_in_at else None,
+            "disabled_at": as_utc(row.disabled_at) if row.disabled_at else None,
+            "status": "disabled" if row.disabled_at is not None else "active"}
+
+
+def staff_accounts(db: Database) -> list[dict[str, Any]]:
+    """Every staff account, disabled ones included (oldest first): name, role, created, last
+    signed in, disabled — never the password hash."""
+    with storage_guard("the staff accounts"), db.reading() as session:
+        rows = session.scalars(select(StaffUserRow).order_by(StaffUserRow.created_at, StaffUserRow.name)).all()
+        return [_account(row) for row in rows]
+
+
+def staff_account(db: Database, user_id: str) -> dict[str, Any]:
+    """One staff account as ``staff_accounts`` lists it; ``NotFound`` when there is none."""
+    with storage_guard("the staff account"), db.reading() as session:
+        row = session.get(StaffUserRow, user_id)
+        if row is None:
+            raise NotFound("no staff account with this id")
+        return _account(row)
 
 
 def signing_staff(db: Database, *, name: str) -> StaffUser:

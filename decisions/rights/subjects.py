@@ -10,6 +10,11 @@
 - erasure (Art. 17): weighed against the retention schedule at once: keys that a retention
   duty keeps (Art. 17(3)(b)) stay, restricted, until their period ends; everything else is
   crypto-shredded now; a legal hold keeps everything of its subject.
+
+A staff member looking up a subject's data for their own work (``staff_lookup``) is not one of
+these requests: it is ledgered as ``staff_lookup_recorded`` with its purpose, has no deadline,
+and does not count in the request statistics (the audit report counts
+``subject_request_received`` only).
 """
 
 from __future__ import annotations
@@ -27,19 +32,23 @@ from .. import outbox
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from ..tables import DecisionRow
 from ._common import RightsContext, iso, seal_text, subject_status
+from .access import build_export
 from .portal_access import forget_portal_access
 from .requests import fulfil_request, receive_request, request_document
 from .reviews import open_case
 from .tables import ReviewCaseRow, SubjectRequestRow
 
-__all__ = ["OBJECTION_SCOPES", "GROUNDS", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "object_to_profiling",
-           "document_grounds", "request_review", "request_rectification", "resolve_rectification",
-           "request_erasure"]
+__all__ = ["OBJECTION_SCOPES", "GROUNDS", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "LOOKUP_PURPOSES",
+           "object_to_profiling", "document_grounds", "request_review", "request_rectification",
+           "resolve_rectification", "request_erasure", "staff_lookup"]
 
 OBJECTION_SCOPES = ("profiling",)
 GROUNDS = ("compelling_legitimate_grounds", "legal_claims")          # Art. 21(1)
 RECTIFICATION_CONCERNS = ("name", "address", "email", "phone", "invoice", "other")
 RESOLUTIONS = ("rectified", "rejected")
+# Why a staff member looks up a subject's data (GDPR Art. 5(1)(b), 5(2): a purpose, accountably).
+LOOKUP_PURPOSES = ("debtor_enquiry", "dispute_handling", "complaint_handling", "review_preparation", "legal_claim",
+                   "internal_audit")
 
 
 def object_to_profiling(ctx: RightsContext, subject_id: str, *, scope: str, statement: str | None, channel: str,
@@ -203,3 +212,20 @@ def request_erasure(ctx: RightsContext, subject_id: str, *, statement: str | Non
                        detail=detail, actor=actor)
         uow.commit()
         return request_document(request, now=now)
+
+
+def staff_lookup(ctx: RightsContext, subject_id: str, *, purpose: str, lang: str, actor: str) -> dict[str, Any]:
+    """Everything held on the subject (the access export's document), for a staff member's own
+    work: ``staff_lookup_recorded`` (id, subject pseudonym, purpose code, actor) in the same
+    transaction; no data-subject request, no deadline."""
+    if purpose not in LOOKUP_PURPOSES:
+        raise InvalidInput(f"the purpose is one of: {', '.join(LOOKUP_PURPOSES)}", field="purpose")
+    now = ctx.clock()
+    with storage_guard("the look-up"), ctx.db.unit_of_work() as uow:
+        session = uow.session
+        export = build_export(session, ctx, subject_id, lang=lang)
+        append(session, kind="staff_lookup_recorded", ts=now, body={
+            "lookup_id": ctx.new_id(), "subject": subject_id, "purpose": purpose, "looked_up_at": iso(now),
+            "actor": actor})
+        uow.commit()
+    return export

@@ -95,6 +95,10 @@ class ReviewCaseRow(Base):
     outcome_seq: Mapped[int | None] = mapped_column(_SEQ)            # review_outcome (rationale sealed)
     resumed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resumed_by: Mapped[str | None] = mapped_column(String(80))
+    # who reviews it: the latest review_case_assigned entry (staff:<id>, None: nobody; migration 0015)
+    assignee: Mapped[str | None] = mapped_column(String(80))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assigned_seq: Mapped[int | None] = mapped_column(_SEQ)
 
 
 class SubjectStatusRow(Base):
@@ -126,6 +130,7 @@ class StaffUserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PortalSubjectRow(Base):

@@ -16,7 +16,7 @@ ERROR_CODES = (
     # the state of what it asks about
     "conflict", "idempotency_conflict", "duplicate_decision", "as_of_before_latest", "domain_error",
     "already_extended", "extension_too_late", "request_closed", "review_closed", "not_modifiable", "not_paused",
-    "not_a_rectification", "no_objection", "hold_refused", "hold_released", "name_taken", "key_revoked",
+    "not_a_rectification", "no_objection", "hold_refused", "hold_released", "name_taken", "own_account", "key_revoked",
     "last_admin_key", "endpoint_disabled", "too_many_endpoints", "unknown_webhook_endpoint", "unknown_delivery",
     "subject_erased", "no_message", "no_letter", "message_incomplete", "message_not_reproducible", "disabled",
     "checkpoint_refused", "ledger_unverified",

@@ -7,12 +7,14 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from decisions.case import CHANNELS, DEBTOR_KINDS
+from decisions.experiment_results import WINDOWS
 from decisions.experiments import FACTORS, GUARDRAIL_METRICS, OUTCOME_METRICS
+from decisions.off_policy import BANDS
 
 from .fields import Jurisdiction
 
 __all__ = ["ExperimentRequestSchema", "ExperimentSchema", "ExperimentListSchema", "ExperimentNoteSchema",
-           "ExperimentResultsSchema"]
+           "ExperimentResultsSchema", "EstimateRequestSchema", "EstimateSchema"]
 
 # Send hours are local wall-clock hours; the gate still checks every planned time, this only
 # keeps a registration from asking for an hour no window in the catalogue allows.
@@ -167,3 +169,42 @@ class ExperimentResultsSchema(Schema):
     confidence = fields.Float()
     arms = fields.List(fields.Nested(ArmResultSchema))
     effects = fields.List(fields.Nested(EffectSchema))
+
+
+class StrategySchema(Schema):
+    by = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("risk_band",)), metadata={
+        "description": "what the strategy looks at: the risk band the decision recorded, or nothing (one arm)"})
+    arms = fields.Dict(keys=fields.String(validate=validate.OneOf(BANDS)),
+                       values=fields.String(validate=validate.Length(min=1, max=40)), load_default=dict,
+                       metadata={"description": "the arm per risk band (with by: risk_band)"})
+    default = fields.String(required=True, validate=validate.Length(min=1, max=40),
+                            metadata={"description": "the arm where no band names one"})
+
+    @validates_schema
+    def _arms_need_by(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("arms") and data.get("by") is None:
+            raise ValidationError({"arms": ["Arms per band need by: risk_band."]})
+
+
+class EstimateRequestSchema(Schema):
+    strategy = fields.Nested(StrategySchema, required=True)
+    metric = fields.String(load_default="paid_14d", validate=validate.OneOf(sorted(WINDOWS)))
+
+
+class EstimatorSchema(Schema):
+    estimate = fields.Float()
+    ci_low = fields.Float(metadata={"description": "95 % normal interval, clipped to [0, 1]"})
+    ci_high = fields.Float()
+
+
+class EstimateSchema(Schema):
+    experiment_id = fields.String()
+    metric = fields.String()
+    strategy = fields.Nested(StrategySchema)
+    method = fields.String()
+    confidence = fields.Float()
+    n = fields.Integer(metadata={"description": "claims whose outcome window has closed"})
+    matched = fields.Integer(metadata={"description": "of them, claims whose arm is the strategy's choice"})
+    effective_n = fields.Float(allow_none=True, metadata={"description": "(sum w)^2 / sum w^2"})
+    ips = fields.Nested(EstimatorSchema, allow_none=True, metadata={"description": "inverse propensity scoring"})
+    snips = fields.Nested(EstimatorSchema, allow_none=True, metadata={"description": "self-normalised IPS"})

@@ -8,7 +8,14 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from decisions.case import CHANNELS
-from decisions.rights import EXTENSION_REASONS, GROUNDS, OBJECTION_SCOPES, RECTIFICATION_CONCERNS, RESOLUTIONS
+from decisions.rights import (
+    EXTENSION_REASONS,
+    GROUNDS,
+    LOOKUP_PURPOSES,
+    OBJECTION_SCOPES,
+    RECTIFICATION_CONCERNS,
+    RESOLUTIONS,
+)
 from decisions.rights.reviews import MODIFIABLE_KINDS
 from decisions.rights.tables import OUTCOMES, REQUEST_TYPES
 from decisions.runs import MAX_PAGE
@@ -129,6 +136,9 @@ class LegalHoldQuerySchema(Schema):
 class AccessQuerySchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "pdf")))
     lang = fields.String(load_default="en", validate=validate.OneOf(("en", "de")))
+    purpose = fields.String(load_default=None, validate=validate.OneOf(LOOKUP_PURPOSES), metadata={
+        "description": "a staff member's own look-up, with its purpose: ledgered as such, not as the debtor's "
+                       "Art. 15 request (without it: the debtor's request, answered now)"})
 
 
 class LegalHoldSchema(Schema):

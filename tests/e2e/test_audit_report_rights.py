@@ -91,4 +91,5 @@ def test_review_request_and_erasure_figures(app: Any, client: Any, auth: Any, cl
 
     words = " ".join(pdf_text(render_audit_report(figures)).split())
     assert f"Cases opened {opened}" in words and "Overturn rate 50.0 %" in words
+    assert "Review SLA met 100.0 % 2 of 2 review cases closed in the period" in words      # the KPI section
     assert f"{requests['received']} received: {fulfilled} on time, 0 late" in words

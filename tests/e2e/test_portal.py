@@ -47,8 +47,11 @@ def test_debtor_signs_in_reads_why_and_asks_for_review(make_app: Any) -> None:
     matters = client.get("/portal/matters").get_data(as_text=True)
     assert "Invoice INV-42" in matters and f"/portal/decisions/{decision['decision_id']}" in matters
     why = client.get(f"/portal/decisions/{decision['decision_id']}").get_data(as_text=True)
-    assert decision["explanation"]["summary"] in why.replace("&#39;", "'")
-    assert 'lang="de"' in why                          # the recorded German explanation is marked as German
+    assert "is proposed, but a person must review it before anything happens" in why   # said in the page's English
+    client.get("/portal/language/de")
+    why = client.get(f"/portal/decisions/{decision['decision_id']}").get_data(as_text=True)
+    assert decision["explanation"]["summary"] in why.replace("&#39;", "'")   # the recorded German words
+    client.get("/portal/language/en")
     token = csrf_token(client, "/portal/matters")
     asked = client.post(f"/portal/decisions/{decision['decision_id']}/review",
                         data={"csrf_token": token, "statement": "I paid on 1 November.\r\nPlease check."})
@@ -72,7 +75,7 @@ def test_the_why_page_lists_each_rules_finding_once(make_app: Any) -> None:
     trace = [r["rule"] for r in paused["explanation"]["policy"]]
     assert trace.count("FD-REVIEW-PAUSE") > 1          # the trace names it for every escalating candidate
     page = client.get(f"/portal/decisions/{paused['decision_id']}").get_data(as_text=True)
-    rows = re.findall(r'<tr><td[^>]*><span class="mono">([A-Z0-9-]+)</span>', page)
+    rows = re.findall(r'<tr><td[^>]*><span class="mono rule-id">([A-Z0-9-]+)</span>', page)
     assert rows.count("FD-REVIEW-PAUSE") == 1 and set(rows) == set(trace)
 
 
@@ -289,14 +292,17 @@ def test_the_why_page_prints_each_reason_with_its_direction_and_what_the_score_c
               "en": {"raises": "Counts towards a higher risk", "lowers": "Counts towards a lower risk"}}
     for ui in ("en", "de"):
         client.get(f"/portal/language/{ui}?next=/portal/matters")
+        in_page_language = (german if ui == "de" else english)["explanation"]   # the same facts, in the page's words
         for decision in (german, english):
             explanation = decision["explanation"]
             assert explanation["reasons"] and explanation["score_role"]["changed"]
             words = _text(client.get(f"/portal/decisions/{decision['decision_id']}").get_data(as_text=True))
             for heading in headings[ui]:
                 assert heading in words, (ui, heading)
-            # each reason with its direction, in the decision's own language, in the API's order
-            shown = [f"{labels[explanation['language']][r['direction']]}: {r['text']}" for r in explanation["reasons"]]
+            # each reason with its direction, in the page's language (said again from the recorded
+            # reason where that reproduces the recorded words), in the API's order
+            explanation = in_page_language
+            shown = [f"{labels[ui][r['direction']]}: {r['text']}" for r in explanation["reasons"]]
             positions = [words.find(line) for line in shown]
             assert -1 not in positions and positions == sorted(positions), (ui, shown)
             for item in explanation["score_role"]["changed"] + explanation["score_role"]["regardless"]:
@@ -318,10 +324,14 @@ def test_a_decision_without_a_score_says_so_and_lists_facts_without_a_direction(
                               ("de", "Die Tatsachen, die unser Mahnverfahren verwendet hat")):
         client.get(f"/portal/language/{ui}?next=/portal/matters")
         words = _text(client.get(f"/portal/decisions/{unscored['decision_id']}").get_data(as_text=True))
-        assert "Es wurde keine Risikobewertung verwendet" in words          # the German decision's own words
+        assert {"de": "Es wurde keine Risikobewertung verwendet", "en": "No risk score was used"}[ui] in words
         assert facts_heading in words
-        for reason in unscored["explanation"]["reasons"]:
-            assert reason["text"] in words
+        for reason in unscored["explanation"]["reasons"]:     # the German decision's facts, in the page's language
+            assert (reason["text"] if ui == "de" else reason["text"].replace(
+                "Ihre Rechnung ist seit 23 Tagen fällig.", "Your invoice is 23 days past its due date.")) in words or (
+                ui == "en" and reason["feature"] != "days_past_due"), reason
+        if ui == "en":
+            assert "Your invoice is 23 days past its due date." in words and "Ihre Rechnung" not in words
         assert "Counts towards" not in words and "Spricht für" not in words     # facts raise or lower nothing
         assert "What the risk assessment changed" not in words and "Was die Risikoeinschätzung an" not in words
 

@@ -40,10 +40,11 @@ def test_debtor_asks_for_review_and_sees_the_reviewers_outcome(app: Any, runtime
     assert "Invoice INV-42" in visitor.main and "decided" in row_of(visitor, "22 November 2026")
     visitor.click("Why? (invoice INV-42, decision of 22 November 2026)")
     assert visitor.heading == "Why? The decision of 22 November 2026"
-    why = visitor.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=why] p[lang=de]").text
-    assert decision["explanation"]["summary"] in why
-    reasons = visitor.driver.find_elements(By.CSS_SELECTOR, "ul[aria-labelledby=reasons][lang=de] li")
-    assert [r.text for r in reasons] == [f"{r['direction_text']}: {r['text']}" for r in decision["explanation"]["reasons"]]
+    why = visitor.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby=why] p[lang=en]").text
+    assert "Reminder no. 2 by e-mail, planned for 23 November 2026, 09:00 (CET)" in why   # the German decision, in English
+    reasons = visitor.driver.find_elements(By.CSS_SELECTOR, "ul[aria-labelledby=reasons][lang=en] li")
+    labels = {"raises": "Counts towards a higher risk", "lowers": "Counts towards a lower risk"}
+    assert [r.text.split(":")[0] for r in reasons] == [labels[r["direction"]] for r in decision["explanation"]["reasons"]]
     assert "What the risk assessment changed in this decision" in visitor.main
     visitor.send("Ask for a human review", statement="I paid on 1 November.\nPlease check.")
     assert visitor.heading == "My requests" and "Your request for a human review was received" in visitor.main
@@ -54,8 +55,8 @@ def test_debtor_asks_for_review_and_sees_the_reviewers_outcome(app: Any, runtime
     # (2) A reviewer finds the case, reads the explanation, and sets the decision aside.
     staff_signs_in(visitor, make_staff(runtime, "reviewer", "reviewer"))
     visitor.click("Review queue")
-    assert "debtor request" in row_of(visitor, f"Case {case_id[:8]}")
-    visitor.click(f"Case {case_id[:8]}")
+    assert "debtor asked" in row_of(visitor, "Invoice INV-42")
+    visitor.click("Invoice INV-42")
     assert "I paid on 1 November.\nPlease check." in visitor.main and "opened by you: no" in visitor.main
     visitor.click("Open the explanation the debtor received")
     assert decision["explanation"]["summary"] in visitor.main
@@ -99,7 +100,7 @@ def test_an_objection_to_profiling_takes_effect_on_the_next_decision(app: Any, r
     debtor_signs_in(visitor, runtime)
     visitor.click("Why? (invoice INV-42, decision of 25 November 2026)")
     assert "This decision was made without profiling" in visitor.main
-    assert "Es wurde keine Risikobewertung verwendet" in visitor.main          # the decision's own (German) words
+    assert "No risk score was used" in visitor.main          # the German decision's words, in the page's English
     assert "Spricht für" not in visitor.main and "What the risk assessment changed" not in visitor.main
     visitor.click("Back to my matters")
     visitor.click("Why? (invoice INV-42, decision of 22 November 2026)")      # the earlier decision was made with the model
@@ -200,9 +201,8 @@ def test_every_console_page(app: Any, runtime: Any, visitor: Visitor) -> None:
     staff_signs_in(visitor, name)
 
     visitor.click("Review queue")
-    cases = {c["decision_id"]: c["case_id"] for c in rights.review_queue(runtime.rights)}
-    assert "automatic" in row_of(visitor, f"Case {cases[automatic['decision_id']][:8]}")
-    visitor.click(f"Case {cases[automatic['decision_id']][:8]}")
+    assert "significant effect" in row_of(visitor, "Invoice INV-42")
+    visitor.click("Invoice INV-42")
     visitor.choose("outcome-modify")                                     # modify, but no action named
     visitor.send("Record the outcome", rationale="a different step")
     assert "There is a problem" in visitor.main
