@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from ledger import Database, append
+from ledger import Appended, Database, Sealed, append
 from ledger.timestamps import rfc3339
 from retention import Pseudonymizer
 
@@ -25,13 +26,21 @@ from .money import format_amount
 from .situation import Activity
 from .tables import DecisionRow
 
-__all__ = ["EVENT_TYPES", "CLOSE_REASONS", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder"]
+__all__ = ["EVENT_TYPES", "PORTAL_EVENT_TYPES", "CLOSE_REASONS", "DELIVERY_STATUSES", "ReportedEvent", "EventRecorder",
+           "append_event"]
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPES = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
                "contact_attempt", "delivery_result", "claim_closed", "channel_opted_out", "complaint_received",
                "validation_notice_sent")
+# What the debtor reports through the portal (``decisions.rights.debtor_actions``), never accepted
+# from an AR system: ``payment_reported`` ("I already paid", with the day and perhaps the amount)
+# holds the claim like a dispute until the AR system answers (a payment_received or
+# partial_payment: confirmed; a dispute_closed: checked, no such payment); ``payment_plan_requested``
+# names the review case a person works the request in. The portal also records ``dispute_opened``
+# and ``channel_opted_out`` (with ``source`` ``debtor``), which the AR system may report too.
+PORTAL_EVENT_TYPES = ("payment_reported", "payment_plan_requested")
 # Why a claim ended (``claim_closed``): the outcomes learning reads (issue 19) and no further dunning.
 CLOSE_REASONS = ("paid", "written_off", "sold", "cancelled")
 DELIVERY_STATUSES = ("delivered", "bounced", "failed", "returned")
@@ -104,16 +113,30 @@ class EventRecorder:
                 about = session.scalar(select(DecisionRow.claim_id).where(DecisionRow.decision_id == event.decision_id))
                 if about != claim_id:
                     raise InvalidInput("no decision with this id about this invoice", field="decision_id")
-            body = {"event_id": event_id, "type": event.type, "subject": subject_id, "claim": claim_id,
-                    "at": rfc3339(event.at), "details": event.details()}
-            appended = append(session, kind="event", body=body, ts=now)
-            remember(session, claim_id=claim_id, subject_id=subject_id, source_id=event_id,
-                     ledger_seq=appended.seq, activity=event.activity())
+            appended = append_event(session, event_id=event_id, type_=event.type, subject_id=subject_id,
+                                    claim_id=claim_id, at=event.at, details=event.details(),
+                                    activity=event.activity(), now=now)
             document = {"event_id": event_id, "type": event.type, "at": rfc3339(event.at),
                         "ledger": {"seq": appended.seq, "entry_hash": appended.entry_hash}}
             remember_response(session, key, resource_id=event_id, response=document, now=now)
-            if event.type in GUARDRAIL_EVENTS.values():
-                enforce_guardrails(session, now=now)   # a dispute, complaint or opt-out may stop an arm
             uow.commit()
         log.info("event %s recorded: %s", event_id, event.type)
         return document
+
+
+def append_event(session: Session, *, event_id: str, type_: str, subject_id: str, claim_id: str, at: datetime,
+                 details: dict[str, Any], activity: Activity, now: datetime, sealed: Sealed | None = None,
+                 actor: str | None = None) -> Appended:
+    """One ``event`` entry about a claim and its ``claim_activity`` row, in the caller's
+    transaction (which holds ``lock_claim``): the AR system's events and the debtor's from the
+    portal alike. ``details`` are codes, dates and amounts, never free text (that is ``sealed``)."""
+    body: dict[str, Any] = {"event_id": event_id, "type": type_, "subject": subject_id, "claim": claim_id,
+                            "at": rfc3339(at), "details": details}
+    if actor is not None:
+        body["actor"] = actor
+    appended = append(session, kind="event", body=body, ts=now, sealed=sealed)
+    remember(session, claim_id=claim_id, subject_id=subject_id, source_id=event_id, ledger_seq=appended.seq,
+             activity=activity)
+    if type_ in GUARDRAIL_EVENTS.values():
+        enforce_guardrails(session, now=now)   # a dispute, complaint or opt-out may stop an arm
+    return appended

@@ -15,7 +15,7 @@ What is compared, per table (each row is a projection of entries written in its 
   closed exactly by the entry that closed it (outcome, reviewer, times, a modify's action: what
   a decision's ``effective`` action is read from); a review case's assignee is its latest
   ``review_case_assigned`` entry's.
-- ``subject_status``: rebuilt from the rights entries (objection to profiling, documented
+- ``subject_status``: rebuilt from the rights entries (objection to profiling and its withdrawal, documented
   grounds, restrictions, erasure request) and compared field by field.
 - ``model_versions`` and ``policy_activations``: the model registry's statuses (and each
   version's latest sign-off) and the policy bundle activations, rebuilt from their governance
@@ -351,7 +351,7 @@ class _Status:
 
 
 _STATUS_KINDS = ("objection_recorded", "compelling_grounds_documented", "restriction_started", "restriction_lifted",
-                 "subject_request_received")
+                 "subject_request_received", "objection_withdrawn")
 
 
 def _subject_status(session: Session, found: _Findings) -> None:
@@ -369,6 +369,9 @@ def _subject_status(session: Session, found: _Findings) -> None:
                 status.objected_at = body.get("effective_at")
                 status.grounds_documented_at = status.grounds_basis = None
                 status.set_at.update(objected_at=seq, grounds_documented_at=seq, grounds_basis=seq)
+        elif kind == "objection_withdrawn":   # the debtor withdrew it in the portal: profiled again
+            status.objected_at = status.grounds_documented_at = status.grounds_basis = None
+            status.set_at.update(objected_at=seq, grounds_documented_at=seq, grounds_basis=seq)
         elif kind == "compelling_grounds_documented":
             status.grounds_documented_at, status.grounds_basis = ts, body.get("basis")
             status.set_at.update(grounds_documented_at=seq, grounds_basis=seq)

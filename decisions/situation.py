@@ -25,7 +25,8 @@ class Activity:
     activity: str                 # dunning | contact_attempt | payment_received | partial_payment |
                                   # dispute_opened | dispute_closed | promise_to_pay | delivery_result |
                                   # claim_closed | channel_opted_out | complaint_received |
-                                  # validation_notice_sent
+                                  # validation_notice_sent; from the debtor through the portal:
+                                  # payment_reported, payment_plan_requested
     kind: str | None = None       # dunning kind
     level: int | None = None
     channel: str | None = None
@@ -52,6 +53,10 @@ class Situation:
     # 12 CFR 1006.34: the latest day (local at the debtor) a validation notice was sent: the
     # request's date, an event validation_notice_sent, or a message that carried the notice
     validation_notice_sent_on: date | None = None
+    # the day the debtor said (in the portal) they paid, while the AR system has not answered it
+    # with a payment (confirmed) or a dispute_closed (checked: no such payment); the claim counts
+    # as disputed meanwhile (the debtor objects that it is paid: BGB § 362; FDCPA a dispute)
+    payment_reported_on: date | None = None
 
     @property
     def level_reached(self) -> int:
@@ -77,6 +82,7 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
     promise = case.invoice.promise_to_pay_on
     last_payment = case.invoice.last_payment_on
     dispute_event: str | None = None
+    payment_reported: date | None = None
     zone = ZoneInfo(case.debtor.timezone)
     validation_days = {case.invoice.validation_notice_sent_on}
     for a in past:
@@ -93,12 +99,17 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             contacts.setdefault((attempt.channel, attempt.at), attempt)
         elif a.activity in ("dispute_opened", "dispute_closed"):
             dispute_event = a.activity
+            if a.activity == "dispute_closed":
+                payment_reported = None   # the AR system checked the reported payment: none arrived
         elif a.activity == "promise_to_pay" and a.on_date is not None:
             promise = a.on_date if promise is None else max(promise, a.on_date)
         elif a.activity in ("payment_received", "partial_payment"):
             paid_on = a.on_date or a.at.date()
             last_payment = paid_on if last_payment is None else max(last_payment, paid_on)
             settled = settled or a.activity == "payment_received"
+            payment_reported = None       # the AR system booked a payment: the report is answered
+        elif a.activity == "payment_reported":
+            payment_reported = a.on_date or a.at.date()
         elif a.activity == "claim_closed":
             closed = True
         elif a.activity == "channel_opted_out" and a.channel:
@@ -107,7 +118,9 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
             validation_days.add(a.at.astimezone(zone).date())
     # The AR system's own flag wins when it says "disputed"; an open dispute it
     # reported through /v1/events counts too (in dubio pro debitore).
-    disputed = disputed or dispute_event == "dispute_opened"
+    # A payment the debtor reported and the AR system has not answered holds the claim as a dispute
+    # does (fail closed: no reminder, fee or escalation chases money that may have been paid).
+    disputed = disputed or dispute_event == "dispute_opened" or payment_reported is not None
 
     # a message that carried the notice: reported in the request's history, or one fairdun decided
     # (its memory keeps the notices; an undelivered one is not in ``dunning``)
@@ -127,4 +140,5 @@ def situate(case: Case, remembered: tuple[Activity, ...] = ()) -> Situation:
         dunning=tuple(sorted(dunning.values(), key=lambda s: s.at)),
         contacts=tuple(sorted(contacts.values(), key=lambda c: c.at)),
         validation_notice_sent_on=max(sent_days, default=None),
+        payment_reported_on=payment_reported,
     )

@@ -27,6 +27,7 @@ from .config import configure
 from .console import bp as console_bp
 from .openapi import bp as openapi_bp
 from .portal import bp as portal_bp
+from .portal_actions import FORMS as _PORTAL_ACTIONS  # noqa: F401  (the debtor's actions: routes on portal_bp)
 from .run_queue import run_queue_of
 from .runner import RunWorker
 from .runtime import build_runtime

@@ -28,6 +28,7 @@ from web_support import (
 )
 
 from service.portal import GUARD_ATTRIBUTE
+from service.portal_actions import FORMS as PORTAL_ACTIONS
 
 PUBLIC = {"portal.sign_in_form", "portal.sign_in", "portal.sign_out", "portal.set_language"}
 
@@ -187,7 +188,7 @@ def test_every_portal_page_requires_a_signed_in_debtor(make_app: Any) -> None:
                 assert response.status_code == 303 and response.headers["Location"] == "/portal/", path
             else:
                 assert response.status_code == 401, path
-    assert guarded == 8
+    assert guarded == 8 + len(PORTAL_ACTIONS)   # the pages, and the debtor's actions (service.portal_actions)
 
 
 def test_a_session_ends_after_idle_time_and_after_its_maximum_age(make_app: Any, clock: Any) -> None:
