@@ -13,7 +13,6 @@ from ._common import DEFAULT_RIGHTS, RightsConfig, RightsContext
 from .access import access_export, build_export
 from .deadlines import Calendar, deadline, sla_state
 from .debtor_actions import DISPUTE_GROUNDS, actions_of, dispute, objection_in_force, opt_out, report_payment
-from .debtor_actions import plan_request_of as plan_request_of
 from .debtor_actions import request_payment_plan as request_payment_plan
 from .debtor_actions import withdraw_objection as withdraw_objection
 from .ledger_status import ledger_status, record_verification, verify_and_record
@@ -57,7 +56,7 @@ __all__ = [
     "retention_run", "record_outcome", "resume_escalation", "review_case", "review_of_decision", "review_queue",
     "STAFF_ROLES", "SIGNING_ROLES", "StaffUser", "create_staff_user", "signing_staff", "verify_staff_sign_in",
     "RightsFacts", "rights_facts", "assign_case", "assignable_staff", "review_desk_case", "review_desk_queue",
-    "DISPUTE_GROUNDS", "actions_of", "dispute", "objection_in_force", "opt_out", "plan_request_of", "report_payment",
+    "DISPUTE_GROUNDS", "actions_of", "dispute", "objection_in_force", "opt_out", "report_payment",
     "request_payment_plan", "withdraw_objection",
     "GROUNDS", "OBJECTION_SCOPES", "RECTIFICATION_CONCERNS", "RESOLUTIONS", "document_grounds",
     "object_to_profiling", "request_erasure", "request_rectification", "request_review", "resolve_rectification",

@@ -51,7 +51,7 @@ from ._common import RightsContext, iso, seal_text, subject_status, unseal_entry
 from .reviews import automatic_due, open_case
 from .tables import ReviewCaseRow, SubjectStatusRow
 
-__all__ = ["DISPUTE_GROUNDS", "actions_of", "objection_in_force", "plan_request_of", "report_payment", "dispute", "request_payment_plan", "opt_out",
+__all__ = ["DISPUTE_GROUNDS", "actions_of", "objection_in_force", "report_payment", "dispute", "request_payment_plan", "opt_out",
            "withdraw_objection"]
 
 # What the debtor says is wrong (the codes ``/v1/events`` knows for ``dispute_opened``).
@@ -144,22 +144,6 @@ def objection_in_force(ctx: RightsContext, subject_id: str) -> bool:
     with storage_guard("the objection"), ctx.db.reading() as session:
         status = session.get(SubjectStatusRow, subject_id)
         return status is not None and status.objected_at is not None
-
-
-def plan_request_of(ctx: RightsContext, case_id: str) -> dict[str, Any] | None:
-    """The debtor's payment-plan request a review case was opened or joined for (for the
-    reviewer: why the case is there, and the debtor's note), or None."""
-    with storage_guard("the payment plan request"), ctx.db.reading() as session:
-        case = session.get(ReviewCaseRow, case_id)
-        if case is None:
-            return None
-        for row in reversed(_activity(session, [case.claim_id])):
-            if row.activity != "payment_plan_requested":
-                continue
-            if (_event_body(session, row.ledger_seq).get("details") or {}).get("case_id") == case_id:
-                note = (unseal_entry(session, ctx.vault, row.ledger_seq) or {}).get("statement")
-                return {"requested_at": iso(row.at), "decision_id": row.decision_id, "note": note}
-        return None
 
 
 def _event_body(session: Session, seq: int) -> dict[str, Any]:

@@ -52,8 +52,9 @@ __all__ = ["matters_of", "decision_of", "privacy_of", "HISTORY_EVENTS"]
 
 # The reported events a matter's history shows (claim_activity; contact attempts and delivery
 # results are the creditor's bookkeeping, not the debtor's story).
-HISTORY_EVENTS = ("payment_received", "partial_payment", "dispute_opened", "dispute_closed", "promise_to_pay",
-                  "claim_closed", "validation_notice_sent", "channel_opted_out", "complaint_received")
+HISTORY_EVENTS = ("payment_received", "partial_payment", "payment_reported", "dispute_opened", "dispute_closed",
+                  "promise_to_pay", "payment_plan_requested", "claim_closed", "validation_notice_sent",
+                  "channel_opted_out", "complaint_received")
 _PAYMENTS = ("payment_received", "partial_payment")
 _CHARGED = ("decided", "upheld", "modified")   # states in which the latest decision's fees are owed
 

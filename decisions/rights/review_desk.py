@@ -41,6 +41,8 @@ __all__ = ["REVIEW_REASONS", "REASON_LABELS", "QUEUE_SORTS", "REVIEWER_ROLES", "
 # Why a case is in review, in plain words for staff (the debtor's words are decisions/texts.json's).
 REVIEW_REASONS = {
     "debtor_request": "The debtor asked for a person to review this decision (GDPR Art. 22(3)).",
+    "payment_plan": "The debtor asked for a payment plan in the portal: agree one (modify the step) or "
+                    "explain why not; nothing escalates while the case is open.",
     "significant_effect": "The step has a legal or similarly significant effect (collection handover, "
                           "credit-bureau report): a person decides it.",
     "uncertain_score": "The risk score is uncertain: its safeguard interval reaches into more than one risk band.",
@@ -53,7 +55,7 @@ REVIEW_REASONS = {
     "human_review": "A rule requires human review of this step.",
 }
 # ... and in a word or two, for the queue and its filter
-REASON_LABELS = {"debtor_request": "debtor asked", "significant_effect": "significant effect",
+REASON_LABELS = {"debtor_request": "debtor asked", "payment_plan": "payment plan asked", "significant_effect": "significant effect",
                  "uncertain_score": "uncertain score", "input_out_of_range": "input out of range",
                  "special_category_data": "special-category data", "forbearance": "forbearance",
                  "global_stop": "global stop", "unreviewed_jurisdiction": "unreviewed jurisdiction",
@@ -75,11 +77,26 @@ def _entry_bodies(session: Session, seqs: Iterable[int]) -> dict[int, dict[str, 
     return bodies
 
 
-def _reasons(origin: str, decision_body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Why the case is in review: the debtor's request, and each human-review obligation of the
-    decision's policy trace (its reason code in words, with the rules that set it)."""
+def _plan_cases(session: Session, claim_ids: Iterable[str]) -> set[str]:
+    """The review cases opened (or joined) for a debtor's payment-plan request among these claims'."""
+    wanted = sorted(set(claim_ids))
+    seqs: list[int] = []
+    for start in range(0, len(wanted), 500):
+        seqs += session.scalars(select(ClaimActivityRow.ledger_seq).where(
+            ClaimActivityRow.claim_id.in_(wanted[start:start + 500]),
+            ClaimActivityRow.activity == "payment_plan_requested")).all()
+    return {str(case_id) for body in _entry_bodies(session, seqs).values()
+            if (case_id := (body.get("details") or {}).get("case_id"))}
+
+
+def _reasons(origin: str, decision_body: dict[str, Any], *, plan: bool = False) -> list[dict[str, Any]]:
+    """Why the case is in review: the debtor's request (for a review or a payment plan), and each
+    human-review obligation of the decision's policy trace (its reason code in words, with the
+    rules that set it)."""
     found: dict[str, dict[str, Any]] = {}
-    if origin == "debtor":
+    if plan:
+        found["payment_plan"] = _reason("payment_plan")
+    elif origin == "debtor":
         found["debtor_request"] = _reason("debtor_request")
     for step in (decision_body.get("explanation") or {}).get("policy") or []:
         if not isinstance(step, dict) or step.get("obligation") != "human_review":
@@ -126,7 +143,7 @@ def assignable_staff(ctx: RightsContext) -> list[dict[str, str]]:
 
 
 def _row(case: ReviewCaseRow, body: dict[str, Any], payload: dict[str, Any], names: dict[str, str],
-         now: datetime) -> dict[str, Any]:
+         now: datetime, plans: set[str]) -> dict[str, Any]:
     facts = body.get("facts") or {}
     invoice = (payload.get("request") or {}).get("invoice") or {}
     action = body.get("action") or {}
@@ -135,7 +152,7 @@ def _row(case: ReviewCaseRow, body: dict[str, Any], payload: dict[str, Any], nam
         "invoice_ref": invoice.get("ref"), "jurisdiction": facts.get("jurisdiction"),
         "currency": facts.get("currency"), "open_amount": facts.get("open_amount"), "amount": facts.get("amount"),
         "invoice_due_on": facts.get("due_on"), "action_kind": action.get("kind") or "none",
-        "reasons": _reasons(case.origin, body),
+        "reasons": _reasons(case.origin, body, plan=case.case_id in plans),
         "assignee": case.assignee, "assignee_name": names.get(case.assignee or "", case.assignee),
         "assigned_at": iso(case.assigned_at), "reviewer_name": names.get(case.reviewer or "", case.reviewer),
     }
@@ -158,8 +175,9 @@ def review_desk_queue(ctx: RightsContext, *, status: str = "open", reason: str |
         cases = session.scalars(query.order_by(ReviewCaseRow.due_at, ReviewCaseRow.case_id)).all()
         bodies = _entry_bodies(session, [c.decision_seq for c in cases])
         names = staff_names(session, [c.assignee for c in cases] + [c.reviewer for c in cases])
+        plans = _plan_cases(session, [c.claim_id for c in cases])
         rows = [_row(c, bodies.get(c.decision_seq, {}), unseal_entry(session, ctx.vault, c.decision_seq) or {},
-                     names, now) for c in cases]
+                     names, now, plans) for c in cases]
     choices = {"reasons": sorted({r["code"] for row in rows for r in row["reasons"]}),
                "jurisdictions": sorted({row["jurisdiction"] for row in rows if row["jurisdiction"]}),
                "assignees": sorted({(row["assignee"], row["assignee_name"]) for row in rows if row["assignee"]},
@@ -211,7 +229,7 @@ def review_desk_case(ctx: RightsContext, case_id: str) -> dict[str, Any]:
         history = session.scalars(select(ReviewCaseRow).where(ReviewCaseRow.claim_id == case.claim_id,
                                                              ReviewCaseRow.case_id != case.case_id)
                                   .order_by(ReviewCaseRow.opened_at)).all()
-        row = _row(case, body, payload, names, now)
+        row = _row(case, body, payload, names, now, _plan_cases(session, [case.claim_id]))
     for entry in timeline:
         if entry.get("by"):
             entry["by_name"] = names.get(entry["by"], entry["by"])
@@ -254,8 +272,11 @@ _EVENT_WORDS = {
     "contact_attempt": "Contact attempt", "delivery_result": "Delivery result", "claim_closed": "Claim closed",
     "channel_opted_out": "Channel opted out", "complaint_received": "Complaint received",
     "validation_notice_sent": "Validation notice sent",
+    "payment_reported": "The debtor reported a payment (not yet confirmed by the AR system)",
+    "payment_plan_requested": "The debtor asked for a payment plan",
 }
-_GROUPS = {"payment_received": "payment", "partial_payment": "payment", "dispute_opened": "dispute",
+_GROUPS = {"payment_received": "payment", "partial_payment": "payment", "payment_reported": "payment",
+           "payment_plan_requested": "statement", "dispute_opened": "dispute",
            "dispute_closed": "dispute", "promise_to_pay": "promise", "contact_attempt": "contact",
            "delivery_result": "message", "validation_notice_sent": "message"}
 
@@ -311,6 +332,11 @@ def _timeline(session: Session, ctx: RightsContext, case: ReviewCaseRow,
         item = {"at": iso(row.at), "group": _GROUPS.get(row.activity, "event"), "seq": row.ledger_seq,
                 "text": text + (f" ({', '.join(extra)})" if extra else ""),
                 "amount": details.get("amount"), "currency": details.get("currency")}
+        if row.activity in ("payment_plan_requested", "dispute_opened", "payment_reported"):
+            # the debtor's own words are sealed with the event (gone once the subject is erased)
+            statement = (unseal_entry(session, ctx.vault, row.ledger_seq) or {}).get("statement")
+            if statement:
+                item["detail"] = statement
         items.append(item)
         amount = _decimal(details.get("amount"))
         if row.activity in ("payment_received", "partial_payment") and amount is not None and details.get("currency"):

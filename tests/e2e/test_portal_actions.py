@@ -132,8 +132,12 @@ def test_a_payment_plan_request_opens_a_review_case_and_pauses_escalation(make_a
     assert len(cases) == 1 and cases[0]["origin"] == "debtor" and cases[0]["decision_id"] == decision["decision_id"]
     event = entries(runtime, "event")[-1]["body"]
     assert event["type"] == "payment_plan_requested" and event["details"]["case_id"] == cases[0]["case_id"]
-    asked = rights.plan_request_of(runtime.rights, cases[0]["case_id"])   # what the reviewer reads
-    assert asked is not None and asked["note"] == "I can pay 30 a month." and asked["decision_id"] == decision["decision_id"]
+    desk = rights.review_desk_case(runtime.rights, cases[0]["case_id"])   # what the reviewer reads
+    assert [r["code"] for r in desk["reasons"]] == ["payment_plan"]
+    assert any(item.get("detail") == "I can pay 30 a month." and "payment plan" in item["text"]
+               for item in desk["timeline"])
+    [queued] = rights.review_desk_queue(runtime.rights)["cases"]
+    assert [r["label"] for r in queued["reasons"]] == ["payment plan asked"]
     assert "30 a month" not in json.dumps(entries(runtime))
     shown = client.get(_page(decision)).get_data(as_text=True)
     assert "request for a payment plan was received" in shown and "A person will answer by" in shown
