@@ -171,6 +171,7 @@ def render_letter(letter: dict[str, Any]) -> bytes:
         "creditor": letter.get("creditor") or {}, "portal_url": letter.get("portal_url"),
         "access_code": letter.get("access_code"), "decided_on": decided_on, "privacy": letter.get("privacy"),
         "law": law_words(letter.get("law"), lang),
+        "under_gdpr": letter.get("law") is not None,   # GDPR / UK GDPR; elsewhere no GDPR article is cited
         "page_label": t["page"], "header_title": t["letter"]["title"],
         "footer_text": t["letter"]["footer"].format(ref=document.get("decision_id")),
     }

@@ -226,3 +226,14 @@ def test_the_letter_names_the_request_s_own_creditor_and_else_the_controller(mak
     assert letter_portal_url({}, settings) == "https://x.example/portal/"
     assert letter_portal_url({"portal_url": "https://sealed.example"}, settings) == "https://sealed.example/portal/"
     assert letter_portal_url({}, None) is None
+
+
+def test_a_debtor_outside_the_gdpr_is_not_offered_gdpr_rights(client: Any, auth: Any) -> None:
+    """The issue: a Californian debtor was offered only GDPR rights. The letter names the same
+    workflows (objection to profiling, human review, access) without the GDPR's articles."""
+    decision = _decide(client, auth, **{"debtor.language": "en", "debtor.jurisdiction": "US-CA",
+                                        "debtor.timezone": "America/Los_Angeles"})
+    words = _words(_letter(client, auth, decision["decision_id"]).data)
+    assert "Human review: you may ask for a person to review this decision" in words
+    assert "Objection: you may object to the use of your data for profiling" in words
+    assert "GDPR" not in words and "Art. 22" not in words and "Art. 77" not in words
