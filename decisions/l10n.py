@@ -8,8 +8,8 @@ the host's locale or the clock: the language (``en``/``de``, or a Babel locale s
 
 The formats are CLDR's: a date is the locale's long date ("22 November 2026", "22. November
 2026"), a moment that date with ``HH:mm`` and the zone's abbreviation in brackets
-("22 November 2026, 10:31 (CET)", "22. November 2026, 10:31 (MEZ)"), where CLDR has no short
-name for the zone in that language, the zone's own abbreviation (JST, PST) or its offset.
+("22 November 2026, 10:31 (CET)", "22. November 2026, 10:31 (CET)"): the zone's own abbreviation
+in every language (CET, GMT, JST, PST; as the portal writes it), else its offset.
 """
 
 from __future__ import annotations
@@ -154,15 +154,16 @@ def format_day(value: Any, lang: str | None = "en", zone: str | ZoneInfo | None 
 
 
 def zone_abbreviation(local: datetime, lang: str | None = "en") -> str:
-    """The zone of the aware ``local`` as people write it: CLDR's short name in the language (CET,
-    MEZ, BST), else the zone's own abbreviation (JST, PST), else its offset (+0530)."""
+    """The zone of the aware ``local`` as the portal, the console and the documents write it in every
+    language: the zone's own abbreviation (CET, CEST, GMT, JST, PST: the one the IANA database
+    gives, as ``decisions.rights.matters`` writes it too), else CLDR's short name in the language,
+    else its offset (+0530)."""
     from babel.dates import format_time
 
-    name = str(format_time(local, "zzz", tzinfo=local.tzinfo, locale=locale_of(lang)))
-    if name.isalpha() and len(name) <= 5:
-        return name
     own = local.tzname() or ""
-    return own if own.isalpha() else name
+    if own.isalpha():
+        return own
+    return str(format_time(local, "zzz", tzinfo=local.tzinfo, locale=locale_of(lang)))
 
 
 def format_time_of_day(value: Any, lang: str | None = "en", zone: str | ZoneInfo | None = None) -> str:
@@ -176,7 +177,7 @@ def format_time_of_day(value: Any, lang: str | None = "en", zone: str | ZoneInfo
 
 def format_moment(value: Any, lang: str | None = "en", zone: str | ZoneInfo | None = None) -> str:
     """A moment as its local date and time in ``zone`` (default UTC), always with the zone:
-    ``22 November 2026, 10:31 (CET)`` / ``22. November 2026, 10:31 (MEZ)``. A plain date is
+    ``22 November 2026, 10:31 (CET)`` / ``22. November 2026, 10:31 (CET)``. A plain date is
     shown as a date; None or empty: ``""``; what is neither is returned as given."""
     from babel.dates import format_date
 

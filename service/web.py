@@ -212,7 +212,7 @@ def _day(value: Any) -> str:
 def moment(value: Any, zone: str | None = None) -> str:
     """A moment as local date and time in ``zone`` (the debtor's, for what happens to them),
     else in the controller's zone, always with the zone: 22 November 2026, 10:31 (CET) /
-    22. November 2026, 10:31 (MEZ)."""
+    22. November 2026, 10:31 (CET)."""
     if not value:
         return ""
     try:

@@ -41,7 +41,7 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     # (its send time, recorded as "2026-11-23 09:00" in the debtor's zone, by locale and with the zone)
     summary = " ".join(decision["explanation"]["summary"].split())
     assert "geplant für 2026-11-23 09:00:" in summary
-    assert summary.replace("2026-11-23 09:00", "23. November 2026, 09:00 (MEZ)") in words
+    assert summary.replace("2026-11-23 09:00", "23. November 2026, 09:00 (CET)") in words
     # each reason with the direction in which it counted, then what the score changed and what not
     assert decision["explanation"]["reasons"]
     for reason in decision["explanation"]["reasons"]:

@@ -29,8 +29,8 @@ def test_dates_and_moments_in_words_with_the_zone() -> None:
     assert l10n.format_day(date(2026, 11, 22), "en") == "22 November 2026"
     assert l10n.format_day("2026-11-22", "de") == "22. November 2026"
     assert l10n.format_moment(moment, "en", "Europe/Berlin") == "22 November 2026, 10:31 (CET)"
-    assert l10n.format_moment("2026-11-22T09:31:00Z", "de", "Europe/Berlin") == "22. November 2026, 10:31 (MEZ)"
-    assert l10n.format_moment("2026-07-01T09:31:00Z", "de", "Europe/Berlin") == "1. Juli 2026, 11:31 (MESZ)"
+    assert l10n.format_moment("2026-11-22T09:31:00Z", "de", "Europe/Berlin") == "22. November 2026, 10:31 (CET)"
+    assert l10n.format_moment("2026-07-01T09:31:00Z", "de", "Europe/Berlin") == "1. Juli 2026, 11:31 (CEST)"
     assert l10n.format_moment(moment, "en", "UTC") == "22 November 2026, 09:31 (UTC)"
     # no short name in the language: the zone's own abbreviation, never a long name or an empty one
     assert l10n.format_moment(moment, "en", "Asia/Tokyo").endswith("18:31 (JST)")
@@ -54,7 +54,7 @@ def test_iso_dates_in_a_recorded_text_become_words_and_a_time_gets_its_zone() ->
 
 @pytest.mark.parametrize(("accept", "money", "moment"), [
     ("en", "€2.50", "22 November 2026, 10:31 (CET)"),
-    ("de", "2,50\u00a0€", "22. November 2026, 10:31 (MEZ)"),
+    ("de", "2,50\u00a0€", "22. November 2026, 10:31 (CET)"),
 ])
 def test_the_web_filters_format_by_the_pages_language(accept: str, money: str, moment: str) -> None:
     from service import web
@@ -69,6 +69,6 @@ def test_the_web_filters_format_by_the_pages_language(accept: str, money: str, m
         assert web._day("2026-10-31") == ("31 October 2026" if accept == "en" else "31. Oktober 2026")
         assert web._number(1234) == ("1,234" if accept == "en" else "1.234")
         assert web._readable("planned for 2026-11-23 09:00") == (
-            "planned for 23 November 2026, 09:00 (CET)" if accept == "en" else "planned for 23. November 2026, 09:00 (MEZ)")
+            "planned for 23 November 2026, 09:00 (CET)" if accept == "en" else "planned for 23. November 2026, 09:00 (CET)")
     with app.test_request_context("/console/requests", headers={"Accept-Language": "de"}):
         assert web._money("2.50", "EUR") == "€2.50"            # the console is English

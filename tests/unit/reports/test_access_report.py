@@ -154,7 +154,7 @@ def test_times_are_shown_in_the_debtors_zone_with_the_zone_and_dates_by_locale()
     english = " ".join(pdf_text(render_access_report(export, lang="en")).split())
     german = " ".join(pdf_text(render_access_report(export, lang="de")).split())
     assert "Prepared on 22 November 2026, 11:00 (CET)" in english
-    assert "Erstellt am 22. November 2026, 11:00 (MEZ)" in german
+    assert "Erstellt am 22. November 2026, 11:00 (CET)" in german
     assert "Decision · 22 November 2026, 10:00 (CET)" in english
     # the summary's local send time (recorded as the debtor's wall-clock time) with its zone
     assert "planned for 23 November 2026, 09:00 (CET)." in english
