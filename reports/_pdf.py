@@ -1,9 +1,9 @@
-"""HTML to PDF/A-3b with weasyprint: templates, embedded evidence, reproducible bytes.
+"""HTML to tagged PDF/A-3a with weasyprint: templates, embedded evidence, reproducible bytes.
 
 Every report is rendered from a JSON-able dict by a Jinja2 template (``reports/templates``) and
-written by weasyprint as PDF/A-3b (ISO 19005-3, level B), the PDF/A part that allows files of
-any type to be embedded: the report's evidence travels inside it as attachments, so its
-numbers can be re-checked by machine (``pdfdetach -saveall report.pdf``).
+written by weasyprint as PDF/A-3a (ISO 19005-3, level A: tagged, for screen readers and
+reflow), the PDF/A part that allows files of any type to be embedded: the report's evidence
+travels inside it as attachments, so its numbers can be re-checked by machine (``pdfdetach -saveall report.pdf``).
 
 Reproducible bytes: nothing in the output depends on the clock, the host or chance.
 (1) The document's creation and modification dates (Info dictionary and XMP) come from the
@@ -32,10 +32,14 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from jinja2 import pass_context
+
+from decisions import l10n
+
 __all__ = ["Evidence", "render_pdf", "template_environment", "evidence_json", "PDF_VARIANT"]
 
 # ISO 19005-3 (PDF/A-3), conformance level B: visual appearance preserved, any attachments.
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3a"
 
 
 @dataclass(frozen=True)
@@ -68,36 +72,66 @@ def _w3c(moment: datetime) -> str:
 
 @cache
 def template_environment() -> Any:
-    """The Jinja2 environment of ``reports/templates`` (autoescaped; undefined values fail loudly)."""
+    """The Jinja2 environment of ``reports/templates`` (autoescaped; undefined values fail loudly).
+
+    Its filters format by the document's language (``document_lang``) and zone (``document_zone``)
+    with Babel (``decisions.l10n``): ``num``, ``dec``, ``pct``, ``money``, ``day``, ``moment``."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(num=_num, pct=_pct, svg_uri=_svg_uri, dec=_dec)
+    env.filters.update(num=_num, pct=_pct, svg_uri=_svg_uri, dec=_dec, money=_money, day=_day, moment=_moment)
     return env
 
 
-def _num(value: Any, digits: int | None = None) -> str:
-    """1234567 -> '1,234,567'; floats with ``digits`` decimals; None -> '–'."""
-    if value is None:
-        return "–"
-    if isinstance(value, int) and digits is None:
-        return f"{value:,}"
-    return f"{float(value):,.{2 if digits is None else digits}f}"
+def _lang(context: Any) -> str:
+    return str(context.get("document_lang") or "en")
 
 
-def _pct(value: Any, digits: int = 1) -> str:
-    return "–" if value is None else f"{float(value) * 100:.{digits}f} %"
+def _zone(context: Any) -> str:
+    return str(context.get("document_zone") or "UTC")
 
 
-def _dec(value: Any) -> str:
-    """A decimal string with thousands separators, keeping its digits ('1234.50' -> '1,234.50')."""
-    if value is None:
-        return "–"
-    amount = Decimal(str(value))
-    places = amount.as_tuple().exponent
-    exponent = -places if isinstance(places, int) and places < 0 else 0
-    return f"{amount:,.{exponent}f}"
+@pass_context
+def _num(context: Any, value: Any, digits: int | None = None) -> str:
+    """1234567 -> '1,234,567' (en) / '1.234.567' (de); floats with ``digits`` decimals (2 if not
+    given); None -> '–'."""
+    if isinstance(value, float) and digits is None:
+        digits = 2
+    return l10n.format_number(value, _lang(context), digits)
+
+
+@pass_context
+def _pct(context: Any, value: Any, digits: int = 1) -> str:
+    return l10n.format_percent(value, _lang(context), digits)
+
+
+@pass_context
+def _dec(context: Any, value: Any) -> str:
+    """A decimal string with the locale's separators, keeping its digits ('1234.50' -> '1,234.50')."""
+    return l10n.format_number(None if value is None else str(value), _lang(context))
+
+
+@pass_context
+def _money(context: Any, amount: Any, currency: Any) -> str:
+    """'2.50', 'EUR' -> '€2.50' (en) / '2,50 €' (de); None -> '–'."""
+    return l10n.format_money(amount, currency, _lang(context)) or l10n.DASH
+
+
+@pass_context
+def _day(context: Any, value: Any) -> str:
+    """A date (or a moment's local date in the document's zone) in words; None -> '–'."""
+    if value is None or value == "":
+        return l10n.DASH
+    return l10n.format_day(value, _lang(context), _zone(context) if l10n.to_moment(value) else None)
+
+
+@pass_context
+def _moment(context: Any, value: Any) -> str:
+    """A moment as date and time in the document's zone, with the zone; None -> '–'."""
+    if value is None or value == "":
+        return l10n.DASH
+    return l10n.format_moment(value, _lang(context), _zone(context))
 
 
 def _svg_uri(data: bytes) -> str:
@@ -105,10 +139,12 @@ def _svg_uri(data: bytes) -> str:
 
 
 def render_pdf(template: str, context: dict[str, Any], *, title: str, created: datetime | None,
-               lang: str = "en", evidence: tuple[Evidence, ...] = ()) -> bytes:
-    """Render ``template`` with ``context`` to PDF/A-3b bytes, ``evidence`` embedded.
+               lang: str = "en", zone: str = "UTC", evidence: tuple[Evidence, ...] = ()) -> bytes:
+    """Render ``template`` with ``context`` to tagged PDF/A-3a bytes, ``evidence`` embedded.
 
     ``created`` is the document's date (the report's ``now``); None leaves the dates out.
+    ``lang`` is the document's language (``/Lang``, and the Babel locale of its numbers and
+    dates), ``zone`` the time zone its times are shown in (with the zone's name).
     """
     from weasyprint import HTML, Attachment
     from weasyprint.urls import URLFetcher
@@ -123,7 +159,7 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, created: d
 
     stamp = _w3c(created) if created is not None else None
     html = template_environment().get_template(template).render(
-        **context, document_title=title, document_lang=lang, document_created=stamp)
+        **context, document_title=title, document_lang=lang, document_zone=zone, document_created=stamp)
     # (1) fixed dates for the attachments (weasyprint would otherwise take the clock)
     fixed = created.astimezone(UTC) if created is not None else datetime(1970, 1, 1, tzinfo=UTC)
     attachments = [Attachment(string=item.data, name=item.name, description=item.description,

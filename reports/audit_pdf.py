@@ -1,4 +1,4 @@
-"""The audit report as a PDF/A-3b: the figures of ``reports.audit`` rendered by
+"""The audit report as a tagged PDF/A-3a (in English, figures by Babel's en_GB; times in UTC): the figures of ``reports.audit`` rendered by
 ``templates/audit.html``, with the figures (``figures.json``) and the covering checkpoint
 (``checkpoint.txt``) embedded, so every number can be re-checked by machine."""
 
@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+
+from decisions import l10n
 
 from ._pdf import Evidence, evidence_json, render_pdf
 from .charts import decisions_per_day_svg, shape_svg
@@ -23,7 +25,7 @@ _SECTIONS = (("summary", "Summary"), ("integrity", "Integrity of the record"), (
 
 
 def render_audit_report(figures: dict[str, Any]) -> bytes:
-    """``figures`` (from ``audit_figures``) as PDF/A-3b bytes; same figures, same bytes."""
+    """``figures`` (from ``audit_figures``) as tagged PDF/A-3a bytes; same figures, same bytes."""
     period = figures["report"]["period"]
     first_day = date.fromisoformat(period["from"])
     # the chart ends with the last day the (possibly cut) period touches
@@ -37,7 +39,8 @@ def render_audit_report(figures: dict[str, Any]) -> bytes:
                                       for shape in card.get("top_features", [])]
                    for card in figures["model"]["cards"] if card.get("available")},
     }
-    title = f"fairdun audit report {period['from']} to {period['to']}"
+    span = f"{l10n.format_day(period['from'], 'en')} to {l10n.format_day(period['to'], 'en')}"
+    title = f"fairdun audit report {span}"
     evidence = [Evidence(EVIDENCE_FIGURES, evidence_json(figures),
                          "every figure of this report (JSON, sorted keys), for re-checking by machine")]
     checkpoint = figures["integrity"]["checkpoint"]
@@ -46,5 +49,19 @@ def render_audit_report(figures: dict[str, Any]) -> bytes:
                                  "the signed checkpoint covering the period (C2SP tlog-checkpoint signed note)",
                                  relationship="Source"))
     context = {"f": figures, "charts": charts, "sections": _SECTIONS, "page_label": "Page",
-               "header_title": "fairdun audit report", "footer_text": f"Period {period['from']} to {period['to']}"}
+               "header_title": "fairdun audit report", "footer_text": f"Period {span}",
+               "per_day_alt": _per_day_alt(figures["decisions"], span)}
     return render_pdf("audit.html", context, title=title, created=generated, lang="en", evidence=tuple(evidence))
+
+
+def _per_day_alt(decisions: dict[str, Any], span: str) -> str:
+    """The chart of decisions per day in words, for a screen reader (the figure's ``/Alt``): what it
+    shows and the totals it stacks; the table of section 3.1 has every count."""
+    counts = {row["value"]: row["count"] for row in decisions.get("by_status", [])}
+    parts = [f"{l10n.format_number(counts[status], 'en')} {words}" for status, words in
+             (("decided", "decided"), ("needs_review", "needing review"), ("held", "held")) if counts.get(status)]
+    days: list[dict[str, Any]] = decisions.get("per_day") or [{}]
+    peak = max(days, key=lambda row: sum(v for k, v in row.items() if k != "day"))
+    busiest = (f"; the busiest day was {l10n.format_day(peak['day'], 'en')}" if peak.get("day") else "")
+    return (f"Bar chart of the decisions recorded per day from {span}, stacked by status: "
+            f"{l10n.format_number(decisions.get('total', 0), 'en')} in all ({', '.join(parts) or 'none'}){busiest}.")

@@ -1,4 +1,4 @@
-"""A decision's letter as PDF/A-3b: the message ``decisions.messages`` rendered and verified, laid
+"""A decision's letter as tagged PDF/A-3a: the message ``decisions.messages`` rendered and verified, laid
 out for a windowed envelope (DIN 5008 / C5/6: return address above the recipient's).
 
 Everything printed comes from the message's own parts, whose join is the text the ledger's
@@ -27,7 +27,7 @@ _FOOTER = {"en": "Message {ref}", "de": "Nachricht {ref}"}
 
 
 def render_message_pdf(message: Message, *, decision_id: str, created: datetime) -> bytes:
-    """``message`` (a letter) as PDF/A-3b; ``created`` is its date (the recorded send time)."""
+    """``message`` (a letter) as tagged PDF/A-3a; ``created`` is its date (the recorded send time)."""
     if message.channel != "letter" or message.subject is None or message.body is None:
         raise ValueError("only a letter is rendered as a PDF")
     whole = f"{message.subject}\n\n{message.text}".encode()

@@ -1,5 +1,5 @@
 """Ready-to-send messages: ``GET /v1/decisions/{id}/message`` (JSON) and ``/message.pdf`` (a
-letter as PDF/A-3b), and the text added to every decision document the API serves.
+letter as tagged PDF/A-3a), and the text added to every decision document the API serves.
 
 The text is never stored: each answer renders it again from the inputs sealed with the decision
 and serves it only if its SHA-256 is the one the ledger recorded (``decisions.messages``). Views
@@ -110,7 +110,7 @@ def get_message(decision_id: Any) -> Response:
 
 @bp.get("/decisions/<uuid:decision_id>/message.pdf")
 @requires(*MESSAGE_READERS)
-@operation(summary="A decision's letter as PDF/A-3b, with its text embedded (message.txt)",
+@operation(summary="A decision's letter as tagged PDF/A-3a, with its text embedded (message.txt)",
            responses={200: None}, media_type="application/pdf")
 def get_message_pdf(decision_id: Any) -> Response:
     """The letter, laid out for a windowed envelope, from exactly the verified text of

@@ -112,7 +112,7 @@ def pdf_response(data: bytes, filename: str) -> Response:
 
 @bp.get("/reports/audit")
 @requires(*REPORT_ROLES)
-@operation(summary="The audit report of a period (PDF/A-3b with its figures and checkpoint embedded)",
+@operation(summary="The audit report of a period (tagged PDF/A-3a with its figures and checkpoint embedded)",
            responses={200: None}, media_type="application/pdf")
 def get_audit_report() -> Response:
     """Query ``from`` and ``to`` (YYYY-MM-DD, UTC days, inclusive); the report's time is now."""
@@ -126,16 +126,18 @@ def get_audit_report() -> Response:
 def explanation_letter(app: Flask, decision_id: str) -> bytes:
     """The explanation letter of one decision (the debtor's name and address unsealed for it),
     with the subject's portal access code."""
+    from .config import message_settings
+
     runtime = app.extensions["fairdun"]
     portal = runtime.rights.portal
     return render_letter(letter_data(runtime.db, runtime.vault, decision_id,
                                      access_code=portal.access_code if portal is not None else None,
-                                     controller=runtime.rights.controller))
+                                     controller=runtime.rights.controller, settings=message_settings(runtime.config)))
 
 
 @bp.get("/decisions/<uuid:decision_id>/letter.pdf")
 @requires(*READERS)
-@operation(summary="The debtor-facing explanation letter of a decision (PDF/A-3b, English or German)",
+@operation(summary="The debtor-facing explanation letter of a decision (tagged PDF/A-3a, English or German)",
            responses={200: None}, media_type="application/pdf")
 def get_letter(decision_id: Any) -> Response:
     """What was decided and why, fees with their legal basis, the debtor's rights and the portal

@@ -27,7 +27,7 @@ def report_group() -> None:
     pass
 
 
-@report_group.command("audit", help="Write the audit report of a period (UTC days FROM to TO, inclusive) as PDF/A-3b; "
+@report_group.command("audit", help="Write the audit report of a period (UTC days FROM to TO, inclusive) as tagged PDF/A-3a; "
                                     "the same ledger, period and --now give the same bytes.")
 @click.option("--from", "first_day", required=True, metavar="YYYY-MM-DD")
 @click.option("--to", "last_day", required=True, metavar="YYYY-MM-DD")
@@ -60,7 +60,7 @@ def audit_command(first_day: str, last_day: str, now: str | None, out: Path) -> 
                f"({figures['integrity']['verification']['entries']:,} entries)")
 
 
-@report_group.command("letter", help="Write the explanation letter of a decision (PDF/A-3b, the decision's language).")
+@report_group.command("letter", help="Write the explanation letter of a decision (tagged PDF/A-3a, the decision's language).")
 @click.argument("decision_id")
 @click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def letter_command(decision_id: str, out: Path) -> None:

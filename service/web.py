@@ -43,6 +43,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from marshmallow import Schema, ValidationError
 from sqlalchemy.orm import Session
 
+from decisions import l10n
 from decisions.errors import storage_guard
 from decisions.privacy import law_words
 from decisions.rights.portal_access import Limits, SignInRefused, Throttle
@@ -129,7 +130,8 @@ def init_app(app: Flask) -> None:
 
     app.after_request(_security_headers)
     app.jinja_env.globals.update(t=_t, has_text=_has_text, current_language=language, languages=LANGUAGES)
-    app.jinja_env.filters.update(day=_day, moment=moment, money=_money, due_day=due_day, due_moment=due_moment)
+    app.jinja_env.filters.update(day=_day, moment=moment, money=_money, due_day=due_day, due_moment=due_moment,
+                                  time=_time, number=_number, percent=_percent, readable=_readable)
 
 
 def _on_surface() -> bool:
@@ -191,47 +193,44 @@ def _zone(name: str | None = None) -> ZoneInfo:
         return ZoneInfo(current_app.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin")
 
 
-# Babel's locale of each page language (CLDR): dates, times and money as the language writes them.
-_LOCALES = {"en": "en_GB", "de": "de_DE"}
-
-
-def _locale() -> str:
-    return _LOCALES.get(language(), "en_GB")
-
-
 def _date_words(day: date) -> str:
-    """22 November 2026 / 22. November 2026 (Babel's long date of the page's language)."""
-    from babel.dates import format_date
-
-    return str(format_date(day, format="long", locale=_locale()))
+    return l10n.format_day(day, language())
 
 
 def _day(value: Any) -> str:
-    """A date (or the local date of a moment) in words: 22 November 2026 / 22. November 2026."""
+    """A date (or the local date of a moment) in words, by locale (Babel): 22 November 2026 /
+    22. November 2026."""
     if not value:
         return ""
-    text = str(value)
-    try:
-        day = (parse_rfc3339(text).astimezone(_zone()).date() if "T" in text
-               else datetime.strptime(text[:10], "%Y-%m-%d").date())
-    except ValueError:
-        return text
-    return _date_words(day)
+    text = value if isinstance(value, (date, datetime)) else str(value)
+    moment = l10n.to_moment(text) if isinstance(text, (str, datetime)) else None
+    if moment is not None:
+        return l10n.format_day(moment, language(), _zone())
+    return l10n.format_day(text, language())
 
 
 def moment(value: Any, zone: str | None = None) -> str:
     """A moment as local date and time in ``zone`` (the debtor's, for what happens to them),
-    else in the controller's zone."""
+    else in the controller's zone, always with the zone: 22 November 2026, 10:31 (CET) /
+    22. November 2026, 10:31 (CET)."""
     if not value:
         return ""
     try:
-        moment = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
-        local = moment.astimezone(_zone(zone))
+        instant = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
     except ValueError:
         return str(value)
-    from babel.dates import format_time
+    return l10n.format_moment(instant, language(), _zone(zone))
 
-    return f"{_date_words(local.date())}, {format_time(local, 'HH:mm', locale=_locale())} ({local.tzname()})"
+
+def _time(value: Any, zone: str | None = None) -> str:
+    """Only the time of a moment, with its zone: 10:31 (CET)."""
+    if not value:
+        return ""
+    try:
+        instant = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
+    except ValueError:
+        return str(value)
+    return l10n.format_time_of_day(instant, language(), _zone(zone))
 
 
 def _last_day(end: Any) -> tuple[date, datetime] | None:
@@ -256,32 +255,43 @@ def due_day(end: Any) -> str:
     return _date_words(last[0]) if last else str(end)
 
 
+_END_OF_DAY = {"en": "end of day", "de": "Tagesende"}
+
+
 def due_moment(end: Any) -> str:
     """A deadline for the console: its last day, to the end of that day, with the zone:
     6 January 2027, end of day (CET)."""
     if not end:
         return ""
     last = _last_day(end)
-    return f"{_date_words(last[0])}, end of day ({last[1].tzname()})" if last else str(end)
+    if not last:
+        return str(end)
+    return f"{_date_words(last[0])}, {_END_OF_DAY.get(language(), 'end of day')} ({l10n.zone_abbreviation(last[1], language())})"
 
 
 def _money(amount: Any, currency: Any = "") -> str:
-    """An amount in its currency as the page's language writes it (Babel): 120,00 € / €120.00."""
+    """An amount by locale (Babel): 2,50 € (de), €2.50 (en)."""
     if amount is None or amount == "":
         return ""
-    from decimal import Decimal, InvalidOperation
+    return l10n.format_money(amount, currency, language())
 
-    from babel.numbers import format_currency
 
-    try:
-        number = Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        return str(amount)
-    if not currency:
-        from babel.numbers import format_decimal
+def _readable(text: Any, zone: str | None = None) -> str:
+    """A recorded text (a decision's summary) with its ISO dates in words and each time with the
+    zone it was written in (``zone``: the debtor's; the summary's send time is theirs)."""
+    if not text:
+        return ""
+    return l10n.readable_dates(str(text), language(), _zone(zone))
 
-        return str(format_decimal(number, locale=_locale()))
-    return str(format_currency(number, str(currency), locale=_locale()))
+
+def _number(value: Any, digits: int | None = None) -> str:
+    """A number with the page's separators: 1,234 / 1.234."""
+    return l10n.format_number(value, language(), digits)
+
+
+def _percent(ratio: Any, digits: int = 1) -> str:
+    """A ratio as a percentage: 12.3 % / 12,3 %."""
+    return l10n.format_percent(ratio, language(), digits)
 
 
 # -- forms -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fakes import request_with
-from pdf_tools import pdf_meta, pdf_text
+from pdf_tools import assert_tagged_pdf_a, pdf_meta, pdf_text
 
 
 def _decide(client: Any, auth: Any, **changes: Any) -> dict[str, Any]:
@@ -38,7 +38,10 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     assert "Erika Mustermann" in words and "Musterstraße 1, 10115 Berlin" in words
     assert "Guten Tag Erika Mustermann," in words
     # what was decided and why, in the decision's own words
-    assert " ".join(decision["explanation"]["summary"].split()) in words
+    # (its send time, recorded as "2026-11-23 09:00" in the debtor's zone, by locale and with the zone)
+    summary = " ".join(decision["explanation"]["summary"].split())
+    assert "geplant für 2026-11-23 09:00:" in summary
+    assert summary.replace("2026-11-23 09:00", "23. November 2026, 09:00 (CET)") in words
     # each reason with the direction in which it counted, then what the score changed and what not
     assert decision["explanation"]["reasons"]
     for reason in decision["explanation"]["reasons"]:
@@ -53,7 +56,7 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     assert "Es wurde keine Risikobewertung verwendet" not in words
     # fees with their legal basis
     fee = decision["action"]["fees"][0]
-    assert f"Mahngebühr: {fee['amount']} {fee['currency']}" in words
+    assert (fee["amount"], fee["currency"]) == ("2.50", "EUR") and "Mahngebühr: 2,50 €" in words
     # the basis in German (its citation as the law names itself), never the recorded English explanation
     citation = fee["basis"].split(":", 1)[0]
     assert f"{citation}: Kosten einer Mahnung nach Verzugseintritt" in words
@@ -69,6 +72,7 @@ def test_german_letter_explains_the_decision_fees_and_rights(app: Any, client: A
     assert f"Nutzen Sie diese Rechte im Schuldnerportal mit diesem Zugangscode: {code}" in words
     assert "INV-42" in words
     assert 'pdfaid:part="3"' in pdf_meta(response.data)
+    assert_tagged_pdf_a(response.data, lang="de")
     # the personal data went into the PDF, not into the log
     assert "Mustermann" not in caplog.text and "Musterstraße" not in caplog.text
 
@@ -157,3 +161,79 @@ def test_the_letter_carries_the_controller_s_items_under_the_debtor_s_law_and_no
     assert_debtor_text(words, lang=lang, law=law)
     if lang == "de":
         assert "legal basis" not in words and "Controller" not in words
+
+
+CREDITOR = {"CREDITOR_NAME": "Stadtwerke Beispielstadt GmbH", "CREDITOR_ADDRESS": "Am Markt 1, 12345 Beispielstadt",
+            "CREDITOR_EMAIL": "forderungen@stadtwerke.example", "CREDITOR_PHONE": "+49 30 1234567",
+            "PORTAL_BASE_URL": "https://zahlung.stadtwerke.example"}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("de", ("Gläubiger Stadtwerke Beispielstadt GmbH", "Am Markt 1, 12345 Beispielstadt",
+            "Telefon: +49 30 1234567 · E-Mail: forderungen@stadtwerke.example", "Rechnung INV-42",
+            "Offener Betrag der Rechnung 120,00 €", "+ Mahngebühr 2,50 €", "Zu zahlender Betrag 122,50 €",
+            "Fällig am 31. Oktober 2026", "Schuldnerportal https://zahlung.stadtwerke.example/portal/")),
+    ("en", ("Creditor Stadtwerke Beispielstadt GmbH", "Am Markt 1, 12345 Beispielstadt",
+            "Telephone: +49 30 1234567 · E-mail: forderungen@stadtwerke.example", "Invoice INV-42",
+            "Open amount of the invoice €120.00", "+ Dunning fee €2.50", "Amount owed €122.50",
+            "Due date of the invoice 31 October 2026", "Debtor portal https://zahlung.stadtwerke.example/portal/")),
+])
+def test_page_one_says_who_writes_what_is_owed_by_when_and_where_to_act(make_app: Any, auth: Any, lang: str,
+                                                                       expected: tuple[str, ...]) -> None:
+    """The issue: the letter lacked creditor, amount, due date and the portal's address, and the
+    access code stood alone on page 2. All of it is on page 1 now, by locale."""
+    app = make_app(**CREDITOR)
+    client = app.test_client()
+    decision = _decide(client, auth, **{"debtor.consents.email": False, "debtor.language": lang})
+    assert [(f["kind"], f["amount"]) for f in decision["action"]["fees"]] == [("dunning_fee", "2.50")]
+    pdf = _letter(client, auth, decision["decision_id"]).data
+    first = " ".join(pdf_text(pdf, layout=True, page=1).split())
+    for text in expected:
+        assert text in first, text
+    runtime = app.extensions["fairdun"]
+    code = runtime.rights.portal.access_code(runtime.pseudonyms.subject("C-10023"))
+    assert code in first
+    assert ("22. November 2026" if lang == "de" else "22 November 2026") in first   # the date line, by locale
+    # no ISO date and no amount in the API's notation anywhere in the letter
+    words = _words(pdf)
+    assert "2026-1" not in words and "EUR" not in words
+    assert_tagged_pdf_a(pdf, lang=lang)
+
+
+def test_the_letter_names_the_request_s_own_creditor_and_else_the_controller(make_app: Any, auth: Any) -> None:
+    from reports.letter import letter_creditor, letter_portal_url
+
+    app = make_app()                                   # no FAIRDUN_CREDITOR_*: the controller (first party)
+    client = app.test_client()
+    decision = _decide(client, auth, **{"creditor.name": "Inkasso Nord GmbH",
+                                        "creditor.contact": {"phone": "+49 40 555"}})
+    first = " ".join(pdf_text(_letter(client, auth, decision["decision_id"]).data, layout=True, page=1).split())
+    assert "Inkasso Nord GmbH" in first and "Telefon: +49 40 555" in first
+    assert "Muster Energie GmbH" not in first.split("Schuldnerportal")[0]
+    assert "Hauptstraße 5" not in first                # never mixed with the installation's contact
+    other = _decide(client, auth, **{"invoice.ref": "INV-43"})
+    first = " ".join(pdf_text(_letter(client, auth, other["decision_id"]).data, layout=True, page=1).split())
+    assert "Gläubiger Muster Energie GmbH" in first    # tests/conftest.py's controller
+    # the rules, directly: sealed message inputs first, then the request, then the installation
+    from decisions.messages import CreditorDefaults, MessageSettings
+
+    settings = MessageSettings(creditor=CreditorDefaults(name="Installation AG", phone="1"), portal_url="https://x.example/")
+    assert letter_creditor({}, {"creditor": {"name": "Sealed KG"}}, settings, None)["name"] == "Sealed KG"
+    assert letter_creditor({"creditor": {"contact": {"email": "a@b.example"}}}, {}, settings, None) == {
+        "name": "Installation AG", "address": None, "email": "a@b.example", "phone": None, "website": None}
+    assert letter_creditor({}, {}, settings, None)["phone"] == "1"
+    assert letter_creditor({}, {}, None, None)["name"] is None
+    assert letter_portal_url({}, settings) == "https://x.example/portal/"
+    assert letter_portal_url({"portal_url": "https://sealed.example"}, settings) == "https://sealed.example/portal/"
+    assert letter_portal_url({}, None) is None
+
+
+def test_a_debtor_outside_the_gdpr_is_not_offered_gdpr_rights(client: Any, auth: Any) -> None:
+    """The issue: a Californian debtor was offered only GDPR rights. The letter names the same
+    workflows (objection to profiling, human review, access) without the GDPR's articles."""
+    decision = _decide(client, auth, **{"debtor.language": "en", "debtor.jurisdiction": "US-CA",
+                                        "debtor.timezone": "America/Los_Angeles"})
+    words = _words(_letter(client, auth, decision["decision_id"]).data)
+    assert "Human review: you may ask for a person to review this decision" in words
+    assert "Objection: you may object to the use of your data for profiling" in words
+    assert "GDPR" not in words and "Art. 22" not in words and "Art. 77" not in words

@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 import pytest
-from pdf_tools import pdf_attachments, pdf_json, pdf_meta, pdf_text
+from pdf_tools import assert_tagged_pdf_a, pdf_attachments, pdf_json, pdf_meta, pdf_text
 
 from reports import render_access_report
 
@@ -97,12 +97,15 @@ def test_odd_exports_still_render(export: dict[str, Any]) -> None:
     assert pdf_text(render_access_report(export, lang="en")).startswith("fairdun")
 
 
-def test_the_export_is_embedded_unchanged_and_the_pdf_is_pdf_a_3b() -> None:
-    pdf = render_access_report(EXPORT, lang="en")
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_export_is_embedded_unchanged_and_the_pdf_is_tagged_pdf_a_3a(lang: str) -> None:
+    pdf = render_access_report(EXPORT, lang=lang)
     assert list(pdf_attachments(pdf)) == ["access-export.json"]
     assert pdf_json(pdf, "access-export.json") == EXPORT
+    structure = assert_tagged_pdf_a(pdf, lang=lang)
+    assert {"/Table", "/TH", "/TD", "/L", "/LI", "/H1", "/H2"} <= structure["types"]
     meta = pdf_meta(pdf)
-    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="A"' in meta
     assert "2026-11-22T10:00:00Z" in meta
 
 
@@ -131,12 +134,28 @@ def test_the_rights_workflows_export_shape_reads_as_tables() -> None:
     }
     words = " ".join(pdf_text(render_access_report(export, lang="de")).split())
     assert "Aufbewahrungsplan 2026.12-1" in words
-    for cell in ("books", "Handelsbücher", "10 Jahre", "dem Ende des Kalenderjahres", "Buchführungspflicht",
+    for cell in ("Handelsbücher", "10 Jahre", "dem Ende des Kalenderjahres", "Buchführungspflicht",
                  "HGB § 257(1) Nr. 1"):
         assert cell in words, cell
-    assert "general 2034-12-31T23:00:00Z ja" in words
-    assert "objection 2026-11-20 2026-12-21 fulfilled objection in force 2026-11-20" in words
-    assert "„Ich widerspreche.“" in words or "“Ich widerspreche.”" in words
-    assert "Mahnung Nr. 2 per Brief (2.50 EUR)" in words
+    # dates by locale (the day of a moment in UTC: the export names no zone), codes in words, money by locale
+    assert "Allgemein 31. Dezember 2034 ja" in words
+    assert "Widerspruch 20. November 2026 21. Dezember 2026 erledigt Widerspruch wirksam 20. November 2026" in words
+    assert "„Ich widerspreche.“" in words
+    assert "Mahnung Nr. 2 per Brief (2,50 €)" in words
     assert "gelöscht (der Schlüssel, der sie schützte, wurde vernichtet)" in words
-    assert "Technische Aufzeichnung dieser Entscheidung" in words and "0.2" in words
+    assert "Technische Aufzeichnung dieser Entscheidung" in words and "0,2" in words
+    assert "2026-1" not in words and "T23:00" not in words and "2.50 EUR" not in words
+
+
+def test_times_are_shown_in_the_debtors_zone_with_the_zone_and_dates_by_locale() -> None:
+    export = copy.deepcopy(EXPORT)
+    export["decisions"][0]["data"] = {"debtor": {"timezone": "Europe/Berlin"}}
+    export["decisions"][0]["explanation"]["summary"] = "Final notice by letter, planned for 2026-11-23 09:00."
+    english = " ".join(pdf_text(render_access_report(export, lang="en")).split())
+    german = " ".join(pdf_text(render_access_report(export, lang="de")).split())
+    assert "Prepared on 22 November 2026, 11:00 (CET)" in english
+    assert "Erstellt am 22. November 2026, 11:00 (CET)" in german
+    assert "Decision · 22 November 2026, 10:00 (CET)" in english
+    # the summary's local send time (recorded as the debtor's wall-clock time) with its zone
+    assert "planned for 23 November 2026, 09:00 (CET)." in english
+    assert "2026-11-2" not in english and "2026-11-2" not in german
