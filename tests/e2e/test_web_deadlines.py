@@ -74,7 +74,7 @@ def test_portal_and_console_show_the_apis_deadline(make_app: Any, clock: Any, re
     case = console.get(f"/console/reviews/{item['case_id']}").get_data(as_text=True)
     review = api.get(f"/v1/reviews/{item['case_id']}", headers=officer).json
     assert review["due_at"] <= item["due_at"]
-    console_due = re.search(r"Due (\d+ \w+ \d{4}), end of day \((\w+)\)", _cell_text(case))
+    console_due = re.search(r"Review due (\d+ \w+ \d{4}), end of day \((\w+)\)", _cell_text(case))
     portal_due = re.search(r"the review is due by (\d+ \w+ \d{4})\.",
                            _cell_text(portal.get(f"/portal/decisions/{decision['decision_id']}").get_data(as_text=True)))
     assert console_due and portal_due and console_due.group(1) == portal_due.group(1)
