@@ -270,7 +270,7 @@ def _review_cases(session: Session, found: _Findings) -> None:
             continue
         due_seq, due_at = due[case_id]
         found.compare(due_seq, where, "due_at", _moment(row.due_at), due_at)
-        # who reviews it (migration 0015): the latest review_case_assigned entry, or nobody
+        # who reviews it (migration 0014): the latest review_case_assigned entry, or nobody
         assign_seq, assign_ts, assignee = assigned.get(case_id, (row.opened_seq, None, None))
         for column, stored, written in (("assignee", row.assignee, assignee),
                                         ("assigned_at", _moment(row.assigned_at), assign_ts),

@@ -95,7 +95,7 @@ class ReviewCaseRow(Base):
     outcome_seq: Mapped[int | None] = mapped_column(_SEQ)            # review_outcome (rationale sealed)
     resumed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resumed_by: Mapped[str | None] = mapped_column(String(80))
-    # who reviews it: the latest review_case_assigned entry (staff:<id>, None: nobody; migration 0015)
+    # who reviews it: the latest review_case_assigned entry (staff:<id>, None: nobody; migration 0014)
     assignee: Mapped[str | None] = mapped_column(String(80))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     assigned_seq: Mapped[int | None] = mapped_column(_SEQ)

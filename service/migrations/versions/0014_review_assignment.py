@@ -1,13 +1,13 @@
 """review cases: who is assigned to review them (the latest review_case_assigned entry)
 
-Revision ID: 0015
+Revision ID: 0014
 Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """staff accounts: the moment of the last successful sign-in (the console's account list)
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
-down_revision = '0015'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
