@@ -20,7 +20,7 @@ from ledger.timestamps import as_utc
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from ._common import RightsContext, iso, seal_text, unseal_entry
 from .deadlines import EXTENSION_MONTHS, MONTHS, deadline, sla_state
-from .tables import REQUEST_TYPES, SubjectRequestRow
+from .tables import REQUEST_TYPES, SubjectRequestRow, SubjectStatusRow
 
 __all__ = ["EXTENSION_REASONS", "receive_request", "fulfil_request", "extend_request", "request_document",
            "request_queue", "requests_of", "get_request"]
@@ -149,13 +149,24 @@ def request_queue(ctx: RightsContext, *, status: str = "open", type_: str | None
 
 
 def requests_of(ctx: RightsContext, subject_id: str) -> list[dict[str, Any]]:
-    """A subject's own requests, newest first, with their own statements (the portal's list)."""
+    """A subject's own requests, newest first, with their own statements (the portal's list). An
+    objection that was in force and has since been withdrawn (the subject's status names no
+    objection, or a later one) reads ``withdrawn``: the debtor sees where it stands now."""
     now = ctx.clock()
     with storage_guard("the requests"), ctx.db.reading() as session:
         rows = session.scalars(select(SubjectRequestRow).where(SubjectRequestRow.subject_id == subject_id)
                                .order_by(SubjectRequestRow.received_at.desc(), SubjectRequestRow.request_id)).all()
-        return [request_document(r, now=now, texts={
-            "statement": (unseal_entry(session, ctx.vault, r.ledger_seq) or {}).get("statement")}) for r in rows]
+        status = session.get(SubjectStatusRow, subject_id)
+        objected_at = as_utc(status.objected_at) if status is not None and status.objected_at else None
+        documents = []
+        for row in rows:
+            document = request_document(row, now=now, texts={
+                "statement": (unseal_entry(session, ctx.vault, row.ledger_seq) or {}).get("statement")})
+            if row.type == "objection" and row.outcome == "in_force" and (
+                    objected_at is None or as_utc(row.received_at) < objected_at):
+                document["outcome"] = "withdrawn"
+            documents.append(document)
+        return documents
 
 
 def _request(session: Session, request_id: str) -> SubjectRequestRow:

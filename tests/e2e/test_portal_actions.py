@@ -183,6 +183,8 @@ def test_a_withdrawn_objection_stops_applying_on_the_next_decision(make_app: Any
     withdrawn = entries(runtime, "objection_withdrawn")
     assert len(withdrawn) == 1 and withdrawn[0]["body"]["actor"] == "portal"
     assert "Your objection is withdrawn" in client.get(_page(decision)).get_data(as_text=True)
+    listed = client.get("/portal/requests").get_data(as_text=True)       # where the request stands now
+    assert "withdrawn" in listed and "in force" not in listed
     size = ledger_size(runtime)
     assert _post(client, decision, "objection/withdraw").status_code == 303
     assert ledger_size(runtime) == size
