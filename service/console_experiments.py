@@ -1,6 +1,7 @@
 """Experiments in the officer console (``/console/experiments``, compliance officers): the list,
 one experiment with its results (every rate with its 95 % interval and the claims it counts
-over, each arm's difference from the first), pre-registration from a form, start and stop.
+over, each arm's difference from the first) and the off-policy estimate of a strategy that gives
+each risk band an arm, pre-registration from a form, start and stop.
 
 The same functions as ``/v1/experiments`` (``decisions.experiments``,
 ``decisions.experiment_results``); the form is turned into the API's JSON and loaded through the
@@ -18,8 +19,9 @@ from marshmallow import ValidationError
 from decisions import experiments as registry
 from decisions.case import DEBTOR_KINDS
 from decisions.errors import storage_guard
-from decisions.experiment_results import results
+from decisions.experiment_results import WINDOWS, results
 from decisions.experiments import GUARDRAIL_METRICS, OUTCOME_METRICS
+from decisions.off_policy import BANDS, estimate
 
 from . import web
 from .console import OFFICERS, bp, staff_requires
@@ -116,9 +118,29 @@ def register_experiment() -> Any:
     return redirect(url_for("console.experiment", experiment_id=created.id), 303)
 
 
+def _strategy(query: Any, arms: list[str]) -> tuple[dict[str, Any] | None, str, dict[str, list[str]]]:
+    """The candidate strategy the page's estimate form asks about (an arm per risk band), its
+    metric, and what is wrong with the query; no strategy until the form was sent."""
+    if "metric" not in query:
+        return None, "paid_14d", {}
+    chosen = {band: query.get(f"band_{band}", "") for band in BANDS}
+    errors = {f"band_{band}": ["Choose one of the experiment's arms."] for band, arm in chosen.items()
+              if arm not in arms}
+    metric = query.get("metric", "")
+    if metric not in WINDOWS:
+        errors["metric"] = [f"Choose one of {', '.join(WINDOWS)}."]
+    if errors:
+        return None, metric, errors
+    default = chosen["medium"]
+    return {"by": "risk_band", "arms": {b: a for b, a in chosen.items() if a != default}, "default": default}, \
+        metric, {}
+
+
 @bp.get(f"/experiments/{_ID}")
 @staff_requires(*OFFICERS)
 def experiment(experiment_id: Any) -> Any:
+    """The experiment, its arms' results and, when asked, the off-policy estimate of a strategy
+    that gives each risk band one of the arms (``decisions.off_policy``)."""
     runtime = current_app.extensions["fairdun"]
     zone = runtime.config.get("RIGHTS_TIMEZONE") or "Europe/Berlin"
     with storage_guard("the experiment"), runtime.db.reading() as session:
@@ -127,7 +149,13 @@ def experiment(experiment_id: Any) -> Any:
         except registry.UnknownExperiment as exc:
             raise ApiError(404, exc.code, str(exc)) from exc
         computed = results(session, found, now=runtime.clock(), zone=zone)
-    return render_template("console/experiment.html", experiment=found.as_dict(), results=computed)
+        strategy, metric, errors = _strategy(request.args, [arm.name for arm in found.arms])
+        estimated = (estimate(session, found, strategy=strategy, metric=metric, now=runtime.clock(), zone=zone)
+                     if strategy is not None else None)
+    page = render_template("console/experiment.html", experiment=found.as_dict(), results=computed,
+                           estimated=estimated, errors=errors, query=request.args, bands=BANDS,
+                           arm_options=[(arm.name, arm.name) for arm in found.arms], metric_options=_labelled(WINDOWS))
+    return (page, 422) if errors else page
 
 
 def _change(step: Any, experiment_id: Any, message: str, **kwargs: Any) -> Any:

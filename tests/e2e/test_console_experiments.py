@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 from fakes import request_with
@@ -29,7 +30,7 @@ def _text(response: Any) -> str:
     return " ".join(html.unescape(response.get_data(as_text=True)).split())
 
 
-def test_an_officer_registers_starts_reads_and_stops_an_experiment(make_app: Any) -> None:
+def test_an_officer_registers_starts_reads_and_stops_an_experiment(make_app: Any, clock: Any) -> None:
     app = make_app(WEB_COOKIE_SECURE=False)
     runtime = app.extensions["fairdun"]
     officer = _officer(app)
@@ -54,6 +55,16 @@ def test_an_officer_registers_starts_reads_and_stops_an_experiment(make_app: Any
     arm = response.json["experiment"]["arm"]
     assert f"{arm} ({arm})" in text and "no claim counted yet" in text     # a window not closed is not a 0 %
     assert "95 % Newcombe interval" in text
+    # the off-policy estimate of "a letter for high risk, else the arm this claim got", once its window closed
+    clock.advance(days=15)
+    assert staff_sign_in(officer, "officer").status_code == 303          # the session did not last 15 days
+    token = csrf_token(officer, "/console/experiments")
+    query = {"band_low": arm, "band_medium": arm, "band_high": "letter", "metric": "paid_14d"}
+    estimated = " ".join(re.sub(r"<[^>]+>", " ", _text(officer.get(page, query_string=query))).split())
+    assert "paid 14d under the strategy: 1 claims, 1 of them drawn into the arm the strategy chooses" in estimated
+    assert "IPS 0.0 % [0.0 %, 0.0 %]" in estimated and "SNIPS" in estimated
+    refused = officer.get(page, query_string={**query, "band_high": "sms"})
+    assert refused.status_code == 422 and 'id="band_high"' in refused.get_data(as_text=True)
     stopped = officer.post(f"{page}/stop", data={"csrf_token": token, "note": "enough claims"})
     assert stopped.status_code == 303 and "stopped" in _text(officer.get(page))
     again = officer.post(f"{page}/stop", data={"csrf_token": token})

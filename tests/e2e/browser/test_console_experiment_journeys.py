@@ -39,6 +39,10 @@ def test_an_officer_registers_starts_reads_and_stops_an_experiment(app: Any, run
     visitor.click("letter-vs-email")
     arm = decision["experiment"]["arm"]
     assert f"{arm} ({arm})" in visitor.main and "no claim counted yet" in visitor.main
+    for band, chosen in (("band_low", "email"), ("band_medium", "email"), ("band_high", "letter")):
+        Select(visitor.driver.find_element(By.ID, band)).select_by_value(chosen)
+    visitor.send("Estimate")                                             # no window has closed yet
+    assert "0 claims" in visitor.main and "no claim supports it yet" in visitor.main
     visitor.send("Stop the experiment", note="enough claims for now")
     assert "Experiment stopped" in visitor.main
     assert {endpoint for endpoint, _ in visitor.seen} >= {"console.experiments", "console.experiment"}
