@@ -19,9 +19,10 @@ ERROR_CODES = (
     "not_a_rectification", "no_objection", "hold_refused", "hold_released", "name_taken", "own_account", "key_revoked",
     "last_admin_key", "endpoint_disabled", "too_many_endpoints", "unknown_webhook_endpoint", "unknown_delivery",
     "subject_erased", "no_message", "no_letter", "message_incomplete", "message_not_reproducible", "disabled",
-    "checkpoint_refused", "ledger_unverified",
-    # the model registry (explain.registry)
+    "checkpoint_refused", "ledger_unverified", "assignment_unchanged",
+    # the model registry (explain.registry) and retraining from the ledger (service.training_export)
     "registry_error", "unknown_model", "transition_refused", "sign_off_required", "artifact_refused",
+    "comparison_required", "no_champion", "unknown_training_set", "bad_comparison",
     # experiments (decisions.experiments)
     "experiment_error", "unknown_experiment",
     # fairdun cannot answer now
