@@ -209,28 +209,28 @@ def _day(value: Any) -> str:
     return l10n.format_day(text, language())
 
 
+def _local(value: Any, zone: str | None, format_: Callable[[datetime, str, Any], str]) -> str:
+    """``value`` (a datetime or RFC 3339 text) formatted by ``format_`` in the page's language and
+    ``zone`` (else the controller's); text that is no moment is shown as it is."""
+    if not value:
+        return ""
+    try:
+        instant = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
+    except ValueError:
+        return str(value)
+    return format_(instant, language(), _zone(zone))
+
+
 def moment(value: Any, zone: str | None = None) -> str:
     """A moment as local date and time in ``zone`` (the debtor's, for what happens to them),
     else in the controller's zone, always with the zone: 22 November 2026, 10:31 (CET) /
     22. November 2026, 10:31 (CET)."""
-    if not value:
-        return ""
-    try:
-        instant = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
-    except ValueError:
-        return str(value)
-    return l10n.format_moment(instant, language(), _zone(zone))
+    return _local(value, zone, l10n.format_moment)
 
 
 def _time(value: Any, zone: str | None = None) -> str:
     """Only the time of a moment, with its zone: 10:31 (CET)."""
-    if not value:
-        return ""
-    try:
-        instant = as_utc(value) if isinstance(value, datetime) else parse_rfc3339(str(value))
-    except ValueError:
-        return str(value)
-    return l10n.format_time_of_day(instant, language(), _zone(zone))
+    return _local(value, zone, l10n.format_time_of_day)
 
 
 def _last_day(end: Any) -> tuple[date, datetime] | None:

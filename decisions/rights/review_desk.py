@@ -32,7 +32,7 @@ from ledger.tables import LedgerEntry
 from ..errors import Conflict, InvalidInput, NotFound, storage_guard
 from ..tables import ClaimActivityRow, DecisionRow
 from ._common import RightsContext, iso, unseal_entry
-from .reviews import case_document
+from .reviews import case_document, queued_cases
 from .tables import ReviewCaseRow, StaffUserRow, SubjectRequestRow
 
 __all__ = ["REVIEW_REASONS", "REASON_LABELS", "QUEUE_SORTS", "REVIEWER_ROLES", "review_desk_queue", "review_desk_case", "assign_case",
@@ -169,10 +169,7 @@ def review_desk_queue(ctx: RightsContext, *, status: str = "open", reason: str |
         raise InvalidInput(f"the sort is one of: {', '.join(QUEUE_SORTS)}", field="sort")
     now = ctx.clock()
     with storage_guard("the review queue"), ctx.db.reading() as session:
-        query = select(ReviewCaseRow)
-        if status in ("open", "closed"):
-            query = query.where(ReviewCaseRow.status == status)
-        cases = session.scalars(query.order_by(ReviewCaseRow.due_at, ReviewCaseRow.case_id)).all()
+        cases = queued_cases(session, status)
         bodies = _entry_bodies(session, [c.decision_seq for c in cases])
         names = staff_names(session, [c.assignee for c in cases] + [c.reviewer for c in cases])
         plans = _plan_cases(session, [c.claim_id for c in cases])

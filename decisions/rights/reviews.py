@@ -255,15 +255,19 @@ def case_document(case: ReviewCaseRow, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def queued_cases(session: Session, status: str) -> list[ReviewCaseRow]:
+    """The review cases of ``status`` (``open``, ``closed``, anything else: all), soonest due first."""
+    query = select(ReviewCaseRow)
+    if status in ("open", "closed"):
+        query = query.where(ReviewCaseRow.status == status)
+    return list(session.scalars(query.order_by(ReviewCaseRow.due_at, ReviewCaseRow.case_id)))
+
+
 def review_queue(ctx: RightsContext, *, status: str = "open") -> list[dict[str, Any]]:
     """Review cases by due date, soonest first, with their SLA state."""
     now = ctx.clock()
     with storage_guard("the review queue"), ctx.db.reading() as session:
-        query = select(ReviewCaseRow)
-        if status in ("open", "closed"):
-            query = query.where(ReviewCaseRow.status == status)
-        cases = session.scalars(query.order_by(ReviewCaseRow.due_at, ReviewCaseRow.case_id)).all()
-        return [case_document(c, now=now) for c in cases]
+        return [case_document(c, now=now) for c in queued_cases(session, status)]
 
 
 def review_case(ctx: RightsContext, case_id: str) -> dict[str, Any]:
